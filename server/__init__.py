@@ -1,0 +1,54 @@
+"""CARTwatch: post-discharge monitoring for CAR-T cell therapy (Flask application factory)."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+BLUEPRINTS = (
+    "server.api.auth",
+    "server.api.device",
+    "server.api.staff_patients",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: defaults from the environment, then the test/override mapping."""
+    from importlib import import_module
+
+    from . import cli, errors, security
+    from .config import Config, engine_options, normalise_db_url
+    from .extensions import api, db, limiter, migrate
+    from .instance_secrets import secret_key
+
+    config = dict(config or {})
+    app = Flask(__name__, instance_relative_config=True, static_folder=None,
+                instance_path=config.pop("INSTANCE_PATH", None))
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(Config(instance_path=str(instance)).as_dict())
+    app.config.update(config)
+    uri = normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(instance)
+    logging.getLogger("server").setLevel(app.config["LOG_LEVEL"])
+
+    # extensions
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    limiter.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+
+    # blueprints
+    for name in BLUEPRINTS:
+        module = import_module(name)
+        api.register_blueprint(module.blp)
+        if hasattr(module, "register_extra"):
+            module.register_extra(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,83 @@
+"""Phones: redeem an enrolment code, read their context, record and list check-ins."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth.identity import current_device, require_device
+from ..clinical.calendar import day_number
+from ..clock import now
+from ..extensions import db, limiter
+from ..services import audit, checkins, enrolment
+from .checkin_schemas import CheckInOut, CheckInQuery, CheckInSchema
+from .schemas import DeviceContextOut, RedeemIn, RedeemOut
+
+blp = Blueprint("device", __name__, url_prefix="/api/v1",
+                description="Patient and caregiver phones")
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def device_context(device) -> dict:
+    """The patient calendar and centre contacts a phone shows."""
+    patient = device.patient
+    centre = patient.centre
+    return {
+        "device_id": device.id, "role": device.role, "patient_code": patient.code,
+        "timezone": patient.timezone, "infused_at": patient.infused_at,
+        "enrolled_at": patient.enrolled_at, "window_days": patient.window_days,
+        "day": day_number(patient.infused_at, now(), patient.timezone),
+        "city": patient.city, "place_of_care": patient.place_of_care,
+        "centre_name": centre.name, "centre_phone": centre.phone_24h,
+        "emergency_number": centre.emergency_number,
+    }
+
+
+@blp.route("/enrol")
+class Enrol(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])]
+
+    @blp.arguments(RedeemIn)
+    @blp.response(201, RedeemOut, headers=None)
+    def post(self, data):
+        """Trade a one-time enrolment code (or QR token) for this phone's bearer token."""
+        token, device = enrolment.redeem(data.get("code"), data.get("token"))
+        return {**device_context(device), "device_token": token}, 201, NO_STORE
+
+
+@blp.route("/device/me")
+class DeviceMe(MethodView):
+    @require_device
+    @blp.response(200, DeviceContextOut)
+    def get(self):
+        """Return this phone's role, patient calendar and centre numbers."""
+        device = current_device()
+        audit.record("device.context", patient_id=device.patient_id)
+        db.session.commit()
+        return device_context(device), 200, NO_STORE
+
+
+@blp.route("/checkins")
+class CheckIns(MethodView):
+    @require_device
+    @blp.arguments(CheckInSchema)
+    @blp.response(201, CheckInOut)
+    @blp.alt_response(409, description="A request with this Idempotency-Key is in flight")
+    def post(self, data):
+        """Record a check-in; a retry with the same Idempotency-Key returns the first answer."""
+        key = checkins.valid_idempotency_key(request.headers.get("Idempotency-Key"))
+        fingerprint = checkins.request_fingerprint(request.get_json(silent=True))
+        body, status = checkins.record_checkin(current_device(), data, key, fingerprint)
+        return body, status, NO_STORE
+
+    @require_device
+    @blp.arguments(CheckInQuery, location="query")
+    @blp.response(200, CheckInOut(many=True))
+    def get(self, query):
+        """List this phone's patient's check-ins, newest first."""
+        device = current_device()
+        rows = checkins.list_for_patient(device.patient_id, query["limit"], query["before_id"])
+        audit.record("checkin.list", patient_id=device.patient_id)
+        db.session.commit()
+        return [r.response or checkins.serialise(r) for r in rows], 200, NO_STORE

@@ -1,0 +1,161 @@
+"""Schemas at the edge for staff, patients, caregivers, devices and enrolment."""
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ..clinical import policy as P
+from ..clinical.calendar import zone
+from ..models.people import DEVICE_ROLES, PRODUCTS
+from .checkin_schemas import StrictSchema
+
+
+def _valid_zone(value: str) -> None:
+    try:
+        zone(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class LoginIn(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+
+
+class TotpIn(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(max=12))
+
+
+class LoginOut(Schema):
+    next = fields.String()
+    totp_secret = fields.String()
+    totp_uri = fields.String()
+    csrf_token = fields.String()
+
+
+class StaffOut(Schema):
+    id = fields.Integer()
+    handle = fields.String()
+    name = fields.String()
+    email = fields.String()
+    role = fields.String()
+    tier = fields.Integer()
+    on_duty = fields.Boolean()
+    centre_id = fields.Integer()
+
+
+class MeOut(Schema):
+    staff = fields.Nested(StaffOut)
+    csrf_token = fields.String()
+    idle_minutes = fields.Integer()
+
+
+class PatientIn(StrictSchema):
+    display_name = fields.String(required=True, validate=validate.Length(1, 200))
+    code = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9-]{3,32}$"))
+    timezone = fields.String(required=True, validate=_valid_zone)
+    infused_at = fields.AwareDateTime(required=True, default_timezone=dt.UTC)
+    enrolled_at = fields.AwareDateTime(default_timezone=dt.UTC)
+    product = fields.String(required=True, validate=validate.OneOf(PRODUCTS))
+    window_days = fields.Integer(
+        strict=True, load_default=P.DEFAULT_WINDOW_DAYS,
+        validate=validate.Range(0, P.MAX_WINDOW_DAYS),
+    )
+    baseline_ice = fields.Integer(
+        strict=True, load_default=P.ICE_DEFAULT_BASELINE, validate=validate.Range(0, P.ICE_MAX)
+    )
+    city = fields.String(validate=validate.Length(max=120), allow_none=True)
+    place_of_care = fields.String(validate=validate.Length(max=120), allow_none=True)
+
+
+class PatientPatch(StrictSchema):
+    display_name = fields.String(validate=validate.Length(1, 200))
+    window_days = fields.Integer(strict=True, validate=validate.Range(0, P.MAX_WINDOW_DAYS))
+    baseline_ice = fields.Integer(strict=True, validate=validate.Range(0, P.ICE_MAX))
+    city = fields.String(validate=validate.Length(max=120), allow_none=True)
+    place_of_care = fields.String(validate=validate.Length(max=120), allow_none=True)
+    end_monitoring = fields.Boolean()
+
+
+class PatientOut(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    display_name = fields.String()
+    timezone = fields.String()
+    infused_at = fields.DateTime()
+    enrolled_at = fields.DateTime()
+    product = fields.String()
+    window_days = fields.Integer()
+    baseline_ice = fields.Integer()
+    city = fields.String(allow_none=True)
+    place_of_care = fields.String(allow_none=True)
+    monitoring_ended_at = fields.DateTime(allow_none=True)
+    day = fields.Integer()
+
+
+class CaregiverIn(StrictSchema):
+    display_name = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class CaregiverOut(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    display_name = fields.String()
+
+
+class EnrolmentCodeIn(StrictSchema):
+    role = fields.String(required=True, validate=validate.OneOf(DEVICE_ROLES))
+    caregiver_id = fields.Integer(strict=True)
+
+    @validates("caregiver_id")
+    def _positive(self, value, **kwargs):
+        if value < 1:
+            raise ValidationError("must be a caregiver id")
+
+
+class EnrolmentCodeOut(Schema):
+    id = fields.Integer()
+    role = fields.String()
+    code = fields.String()
+    token = fields.String()
+    url = fields.String()
+    qr_svg = fields.String()
+    expires_at = fields.String()
+
+
+class DeviceOut(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    caregiver_id = fields.Integer(allow_none=True)
+    role = fields.String()
+    created_at = fields.DateTime()
+    last_seen_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class RedeemIn(StrictSchema):
+    code = fields.String(validate=validate.Length(max=40))
+    token = fields.String(validate=validate.Length(max=64))
+
+
+class DeviceContextOut(Schema):
+    """What a phone needs to run the app: role, patient calendar and whom to call."""
+
+    device_id = fields.Integer()
+    role = fields.String()
+    patient_code = fields.String()
+    timezone = fields.String()
+    infused_at = fields.DateTime()
+    enrolled_at = fields.DateTime()
+    window_days = fields.Integer()
+    day = fields.Integer()
+    city = fields.String(allow_none=True)
+    place_of_care = fields.String(allow_none=True)
+    centre_name = fields.String()
+    centre_phone = fields.String()
+    emergency_number = fields.String()
+
+
+class RedeemOut(DeviceContextOut):
+    device_token = fields.String()

@@ -1,0 +1,150 @@
+"""Staff: patients, caregivers, enrolment codes, devices and check-ins of their centre."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth.identity import current_staff, require_staff, staff_patient
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Caregiver, Device
+from ..services import audit, checkins, enrolment, patients
+from .checkin_schemas import CheckInOut, CheckInQuery
+from .schemas import (
+    CaregiverIn,
+    CaregiverOut,
+    DeviceOut,
+    EnrolmentCodeIn,
+    EnrolmentCodeOut,
+    PatientIn,
+    PatientOut,
+    PatientPatch,
+)
+
+blp = Blueprint("staff_patients", __name__, url_prefix="/api/v1/staff",
+                description="Centre staff: patients and their phones")
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _out(patient) -> dict:
+    data = PatientOut().dump(patient)
+    data.update(patients.patient_summary(patient))
+    return data
+
+
+@blp.route("/patients")
+class Patients(MethodView):
+    @require_staff()
+    @blp.response(200, PatientOut(many=True))
+    def get(self):
+        """List the patients of the caller's centre."""
+        return [_out(p) for p in patients.list_patients(current_staff())], 200, NO_STORE
+
+    @require_staff()
+    @blp.arguments(PatientIn)
+    @blp.response(201, PatientOut)
+    def post(self, data):
+        """Enrol a patient at the caller's centre."""
+        return _out(patients.create_patient(current_staff(), data)), 201, NO_STORE
+
+
+@blp.route("/patients/<int:patient_id>")
+class PatientById(MethodView):
+    @require_staff()
+    @blp.response(200, PatientOut)
+    def get(self, patient_id):
+        """Read one patient."""
+        patient = staff_patient(patient_id)
+        audit.record("patient.read", patient_id=patient.id)
+        db.session.commit()
+        return _out(patient), 200, NO_STORE
+
+    @require_staff()
+    @blp.arguments(PatientPatch)
+    @blp.response(200, PatientOut)
+    def patch(self, changes, patient_id):
+        """Extend or end monitoring, change the ICE baseline or details."""
+        patient = staff_patient(patient_id)
+        return _out(patients.update_patient(patient, changes)), 200, NO_STORE
+
+
+@blp.route("/patients/<int:patient_id>/caregivers")
+class Caregivers(MethodView):
+    @require_staff()
+    @blp.response(200, CaregiverOut(many=True))
+    def get(self, patient_id):
+        """List a patient's caregivers."""
+        patient = staff_patient(patient_id)
+        audit.record("caregiver.list", patient_id=patient.id)
+        db.session.commit()
+        return patient.caregivers, 200, NO_STORE
+
+    @require_staff()
+    @blp.arguments(CaregiverIn)
+    @blp.response(201, CaregiverOut)
+    def post(self, data, patient_id):
+        """Link a caregiver to a patient."""
+        patient = staff_patient(patient_id)
+        return patients.add_caregiver(patient, data["display_name"]), 201, NO_STORE
+
+
+@blp.route("/patients/<int:patient_id>/enrolment-codes")
+class EnrolmentCodes(MethodView):
+    @require_staff()
+    @blp.arguments(EnrolmentCodeIn)
+    @blp.response(201, EnrolmentCodeOut)
+    def post(self, data, patient_id):
+        """Issue a one-time enrolment code (text and QR) for a patient's or caregiver's phone."""
+        patient = staff_patient(patient_id)
+        caregiver = None
+        if data["role"] == "caregiver":
+            caregiver = db.session.get(Caregiver, data.get("caregiver_id") or 0)
+            if caregiver is None or caregiver.patient_id != patient.id:
+                raise ApiError(422, "validation_error", "Invalid input",
+                               {"caregiver_id": ["must be a caregiver of this patient"]})
+        elif data.get("caregiver_id") is not None:
+            raise ApiError(422, "validation_error", "Invalid input",
+                           {"caregiver_id": ["only for the caregiver role"]})
+        body = enrolment.issue_code(patient, data["role"], caregiver, current_staff())
+        return body, 201, NO_STORE
+
+
+@blp.route("/patients/<int:patient_id>/devices")
+class Devices(MethodView):
+    @require_staff()
+    @blp.response(200, DeviceOut(many=True))
+    def get(self, patient_id):
+        """List a patient's enrolled phones."""
+        patient = staff_patient(patient_id)
+        audit.record("device.list", patient_id=patient.id)
+        db.session.commit()
+        return patients.devices_of(patient), 200, NO_STORE
+
+
+@blp.route("/patients/<int:patient_id>/devices/<int:device_id>/revoke")
+class RevokeDevice(MethodView):
+    @require_staff()
+    @blp.response(200, DeviceOut)
+    def post(self, patient_id, device_id):
+        """Revoke a phone: its token stops working on its next request."""
+        patient = staff_patient(patient_id)
+        device = db.session.get(Device, device_id)
+        if device is None or device.patient_id != patient.id:
+            raise ApiError(404, "not_found", "Not found")
+        enrolment.revoke_device(device)
+        return device, 200, NO_STORE
+
+
+@blp.route("/patients/<int:patient_id>/checkins")
+class PatientCheckIns(MethodView):
+    @require_staff()
+    @blp.arguments(CheckInQuery, location="query")
+    @blp.response(200, CheckInOut(many=True))
+    def get(self, query, patient_id):
+        """List a patient's check-ins, newest first."""
+        patient = staff_patient(patient_id)
+        rows = checkins.list_for_patient(patient.id, query["limit"], query["before_id"])
+        audit.record("checkin.list", patient_id=patient.id)
+        db.session.commit()
+        return [r.response or checkins.serialise(r) for r in rows], 200, NO_STORE

@@ -1,0 +1,1 @@
+"""Identities: staff sessions, device bearer tokens, enrolment codes, and who is calling."""

@@ -1,0 +1,185 @@
+"""Who is calling: a staff session (cookie), an enrolled device (bearer token), or nobody.
+
+Resolved once per request into g.actor. Views then ask for the identity they need with
+require_staff / require_device, and for patients through the scoped loaders, so that a
+device reaches only its own patient and staff only their own centre's patients.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import current_app, g, request
+
+from ..clock import now
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Device, Patient, Staff, StaffSession
+from ..services import audit
+from .tokens import constant_time_equal, hash_secret
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+
+
+@dataclass
+class Actor:
+    """The caller of this request."""
+
+    kind: str  # staff | device | anonymous
+    staff: Staff | None = None
+    device: Device | None = None
+    session: StaffSession | None = None
+    problem: str | None = None  # why a presented credential was refused
+
+    @property
+    def id(self) -> int | None:
+        """The staff or device id, for audit rows."""
+        if self.staff is not None:
+            return self.staff.id
+        if self.device is not None:
+            return self.device.id
+        return None
+
+
+def session_cookie_name() -> str:
+    """`__Host-` prefixed when Secure (browsers refuse the prefix on insecure cookies)."""
+    return "__Host-cw_session" if current_app.config["SESSION_COOKIE_SECURE"] else "cw_session"
+
+
+def load_actor() -> None:
+    """Resolve g.actor from the Authorization header or the session cookie."""
+    g.actor = Actor("anonymous")
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        g.actor = _device_actor(header[7:].strip())
+        return
+    cookie = request.cookies.get(session_cookie_name())
+    if cookie:
+        g.actor = _staff_actor(cookie)
+
+
+def _device_actor(token: str) -> Actor:
+    device = db.session.execute(
+        db.select(Device).where(Device.token_hash == hash_secret(token))
+    ).scalar_one_or_none()
+    if device is None:
+        return Actor("anonymous", problem="unknown_token")
+    if device.revoked_at is not None:
+        return Actor("anonymous", device=None, problem="revoked_device")
+    current = now()
+    if device.last_seen_at is None or current - device.last_seen_at > dt.timedelta(minutes=5):
+        device.last_seen_at = current  # coarse, so reads do not write on every request
+    return Actor("device", device=device)
+
+
+def session_expired(session: StaffSession, at: dt.datetime) -> bool:
+    """Idle and absolute limits for staff sessions."""
+    cfg = current_app.config
+    idle = dt.timedelta(minutes=cfg["STAFF_IDLE_MINUTES"])
+    absolute = dt.timedelta(hours=cfg["STAFF_ABSOLUTE_HOURS"])
+    return at - session.last_seen_at > idle or at - session.created_at > absolute
+
+
+def _staff_actor(cookie: str) -> Actor:
+    session = db.session.get(StaffSession, hash_secret(cookie))
+    current = now()
+    if session is None or session.ended_at is not None:
+        return Actor("anonymous", problem="no_session")
+    if session_expired(session, current):
+        session.ended_at = current
+        db.session.commit()
+        return Actor("anonymous", problem="session_expired")
+    if not session.staff.active:
+        return Actor("anonymous", problem="inactive_staff")
+    if session.stage != "active":
+        return Actor("anonymous", session=session, problem="totp_pending")
+    session.last_seen_at = current
+    return Actor("staff", staff=session.staff, session=session)
+
+
+def check_csrf() -> None:
+    """Cookie-authenticated writes must echo the session's CSRF token in a header."""
+    actor: Actor = g.actor
+    if request.method in SAFE_METHODS or actor.session is None:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent or not constant_time_equal(sent, actor.session.csrf_token):
+        audit.record_now("csrf.refused", outcome="denied")
+        raise ApiError(403, "csrf_failed", "Missing or wrong CSRF token")
+
+
+def new_csrf_token() -> str:
+    """A fresh CSRF token for a new session."""
+    return secrets.token_urlsafe(32)
+
+
+def _refuse(status: int, action: str, patient_id: int | None = None):
+    audit.record_now(action, patient_id=patient_id, outcome="denied",
+                     detail={"endpoint": request.endpoint})
+    if status == 401:
+        raise ApiError(401, "unauthorised", "Authentication required")
+    if status == 403:
+        raise ApiError(403, "forbidden", "Not allowed")
+    raise ApiError(404, "not_found", "Not found")
+
+
+def require_staff(*roles: str):
+    """Decorator: a logged-in member of staff, optionally with one of the given roles."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            actor: Actor = g.actor
+            if actor.kind != "staff":
+                _refuse(401, "access.refused")
+            if roles and actor.staff.role not in roles:
+                _refuse(403, "access.refused")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def require_device(view):
+    """Decorator: an enrolled, unrevoked device."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.actor.kind != "device":
+            _refuse(401, "access.refused")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def current_staff() -> Staff:
+    """The calling member of staff (after require_staff)."""
+    return g.actor.staff
+
+
+def current_device() -> Device:
+    """The calling device (after require_device)."""
+    return g.actor.device
+
+
+def staff_patient(patient_id: int) -> Patient:
+    """Load a patient of the caller's centre, or refuse with 404 (no existence leak)."""
+    patient = db.session.get(Patient, patient_id)
+    if patient is None or patient.centre_id != current_staff().centre_id:
+        _refuse(404, "patient.refused", patient_id=patient_id)
+    return patient
+
+
+def actor_patient(patient_id: int) -> Patient:
+    """Load a patient the caller may see: staff of its centre or one of its devices."""
+    actor: Actor = g.actor
+    if actor.kind == "staff":
+        return staff_patient(patient_id)
+    if actor.kind == "device" and actor.device.patient_id == patient_id:
+        return actor.device.patient
+    _refuse(401 if actor.kind == "anonymous" else 404, "patient.refused", patient_id=patient_id)
+    raise AssertionError("unreachable")

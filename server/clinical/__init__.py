@@ -1,0 +1,1 @@
+"""The clinical domain: policy numbers, rules, escalations and schedules."""

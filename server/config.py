@@ -1,0 +1,74 @@
+"""Configuration from environment variables, with explicit converters and safe defaults."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(value: str | None, default: int) -> int:
+    return default if value in (None, "") else int(value)
+
+
+class Config:
+    """Every setting CARTwatch reads; the README lists each with its default."""
+
+    def __init__(self, environ: dict[str, str] | None = None, instance_path: str = "instance"):
+        env = os.environ if environ is None else environ
+        self.ENV_NAME = env.get("CARTWATCH_ENV", "development")
+        self.DEVELOPMENT = self.ENV_NAME == "development"
+        default_db = "sqlite:///" + str(Path(instance_path).resolve() / "cartwatch.sqlite3")
+        self.SQLALCHEMY_DATABASE_URI = normalise_db_url(env.get("DATABASE_URL") or default_db)
+        self.SECRET_KEY = env.get("SECRET_KEY")  # read from instance/ when absent
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), not self.DEVELOPMENT)
+        self.STAFF_IDLE_MINUTES = _int(env.get("STAFF_IDLE_MINUTES"), 15)
+        self.STAFF_ABSOLUTE_HOURS = _int(env.get("STAFF_ABSOLUTE_HOURS"), 12)
+        self.ENROLMENT_CODE_HOURS = _int(env.get("ENROLMENT_CODE_HOURS"), 72)
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "10 per minute;50 per hour")
+        self.MAX_CONTENT_LENGTH = _int(env.get("MAX_CONTENT_LENGTH"), 1_000_000)
+        self.NOTIFICATIONS_VAPID_PRIVATE_KEY = env.get("NOTIFICATIONS_VAPID_PRIVATE_KEY")
+        self.NOTIFICATIONS_VAPID_SUB = env.get(
+            "NOTIFICATIONS_VAPID_SUB", "mailto:cartwatch-admin@example.org"
+        )
+        self.NOTIFICATIONS_TTL_SECONDS = _int(env.get("NOTIFICATIONS_TTL_SECONDS"), 3600)
+        self.NOTIFICATIONS_TIMEOUT_SECONDS = _int(env.get("NOTIFICATIONS_TIMEOUT_SECONDS"), 10)
+        self.WORKER_INTERVAL_SECONDS = _int(env.get("WORKER_INTERVAL_SECONDS"), 5)
+        self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.API_TITLE = "CARTwatch API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.TESTING = False
+
+    def as_dict(self) -> dict:
+        """Return the settings as a mapping for app.config.from_mapping."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+def normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the common way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def engine_options(url: str) -> dict:
+    """Pool settings: PostgreSQL recovers from restarts (pre-ping) and commits synchronously."""
+    if url.startswith("postgresql"):
+        return {
+            "pool_pre_ping": True,
+            "pool_size": 10,
+            "max_overflow": 20,
+            "connect_args": {"options": "-c synchronous_commit=on", "connect_timeout": 5},
+        }
+    return {"connect_args": {"timeout": 30}}

@@ -1,0 +1,54 @@
+"""Column types and engine settings that behave the same on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Store naive UTC, hand back aware UTC: refuses naive input so no local time slips in."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware UTC datetimes")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_durable_connect(dbapi_connection, connection_record):
+    """Make SQLite durable and concurrent: WAL, synchronous=FULL, foreign keys, busy wait.
+
+    NORMAL can lose committed rows on power loss in WAL mode, and a check-in is acknowledged
+    only after a durable commit. pysqlite's own transaction handling is switched off so that
+    BEGIN IMMEDIATE (below) takes the write lock up front instead of failing on upgrade.
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin_immediate(conn):
+    """Serialise SQLite writers at BEGIN so concurrent requests wait instead of erroring."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

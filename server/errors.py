@@ -1,0 +1,99 @@
+"""One JSON error shape for every error: {"error": {status, code, message, fields?}}."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested messages into {"temperature.value": ["..."]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key in ("json", "query", "headers", "form", "files", "path") and not prefix:
+                out.update(flatten_messages(value, ""))
+                continue
+            name = str(key) if key != "_schema" else ""
+            path = ".".join(p for p in (prefix, name) if p)
+            out.update(flatten_messages(value, path))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        out.setdefault(prefix or "_body", []).extend(messages)
+    elif isinstance(messages, list):
+        for item in messages:
+            out.update(flatten_messages(item, prefix))
+    else:
+        out.setdefault(prefix or "_body", []).append(str(messages))
+    return out
+
+
+def error_body(status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    """Build the one error shape."""
+    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def http_error_response(exc: HTTPException):
+    """Render any HTTPException (including smorest's 422) as the JSON error shape."""
+    status = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    fields = None
+    if "messages" in data:
+        fields = flatten_messages(data["messages"])
+    elif "fields" in data:
+        fields = data["fields"]
+    code = data.get("code") if isinstance(data.get("code"), str) else None
+    if code is None:
+        code = "validation_error" if status == 422 else (exc.name or "error").lower()
+        code = code.replace(" ", "_")
+    message = data.get("message") or exc.description or exc.name
+    response = jsonify(error_body(status, code, message, fields))
+    response.status_code = status
+    for key, value in (data.get("headers") or {}).items():
+        response.headers[key] = value
+    if status == 429 and getattr(exc, "retry_after", None):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers that give every error the same shape."""
+    app.register_error_handler(HTTPException, http_error_response)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        from sqlalchemy.exc import DBAPIError, OperationalError
+
+        if isinstance(exc, OperationalError | DBAPIError) and _is_connection_error(exc):
+            app.logger.warning("database unavailable: %s", type(exc).__name__)
+            response = jsonify(error_body(503, "unavailable", "Database unavailable, retry"))
+            response.status_code = 503
+            response.headers["Retry-After"] = "5"
+            return response
+        app.logger.exception("unhandled error")
+        return http_error_response(InternalServerError())
+
+
+def _is_connection_error(exc: Exception) -> bool:
+    return bool(getattr(exc, "connection_invalidated", False)) or "connect" in str(
+        getattr(exc, "orig", exc)
+    ).lower() or "terminat" in str(getattr(exc, "orig", exc)).lower()
+
+
+class ApiError(HTTPException):
+    """An HTTP error raised by services with a code, message and optional fields."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(description=message)
+        self.code = status
+        self.data = {"code": code, "message": message}
+        if fields:
+            self.data["fields"] = fields
+
+
+def field_error(field: str, message: str, status: int = 422) -> ApiError:
+    """Shortcut for a validation error on one named field."""
+    return ApiError(status, "validation_error", "Invalid input", {field: [message]})

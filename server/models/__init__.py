@@ -1,0 +1,18 @@
+"""All models, imported so that metadata and migrations see every table."""
+from .audit import AuditEvent
+from .checkin import CheckIn
+from .outbox import NotificationIntent
+from .people import Caregiver, Centre, Device, EnrolmentCode, Patient, Staff, StaffSession
+
+__all__ = [
+    "AuditEvent",
+    "Caregiver",
+    "Centre",
+    "CheckIn",
+    "Device",
+    "EnrolmentCode",
+    "NotificationIntent",
+    "Patient",
+    "Staff",
+    "StaffSession",
+]

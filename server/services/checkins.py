@@ -1,0 +1,169 @@
+"""Record check-ins durably and exactly once, and evaluate them in the same transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from ..clinical import policy as P
+from ..clinical.engine import evaluate_checkin
+from ..clock import now
+from ..errors import ApiError, field_error
+from ..extensions import db
+from ..models import CheckIn, Device
+from . import audit
+
+LATE_AFTER = dt.timedelta(minutes=10)  # shown as "observed at …" when older than this
+
+
+def request_fingerprint(body: Any) -> str:
+    """Hash the canonical JSON of a request body, to tell a retry from a different request."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def valid_idempotency_key(key: str | None) -> str:
+    """Accept a client UUID (the PWA's crypto.randomUUID()); make one when absent."""
+    if key is None or key == "":
+        return str(uuid.uuid4())
+    try:
+        return str(uuid.UUID(key))
+    except ValueError:
+        raise field_error("Idempotency-Key", "must be a UUID") from None
+
+
+def record_checkin(device: Device, data: dict, key: str, fingerprint: str) -> tuple[dict, int]:
+    """Store a check-in (or replay the first answer for a retried key) and evaluate it."""
+    _lock_key(key)
+    existing = _by_key(key)
+    if existing is not None:
+        return _replay(existing, device, fingerprint)
+    checkin = _build(device, data, key, fingerprint)
+    db.session.add(checkin)
+    db.session.flush()
+    result = evaluate_checkin(checkin)
+    body = serialise(checkin, findings=result.findings, escalation=result.escalation_ref,
+                     instruction=result.instruction)
+    checkin.response = body
+    audit.record("checkin.create", patient_id=checkin.patient_id,
+                 detail={"checkin": checkin.id})
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # a concurrent twin won the unique key: answer as it did
+        existing = _by_key(key)
+        if existing is None:
+            raise
+        return _replay(existing, device, fingerprint)
+    return body, 201
+
+
+def _lock_key(key: str) -> None:
+    """On PostgreSQL, refuse a twin still in flight (409) instead of waiting on it.
+
+    SQLite serialises writers at BEGIN IMMEDIATE, so a twin there simply waits for the first
+    to commit and then replays its answer.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    got = db.session.execute(
+        db.text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key}
+    ).scalar()
+    if not got:
+        raise ApiError(409, "in_flight", "A request with this Idempotency-Key is in progress")
+
+
+def _by_key(key: str) -> CheckIn | None:
+    return db.session.execute(
+        db.select(CheckIn).where(CheckIn.idempotency_key == key)
+    ).scalar_one_or_none()
+
+
+def _replay(existing: CheckIn, device: Device, fingerprint: str) -> tuple[dict, int]:
+    if existing.patient_id != device.patient_id or existing.request_hash != fingerprint:
+        raise field_error("Idempotency-Key", "was already used for a different request")
+    return existing.response, 201
+
+
+def _build(device: Device, data: dict, key: str, fingerprint: str) -> CheckIn:
+    received = now()
+    checkin = CheckIn(
+        patient_id=device.patient_id,
+        device_id=device.id,
+        recorded_by=device.role,
+        observed_at=data.get("observed_at") or received,
+        received_at=received,
+        symptoms=sorted(set(data.get("symptoms") or [])),
+        idempotency_key=key,
+        request_hash=fingerprint,
+    )
+    if temp := data.get("temperature"):
+        checkin.temperature_value = temp["value"]
+        checkin.temperature_unit = temp["unit"]
+        checkin.temperature_c = (
+            round(temp["value"], 2) if temp["unit"] == "C"
+            else P.fahrenheit_to_celsius(temp["value"])
+        )
+    if ice := data.get("ice"):
+        for item in P.ICE_ITEMS:
+            setattr(checkin, f"ice_{item}", ice[item])
+        checkin.ice_total = sum(ice[item] for item in P.ICE_ITEMS)
+    if vitals := data.get("vitals"):
+        checkin.heart_rate = vitals.get("heart_rate")
+        checkin.systolic_bp = vitals.get("systolic_bp")
+        checkin.spo2 = vitals.get("spo2")
+    if tremor := data.get("tremor"):
+        checkin.tremor_rating = tremor["rating"]
+        checkin.tremor_motion = tremor.get("motion")
+    if handwriting := data.get("handwriting"):
+        checkin.handwriting_judgement = handwriting.get("judgement")
+        checkin.handwriting_strokes = handwriting.get("strokes")
+    return checkin
+
+
+def serialise(checkin: CheckIn, *, findings=None, escalation=None, instruction=None) -> dict:
+    """The check-in as JSON-ready data (the shape of CheckInOut)."""
+    vitals = {
+        k: getattr(checkin, k)
+        for k in ("heart_rate", "systolic_bp", "spo2")
+        if getattr(checkin, k) is not None
+    }
+    return {
+        "id": checkin.id,
+        "recorded_by": checkin.recorded_by,
+        "observed_at": checkin.observed_at.isoformat(),
+        "received_at": checkin.received_at.isoformat(),
+        "late": checkin.received_at - checkin.observed_at > LATE_AFTER,
+        "temperature": None if checkin.temperature_c is None else {
+            "value": checkin.temperature_value,
+            "unit": checkin.temperature_unit,
+            "celsius": checkin.temperature_c,
+        },
+        "ice": checkin.ice,
+        "ice_total": checkin.ice_total,
+        "vitals": vitals or None,
+        "tremor": None if checkin.tremor_rating is None else {
+            "rating": checkin.tremor_rating,
+            "features": checkin.tremor_features,
+        },
+        "handwriting": None if not (checkin.handwriting_judgement or checkin.handwriting_strokes)
+        else {"judgement": checkin.handwriting_judgement,
+              "has_strokes": checkin.handwriting_strokes is not None,
+              "features": checkin.handwriting_features},
+        "symptoms": list(checkin.symptoms or []),
+        "findings": list(findings or []),
+        "escalation": escalation,
+        "instruction": instruction,
+    }
+
+
+def list_for_patient(patient_id: int, limit: int, before_id: int | None) -> list[CheckIn]:
+    """A patient's check-ins, newest first, paged by id."""
+    query = db.select(CheckIn).where(CheckIn.patient_id == patient_id)
+    if before_id is not None:
+        query = query.where(CheckIn.id < before_id)
+    return list(db.session.execute(query.order_by(CheckIn.id.desc()).limit(limit)).scalars())

@@ -1,0 +1,79 @@
+"""Patients and caregivers of a centre: create, list, change monitoring, all audited."""
+from __future__ import annotations
+
+import secrets
+
+from ..clinical.calendar import day_number
+from ..clock import now
+from ..extensions import db
+from ..models import Caregiver, Device, Patient, Staff
+from . import audit
+
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+
+
+def new_patient_code() -> str:
+    """A pseudonymous patient code such as 'P-7KQX4M'."""
+    return "P-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def create_patient(staff: Staff, data: dict) -> Patient:
+    """Enrol a patient at the caller's centre."""
+    data = dict(data)
+    data.setdefault("enrolled_at", now())
+    patient = Patient(centre_id=staff.centre_id, code=data.pop("code", None) or new_patient_code(),
+                      created_at=now(), **data)
+    db.session.add(patient)
+    db.session.flush()
+    audit.record("patient.create", patient_id=patient.id)
+    db.session.commit()
+    return patient
+
+
+def list_patients(staff: Staff) -> list[Patient]:
+    """The caller's centre's patients (scope filtered in the query, not after it)."""
+    rows = db.session.execute(
+        db.select(Patient).where(Patient.centre_id == staff.centre_id).order_by(Patient.id)
+    ).scalars()
+    patients = list(rows)
+    audit.record("patient.list", detail={"count": len(patients)})
+    db.session.commit()
+    return patients
+
+
+def update_patient(patient: Patient, changes: dict) -> Patient:
+    """Change monitoring settings (window, baseline, end) of a patient."""
+    end = changes.pop("end_monitoring", None)
+    for key, value in changes.items():
+        setattr(patient, key, value)
+    if end is True and patient.monitoring_ended_at is None:
+        patient.monitoring_ended_at = now()
+    elif end is False:
+        patient.monitoring_ended_at = None
+    audit.record("patient.update", patient_id=patient.id, detail={"fields": sorted(changes)})
+    db.session.commit()
+    return patient
+
+
+def add_caregiver(patient: Patient, display_name: str) -> Caregiver:
+    """Link a caregiver to a patient."""
+    caregiver = Caregiver(patient_id=patient.id, display_name=display_name, created_at=now())
+    db.session.add(caregiver)
+    db.session.flush()
+    audit.record("caregiver.create", patient_id=patient.id, detail={"caregiver": caregiver.id})
+    db.session.commit()
+    return caregiver
+
+
+def patient_summary(patient: Patient) -> dict:
+    """Fields every patient view shows, with the day since infusion computed locally."""
+    return {
+        "day": day_number(patient.infused_at, now(), patient.timezone),
+    }
+
+
+def devices_of(patient: Patient) -> list[Device]:
+    """A patient's devices, newest first."""
+    return list(db.session.execute(
+        db.select(Device).where(Device.patient_id == patient.id).order_by(Device.id.desc())
+    ).scalars())

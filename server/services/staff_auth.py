@@ -1,0 +1,117 @@
+"""Staff sign-in: password then TOTP (enrolled on first login); sessions kept server-side."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import pyotp
+from flask import current_app
+
+from ..auth.identity import new_csrf_token
+from ..auth.passwords import verify_password
+from ..auth.tokens import hash_secret
+from ..clock import now
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Staff, StaffSession
+from . import audit
+
+LOCK_AFTER_FAILURES = 10
+LOCK_MINUTES = 15
+TOTP_ISSUER = "CARTwatch"
+
+FAILED = ApiError(401, "login_failed", "Email, password or code not accepted")
+
+
+def _new_session(staff: Staff, stage: str) -> tuple[str, StaffSession]:
+    raw = secrets.token_urlsafe(32)
+    session = StaffSession(id_hash=hash_secret(raw), staff_id=staff.id, stage=stage,
+                           csrf_token=new_csrf_token(), created_at=now(), last_seen_at=now())
+    db.session.add(session)
+    return raw, session
+
+
+def _fail(staff: Staff | None, action: str) -> None:
+    if staff is not None:
+        staff.failed_logins += 1
+        if staff.failed_logins >= LOCK_AFTER_FAILURES:
+            staff.locked_until = now() + dt.timedelta(minutes=LOCK_MINUTES)
+            staff.failed_logins = 0
+    audit.record(action, outcome="denied", actor=("staff" if staff else "anonymous",
+                                                  staff.id if staff else None))
+    db.session.commit()
+    raise FAILED
+
+
+def password_step(email: str, password: str) -> tuple[str, StaffSession, dict]:
+    """Check email + password; open a half session that only the TOTP step can finish."""
+    staff = db.session.execute(
+        db.select(Staff).where(Staff.email == email.strip().lower())
+    ).scalar_one_or_none()
+    password_ok = verify_password(staff.password_hash if staff else None, password)
+    locked = staff is not None and staff.locked_until is not None and staff.locked_until > now()
+    if staff is None or not staff.active or locked or not password_ok:
+        _fail(staff if (staff and not locked) else None, "login.password")
+    raw, session = _new_session(staff, "totp")
+    info: dict = {"next": "totp" if staff.totp_enrolled_at else "totp_enrol"}
+    if staff.totp_enrolled_at is None:
+        if not staff.totp_secret:
+            staff.totp_secret = pyotp.random_base32()
+        info["totp_secret"] = staff.totp_secret
+        info["totp_uri"] = pyotp.TOTP(staff.totp_secret).provisioning_uri(
+            name=staff.email, issuer_name=TOTP_ISSUER)
+    audit.record("login.password", actor=("staff", staff.id))
+    db.session.commit()
+    return raw, session, info
+
+
+def totp_step(half: StaffSession | None, code: str) -> tuple[str, StaffSession]:
+    """Check a TOTP code once; replace the half session with a new, full one."""
+    if half is None or half.stage != "totp" or half.ended_at is not None:
+        _fail(None, "login.totp")
+    staff = half.staff
+    if staff.locked_until is not None and staff.locked_until > now():
+        _fail(None, "login.totp")
+    totp = pyotp.TOTP(staff.totp_secret)
+    counter = _matching_counter(totp, code.strip(), now())
+    if counter is None or (staff.totp_last_counter is not None
+                           and counter <= staff.totp_last_counter):
+        _fail(staff, "login.totp")
+    staff.totp_last_counter = counter  # a code works once
+    staff.failed_logins = 0
+    if staff.totp_enrolled_at is None:
+        staff.totp_enrolled_at = now()
+    half.ended_at = now()  # new session id at login
+    raw, session = _new_session(staff, "active")
+    audit.record("login.success", actor=("staff", staff.id))
+    db.session.commit()
+    return raw, session
+
+
+def _matching_counter(totp: pyotp.TOTP, code: str, at: dt.datetime) -> int | None:
+    """The time-step counter the code belongs to, allowing one step of clock drift."""
+    if not code.isdigit() or len(code) != 6:
+        return None
+    base = totp.timecode(at)
+    for counter in (base, base - 1, base + 1):
+        if secrets.compare_digest(totp.generate_otp(counter), code):
+            return counter
+    return None
+
+
+def logout(session: StaffSession) -> None:
+    """End a session server-side: the cookie is worthless afterwards."""
+    session.ended_at = now()
+    audit.record("logout", actor=("staff", session.staff_id))
+    db.session.commit()
+
+
+def cookie_kwargs() -> dict:
+    """Cookie attributes: HttpOnly, SameSite=Lax, Path=/, Secure outside development."""
+    return {
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": current_app.config["SESSION_COOKIE_SECURE"],
+        "path": "/",
+        "max_age": current_app.config["STAFF_ABSOLUTE_HOURS"] * 3600,
+    }

@@ -1,0 +1,181 @@
+"""Check-in API: validation at each POLICY.md bound, idempotency, device scope, no-store."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from server.extensions import db
+from server.models import AuditEvent, CheckIn
+
+
+def post(client, headers, body, key=None):
+    h = dict(headers)
+    h["Idempotency-Key"] = key or str(uuid.uuid4())
+    return client.post("/api/v1/checkins", json=body, headers=h)
+
+
+def stored() -> int:
+    return db.session.execute(db.select(db.func.count(CheckIn.id))).scalar()
+
+
+@pytest.fixture
+def device(make_patient, enrol):
+    patient = make_patient()
+    return patient, enrol(patient)
+
+
+def test_a_temperature_is_stored_with_its_unit_and_celsius(client, device):
+    patient, headers = device
+    r = post(client, headers, {"temperature": {"value": 100.4, "unit": "F"}})
+    assert r.status_code == 201, r.json
+    assert r.headers["Cache-Control"] == "no-store"
+    row = db.session.get(CheckIn, r.json["id"])
+    assert (row.temperature_value, row.temperature_unit, row.temperature_c) == (100.4, "F", 38.0)
+    assert row.patient_id == patient.id and row.recorded_by == "patient"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "ok"),
+    [
+        ({"temperature": {"value": 34.0, "unit": "C"}}, "temperature.value", True),
+        ({"temperature": {"value": 33.9, "unit": "C"}}, "temperature.value", False),
+        ({"temperature": {"value": 43.0, "unit": "C"}}, "temperature.value", True),
+        ({"temperature": {"value": 43.1, "unit": "C"}}, "temperature.value", False),
+        ({"temperature": {"value": 93.2, "unit": "F"}}, "temperature.value", True),
+        ({"temperature": {"value": 93.1, "unit": "F"}}, "temperature.value", False),
+        ({"temperature": {"value": 109.4, "unit": "F"}}, "temperature.value", True),
+        ({"temperature": {"value": 109.5, "unit": "F"}}, "temperature.value", False),
+        ({"temperature": {"value": 38.0}}, "temperature.unit", False),
+        ({"temperature": {"value": 38.0, "unit": "K"}}, "temperature.unit", False),
+        ({"vitals": {"heart_rate": 30}}, "vitals.heart_rate", True),
+        ({"vitals": {"heart_rate": 29}}, "vitals.heart_rate", False),
+        ({"vitals": {"heart_rate": 220}}, "vitals.heart_rate", True),
+        ({"vitals": {"heart_rate": 221}}, "vitals.heart_rate", False),
+        ({"vitals": {"systolic_bp": 50}}, "vitals.systolic_bp", True),
+        ({"vitals": {"systolic_bp": 49}}, "vitals.systolic_bp", False),
+        ({"vitals": {"systolic_bp": 250}}, "vitals.systolic_bp", True),
+        ({"vitals": {"systolic_bp": 251}}, "vitals.systolic_bp", False),
+        ({"vitals": {"spo2": 50}}, "vitals.spo2", True),
+        ({"vitals": {"spo2": 49}}, "vitals.spo2", False),
+        ({"vitals": {"spo2": 100}}, "vitals.spo2", True),
+        ({"vitals": {"spo2": 101}}, "vitals.spo2", False),
+        ({"ice": {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1}},
+         "ice.orientation", True),
+        ({"ice": {"orientation": 5, "naming": 3, "commands": 1, "writing": 1, "attention": 1}},
+         "ice.orientation", False),
+        ({"ice": {"orientation": 4, "naming": 4, "commands": 1, "writing": 1, "attention": 1}},
+         "ice.naming", False),
+        ({"ice": {"orientation": 4, "naming": 3, "commands": 2, "writing": 1, "attention": 1}},
+         "ice.commands", False),
+        ({"ice": {"orientation": 4, "naming": 3, "commands": 1, "writing": -1, "attention": 1}},
+         "ice.writing", False),
+        ({"ice": {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 2}},
+         "ice.attention", False),
+        ({"tremor": {"rating": "wobbly"}}, "tremor.rating", False),
+        ({"symptoms": ["sneezing"]}, "symptoms.0", False),
+        ({"handwriting": {"judgement": "worse"}}, "handwriting.judgement", True),
+        ({"handwriting": {"judgement": "illegible"}}, "handwriting.judgement", False),
+    ],
+)
+def test_bounds_of_policy(client, device, body, field, ok):
+    _, headers = device
+    r = post(client, headers, body)
+    if ok:
+        assert r.status_code == 201, r.json
+        assert stored() == 1
+    else:
+        assert r.status_code == 422
+        assert field in r.json["error"]["fields"], r.json
+        assert stored() == 0
+
+
+def test_observed_at_up_to_72_hours_back_and_5_minutes_ahead(client, device, clock):
+    _, headers = device
+    t = clock()
+    cases = [(t - dt.timedelta(hours=72), True), (t - dt.timedelta(hours=72, seconds=1), False),
+             (t + dt.timedelta(minutes=5), True), (t + dt.timedelta(minutes=5, seconds=1), False)]
+    for when, ok in cases:
+        r = post(client, headers, {"temperature": {"value": 37, "unit": "C"},
+                                   "observed_at": when.isoformat()})
+        assert (r.status_code == 201) is ok, (when, r.json)
+        if not ok:
+            assert "observed_at" in r.json["error"]["fields"]
+
+
+def test_a_late_entry_is_marked_late(client, device, clock):
+    _, headers = device
+    when = clock() - dt.timedelta(hours=3)
+    r = post(client, headers, {"temperature": {"value": 37, "unit": "C"},
+                               "observed_at": when.isoformat()})
+    assert r.json["late"] is True
+    assert dt.datetime.fromisoformat(r.json["observed_at"]) == when
+
+
+def test_stray_fields_are_refused(client, device):
+    _, headers = device
+    r = post(client, headers, {"temperature": {"value": 37, "unit": "C"}, "patient_id": 99})
+    assert r.status_code == 422 and "patient_id" in r.json["error"]["fields"]
+    assert stored() == 0
+
+
+def test_an_empty_checkin_is_refused(client, device):
+    _, headers = device
+    r = post(client, headers, {})
+    assert r.status_code == 422
+    assert stored() == 0
+
+
+def test_retry_with_the_same_key_returns_the_first_answer(client, device):
+    _, headers = device
+    key = str(uuid.uuid4())
+    body = {"temperature": {"value": 37.2, "unit": "C"}}
+    first = post(client, headers, body, key)
+    second = post(client, headers, body, key)
+    assert first.status_code == second.status_code == 201
+    assert first.json == second.json
+    assert stored() == 1
+
+
+def test_same_key_with_a_different_body_is_refused(client, device):
+    _, headers = device
+    key = str(uuid.uuid4())
+    post(client, headers, {"temperature": {"value": 37.2, "unit": "C"}}, key)
+    r = post(client, headers, {"temperature": {"value": 39.0, "unit": "C"}}, key)
+    assert r.status_code == 422 and "Idempotency-Key" in r.json["error"]["fields"]
+    assert stored() == 1
+
+
+def test_a_malformed_key_is_refused(client, device):
+    _, headers = device
+    r = post(client, headers, {"temperature": {"value": 37.2, "unit": "C"}}, "not-a-uuid")
+    assert r.status_code == 422 and "Idempotency-Key" in r.json["error"]["fields"]
+
+
+def test_a_device_lists_only_its_own_patients_checkins(client, device, make_patient, enrol):
+    _, headers = device
+    other = make_patient()
+    other_headers = enrol(other)
+    post(client, headers, {"temperature": {"value": 37.1, "unit": "C"}})
+    post(client, other_headers, {"temperature": {"value": 36.5, "unit": "C"}})
+    r = client.get("/api/v1/checkins", headers=headers)
+    assert r.status_code == 200
+    assert [c["temperature"]["value"] for c in r.json] == [37.1]
+
+
+def test_checkin_writes_an_audit_row_without_values(client, device):
+    patient, headers = device
+    post(client, headers, {"temperature": {"value": 38.7, "unit": "C"}})
+    rows = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "checkin.create")
+    ).scalars().all()
+    assert len(rows) == 1 and rows[0].patient_id == patient.id and rows[0].outcome == "ok"
+    assert "38.7" not in repr(rows[0].detail)
+
+
+def test_a_caregiver_records_as_caregiver(client, make_patient, enrol):
+    patient = make_patient()
+    headers = enrol(patient, "caregiver")
+    r = post(client, headers, {"symptoms": ["confusion"]})
+    assert r.status_code == 201 and r.json["recorded_by"] == "caregiver"
