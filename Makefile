@@ -24,8 +24,13 @@ run: $(STAMP)
 	$(BIN)/flask demo
 	$(BIN)/flask run-dev --host 127.0.0.1 --port 5000
 
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (browser tests run once).
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check server notifications tests wsgi.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from flask import has_request_context
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -47,8 +48,20 @@ def _sqlite_durable_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
+# Tests set this False so that the test's own session (reading fixtures between requests)
+# runs in autocommit: it neither holds the write lock nor reads from a stale snapshot.
+# Requests, jobs and the CLI always take the lock at BEGIN.
+SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(conn):
-    """Serialise SQLite writers at BEGIN so concurrent requests wait instead of erroring."""
-    if conn.dialect.name == "sqlite":
+    """Serialise SQLite writers at BEGIN so concurrent requests wait instead of erroring.
+
+    A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT)
+    when another writer committed in between; IMMEDIATE waits its turn instead.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    if SQLITE_IMMEDIATE_OUTSIDE_REQUESTS or has_request_context():
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -5,6 +5,7 @@ import uuid
 
 from flask import Flask, g, request
 
+from .auth import scope
 from .auth.identity import check_csrf, load_actor
 
 CSP = (
@@ -15,13 +16,15 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
-    """Wire identity, CSRF and headers into every request."""
+    """Wire identity, CSRF, patient scope and headers into every request."""
+    scope.init_owners()
 
     @app.before_request
     def _identify():
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         if request.path.startswith("/api/v1/"):
             load_actor()
+            scope.guard()
             check_csrf()
 
     @app.after_request

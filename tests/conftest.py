@@ -8,11 +8,14 @@ import uuid
 import pyotp
 import pytest
 
-from server import create_app
+from server import create_app, db_types
 from server.auth.passwords import hash_password
 from server.clock import ManualClock, set_source
 from server.extensions import db
 from server.models import Caregiver, Centre, Patient, Staff
+
+# The test's own session reads fixtures between requests: let it not hold SQLite's write lock.
+db_types.SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False
 
 START = dt.datetime(2026, 3, 10, 7, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery staple 42"

@@ -28,7 +28,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _out(patient) -> dict:
-    data = PatientOut().dump(patient)
+    """The patient's fields plus figures computed for display (dumped by PatientOut)."""
+    data = {name: getattr(patient, name) for name in PatientOut().fields if name != "day"}
     data.update(patients.patient_summary(patient))
     return data
 
