@@ -1,0 +1,59 @@
+"""Staff: a patient's timeline (check-ins, symptoms, escalations) and the patient overview."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth.identity import current_staff, require_staff, staff_patient
+from ..services import timeline
+
+blp = Blueprint("timeline", __name__, url_prefix="/api/v1/staff",
+                description="Centre staff: patient timeline and overview")
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class TimelineOut(Schema):
+    patient = fields.Dict()
+    now = fields.String()
+    now_local = fields.String()
+    thresholds = fields.Dict()
+    checkins = fields.List(fields.Dict())
+    symptoms = fields.List(fields.Dict())
+    escalations = fields.List(fields.Dict())
+
+
+class OverviewRow(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    display_name = fields.String()
+    timezone = fields.String()
+    product = fields.String()
+    day = fields.Integer()
+    window_days = fields.Integer()
+    monitoring_ended_at = fields.String(allow_none=True)
+    last_checkin_at = fields.String(allow_none=True)
+    last_checkin_local = fields.String(allow_none=True)
+    next_due_at = fields.String(allow_none=True)
+    next_due_local = fields.String(allow_none=True)
+    open_escalation = fields.Dict(allow_none=True)
+
+
+@blp.route("/patients/<int:patient_id>/timeline")
+class Timeline(MethodView):
+    @require_staff()
+    @blp.response(200, TimelineOut)
+    def get(self, patient_id):
+        """Return a patient's check-ins, symptoms and escalations on one time axis."""
+        patient = staff_patient(patient_id)
+        return timeline.patient_timeline(patient), 200, NO_STORE
+
+
+@blp.route("/overview")
+class Overview(MethodView):
+    @require_staff()
+    @blp.response(200, OverviewRow(many=True))
+    def get(self):
+        """List the centre's patients with day N, last check-in, next slot, open escalation."""
+        return timeline.overview(current_staff()), 200, NO_STORE

@@ -1,0 +1,216 @@
+"""Centre administration: staff accounts, the centre's numbers and overrides, the audit log."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.passwords import hash_password, password_problem
+from ..clock import now
+from ..errors import ApiError
+from ..extensions import db
+from ..models import AuditEvent, Centre, Patient, Staff
+from . import audit
+
+
+def _invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "validation_error", "Invalid input", {field: [message]})
+
+
+def list_staff(admin: Staff) -> list[Staff]:
+    """The staff of the admin's centre, by tier then handle."""
+    rows = list(db.session.execute(
+        db.select(Staff).where(Staff.centre_id == admin.centre_id)
+        .order_by(Staff.tier, Staff.handle)
+    ).scalars())
+    audit.record("staff.list", detail={"count": len(rows)})
+    db.session.commit()
+    return rows
+
+
+def centre_staff(admin: Staff, staff_id: int) -> Staff:
+    """A member of the admin's centre, or 404 (other centres' staff do not exist here)."""
+    staff = db.session.get(Staff, staff_id)
+    if staff is None or staff.centre_id != admin.centre_id:
+        audit.record_now("staff.refused", outcome="denied", detail={"staff": staff_id})
+        raise ApiError(404, "not_found", "Not found")
+    return staff
+
+
+def _check_password(password: str) -> str:
+    problem = password_problem(password)
+    if problem:
+        raise _invalid("password", f"password {problem}")
+    return hash_password(password)
+
+
+def _commit_unique() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "conflict", "Handle or email already in use") from None
+
+
+def create_staff(admin: Staff, data: dict) -> Staff:
+    """Create a staff account at the admin's centre; TOTP is set up at its first login."""
+    data = dict(data)
+    password_hash = _check_password(data.pop("password"))
+    data["email"] = data["email"].strip().lower()
+    staff = Staff(centre_id=admin.centre_id, password_hash=password_hash, created_at=now(),
+                  active=True, **data)
+    db.session.add(staff)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "conflict", "Handle or email already in use") from None
+    audit.record("staff.create", detail={"staff": staff.id})
+    _commit_unique()
+    return staff
+
+
+def update_staff(admin: Staff, staff: Staff, changes: dict) -> Staff:
+    """Change a member's details, role, tier, duty, active flag or password."""
+    changes = dict(changes)
+    if staff.id == admin.id and (changes.get("active") is False
+                                 or changes.get("role", "admin") != "admin"):
+        raise _invalid("role" if "role" in changes else "active",
+                       "an admin cannot lock themselves out")
+    if "password" in changes:
+        staff.password_hash = _check_password(changes.pop("password"))
+        staff.failed_logins = 0
+        staff.locked_until = None
+    if changes.pop("reset_totp", False):
+        staff.totp_secret = None
+        staff.totp_enrolled_at = None
+        staff.totp_last_counter = None
+    if "email" in changes:
+        changes["email"] = changes["email"].strip().lower()
+    for key, value in changes.items():
+        setattr(staff, key, value)
+    audit.record("staff.update", detail={"staff": staff.id, "fields": sorted(changes)})
+    _commit_unique()
+    return staff
+
+
+def read_centre(admin: Staff) -> Centre:
+    """The admin's centre (its numbers and threshold overrides)."""
+    audit.record("centre.read")
+    db.session.commit()
+    return admin.centre
+
+
+def override_bounds() -> dict[str, Any] | None:
+    """The engine's allowed override bounds {key: (low, high)}, when the engine has them."""
+    for name in ("server.clinical.rules", "server.clinical.policy"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        for attr in ("OVERRIDE_BOUNDS", "THRESHOLD_OVERRIDE_BOUNDS", "OVERRIDABLE"):
+            bounds = getattr(module, attr, None)
+            if isinstance(bounds, dict):
+                return bounds
+    return None
+
+
+def validate_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Refuse unknown keys and values outside the engine's safe bounds."""
+    rules = None
+    try:
+        rules = importlib.import_module("server.clinical.rules")
+    except ImportError:
+        pass
+    validator = getattr(rules, "validate_overrides", None) if rules else None
+    if callable(validator):
+        try:
+            return dict(validator(overrides) or overrides)
+        except (ValueError, KeyError) as exc:
+            raise _invalid("threshold_overrides", str(exc)) from None
+    bounds = override_bounds()
+    if bounds is None:
+        if overrides:
+            raise _invalid("threshold_overrides", "no overrides are allowed yet")
+        return {}
+    clean: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if key not in bounds:
+            raise _invalid(f"threshold_overrides.{key}", "not an overridable threshold")
+        low, high = _range(bounds[key])
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _invalid(f"threshold_overrides.{key}", "must be a number")
+        if not low <= value <= high:
+            raise _invalid(f"threshold_overrides.{key}", f"must be between {low} and {high}")
+        clean[key] = value
+    return clean
+
+
+def _range(bound: Any) -> tuple[float, float]:
+    if isinstance(bound, dict):
+        return bound.get("min", bound.get("low")), bound.get("max", bound.get("high"))
+    low, high = bound[0], bound[1]
+    return low, high
+
+
+def update_centre(admin: Staff, changes: dict) -> Centre:
+    """Change the centre's numbers, time zone or threshold overrides (validated)."""
+    centre = admin.centre
+    changes = dict(changes)
+    if "threshold_overrides" in changes:
+        changes["threshold_overrides"] = validate_overrides(changes["threshold_overrides"] or {})
+    for key, value in changes.items():
+        setattr(centre, key, value)
+    audit.record("centre.update", detail={"fields": sorted(changes)})
+    db.session.commit()
+    return centre
+
+
+def audit_page(admin: Staff, patient: Patient | None, staff: Staff | None,
+               page: int, per_page: int) -> dict[str, Any]:
+    """The centre's audit events, newest first, filtered by patient or staff, one page."""
+    centre_patients = db.select(Patient.id).where(Patient.centre_id == admin.centre_id)
+    centre_staff_ids = db.select(Staff.id).where(Staff.centre_id == admin.centre_id)
+    query = db.select(AuditEvent).where(or_(
+        AuditEvent.patient_id.in_(centre_patients),
+        (AuditEvent.actor_kind == "staff") & AuditEvent.actor_id.in_(centre_staff_ids),
+    ))
+    if patient is not None:
+        query = query.where(AuditEvent.patient_id == patient.id)
+    if staff is not None:
+        query = query.where(AuditEvent.actor_kind == "staff", AuditEvent.actor_id == staff.id)
+    total = db.session.execute(
+        db.select(db.func.count()).select_from(query.subquery())
+    ).scalar_one()
+    rows = list(db.session.execute(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ).scalars())
+    handles = _handles({r.actor_id for r in rows if r.actor_kind == "staff"})
+    codes = _codes({r.patient_id for r in rows if r.patient_id})
+    items = [{
+        "id": r.id, "at": r.at.isoformat(), "actor_kind": r.actor_kind, "actor_id": r.actor_id,
+        "actor_handle": handles.get(r.actor_id) if r.actor_kind == "staff" else None,
+        "action": r.action, "patient_id": r.patient_id, "patient_code": codes.get(r.patient_id),
+        "outcome": r.outcome, "detail": r.detail,
+    } for r in rows]
+    audit.record("audit.read", patient_id=patient.id if patient else None,
+                 detail={"staff": staff.id if staff else None, "page": page})
+    db.session.commit()
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def _handles(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    query = db.select(Staff.id, Staff.handle).where(Staff.id.in_(ids))
+    return {row[0]: row[1] for row in db.session.execute(query).all()}
+
+
+def _codes(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    query = db.select(Patient.id, Patient.code).where(Patient.id.in_(ids))
+    return {row[0]: row[1] for row in db.session.execute(query).all()}

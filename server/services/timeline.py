@@ -1,0 +1,195 @@
+"""A patient's check-ins, symptoms and escalations on one time axis, and the centre overview."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+from ..clinical import policy as P
+from ..clinical.calendar import day_number, local_iso
+from ..clock import now
+from ..extensions import db
+from ..models import CheckIn, Patient, Staff
+from . import audit
+from .checkins import LATE_AFTER
+
+SEVERITY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
+MAX_POINTS = 600  # about 100 days of three check-ins a day, with room for extra entries
+
+
+def _optional(module: str):
+    """A module another helper owns, or None while it is not there yet."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def escalation_model():
+    """The engine's Escalation model, when the clinical engine is installed."""
+    module = _optional("server.models.clinical")
+    return getattr(module, "Escalation", None) if module else None
+
+
+def _iso(at: dt.datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def _local(at: dt.datetime | None, tz: str) -> str | None:
+    return local_iso(at, tz) if at is not None else None
+
+
+def _checkin_point(c: CheckIn, tz: str) -> dict[str, Any]:
+    tremor = c.tremor_features or {}
+    writing = c.handwriting_features or {}
+    return {
+        "id": c.id, "recorded_by": c.recorded_by,
+        "observed_at": _iso(c.observed_at), "observed_local": _local(c.observed_at, tz),
+        "received_at": _iso(c.received_at),
+        "late": c.received_at - c.observed_at > LATE_AFTER,
+        "temperature_c": c.temperature_c, "temperature_value": c.temperature_value,
+        "temperature_unit": c.temperature_unit,
+        "ice_total": c.ice_total, "ice": c.ice,
+        "heart_rate": c.heart_rate, "systolic_bp": c.systolic_bp, "spo2": c.spo2,
+        "tremor_rating": c.tremor_rating,
+        "tremor": {k: tremor.get(k) for k in ("band_power", "peak_hz", "ratio", "deviation",
+                                              "beyond_baseline") if k in tremor} or None,
+        "handwriting_judgement": c.handwriting_judgement,
+        "has_handwriting": c.handwriting_strokes is not None,
+        "handwriting": {k: writing.get(k) for k in ("deviation", "beyond_baseline")
+                        if k in writing} or None,
+        "symptoms": list(c.symptoms or []),
+    }
+
+
+def escalation_view(e: Any, tz: str) -> dict[str, Any]:
+    """An escalation's fields for a timeline or overview, times in UTC and patient-local."""
+    return {
+        "id": e.id, "state": e.state, "severity": e.severity,
+        "syndromes": list(e.syndromes or []), "reasons": list(e.reasons or []),
+        "opened_at": _iso(e.opened_at), "opened_local": _local(e.opened_at, tz),
+        "raised_at": _iso(getattr(e, "raised_at", None)),
+        "observed_at": _iso(getattr(e, "observed_at", None)),
+        "observed_local": _local(getattr(e, "observed_at", None), tz),
+        "acknowledged_at": _iso(getattr(e, "acknowledged_at", None)),
+        "resolved_at": _iso(getattr(e, "resolved_at", None)),
+        "resolved_local": _local(getattr(e, "resolved_at", None), tz),
+        "outcome": getattr(e, "outcome", None),
+    }
+
+
+def _escalations(patient_id: int) -> list[Any]:
+    model = escalation_model()
+    if model is None:
+        return []
+    return list(db.session.execute(
+        db.select(model).where(model.patient_id == patient_id).order_by(model.opened_at)
+    ).scalars())
+
+
+def thresholds(patient: Patient) -> dict[str, Any]:
+    """The lines the charts draw: the centre's effective thresholds when the engine has them."""
+    rules = _optional("server.clinical.rules")
+    if rules is not None and hasattr(rules, "effective_thresholds"):
+        try:
+            values = dict(rules.effective_thresholds(patient.centre))
+        except Exception:  # noqa: BLE001 - the chart line must not break the timeline
+            values = {}
+    else:
+        values = {}
+    values.setdefault("fever_c", getattr(P, "FEVER_C", 38.0))
+    values["baseline_ice"] = patient.baseline_ice
+    return {k: v for k, v in values.items() if not isinstance(v, (dict, list))}
+
+
+def patient_timeline(patient: Patient) -> dict[str, Any]:
+    """Everything the timeline screen draws for one patient, audited as one read."""
+    tz = patient.timezone
+    rows = list(db.session.execute(
+        db.select(CheckIn).where(CheckIn.patient_id == patient.id)
+        .order_by(CheckIn.observed_at.desc(), CheckIn.id.desc()).limit(MAX_POINTS)
+    ).scalars())
+    rows.reverse()
+    points = [_checkin_point(c, tz) for c in rows]
+    symptoms = [{"at": p["observed_at"], "local": p["observed_local"], "checkin_id": p["id"],
+                 "symptom": s} for p in points for s in p["symptoms"]]
+    escalations = [escalation_view(e, tz) for e in _escalations(patient.id)]
+    current = now()
+    audit.record("timeline.read", patient_id=patient.id)
+    db.session.commit()
+    return {
+        "patient": {
+            "id": patient.id, "code": patient.code, "display_name": patient.display_name,
+            "timezone": tz, "product": patient.product, "window_days": patient.window_days,
+            "day": day_number(patient.infused_at, current, tz),
+            "infused_at": _iso(patient.infused_at), "infused_local": _local(patient.infused_at, tz),
+            "monitoring_ended_at": _iso(patient.monitoring_ended_at),
+            "baseline_ice": patient.baseline_ice,
+            "baseline_handwriting_checkin_id": patient.baseline_handwriting_checkin_id,
+            "baseline_tremor_checkin_id": patient.baseline_tremor_checkin_id,
+        },
+        "now": _iso(current), "now_local": _local(current, tz),
+        "thresholds": thresholds(patient),
+        "checkins": points, "symptoms": symptoms, "escalations": escalations,
+    }
+
+
+def next_due_slot(patient: Patient, at: dt.datetime) -> dt.datetime | None:
+    """The next check-in slot, from the engine's schedule when it is installed."""
+    if patient.monitoring_ended_at is not None:
+        return None
+    for name in ("server.clinical.schedule", "server.clinical.slots"):
+        module = _optional(name)
+        for attr in ("next_slot", "next_due_slot", "next_due"):
+            fn = getattr(module, attr, None) if module else None
+            if callable(fn):
+                try:
+                    slot = fn(patient, at)
+                except TypeError:
+                    continue
+                return getattr(slot, "due_at", slot)
+    return None
+
+
+def overview(staff: Staff) -> list[dict[str, Any]]:
+    """The centre's patients with day N, last check-in, next slot and open escalation."""
+    patients = list(db.session.execute(
+        db.select(Patient).where(Patient.centre_id == staff.centre_id).order_by(Patient.code)
+    ).scalars())
+    ids = [p.id for p in patients]
+    last = dict(db.session.execute(
+        db.select(CheckIn.patient_id, db.func.max(CheckIn.observed_at))
+        .where(CheckIn.patient_id.in_(ids)).group_by(CheckIn.patient_id)
+    ).all()) if ids else {}
+    open_by_patient = _open_escalations(ids)
+    current = now()
+    out = []
+    for p in patients:
+        tz = p.timezone
+        esc = open_by_patient.get(p.id)
+        due = next_due_slot(p, current)
+        last_at = last.get(p.id)
+        out.append({
+            "id": p.id, "code": p.code, "display_name": p.display_name, "timezone": tz,
+            "product": p.product, "day": day_number(p.infused_at, current, tz),
+            "window_days": p.window_days, "monitoring_ended_at": _iso(p.monitoring_ended_at),
+            "last_checkin_at": _iso(last_at), "last_checkin_local": _local(last_at, tz),
+            "next_due_at": _iso(due), "next_due_local": _local(due, tz),
+            "open_escalation": escalation_view(esc, tz) if esc is not None else None,
+        })
+    out.sort(key=lambda r: (SEVERITY_RANK.get((r["open_escalation"] or {}).get("severity"), 9),
+                            r["code"]))
+    audit.record("patient.overview", detail={"count": len(out)})
+    db.session.commit()
+    return out
+
+
+def _open_escalations(ids: list[int]) -> dict[int, Any]:
+    model = escalation_model()
+    if model is None or not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(model).where(model.patient_id.in_(ids), model.state != "resolved")
+        .order_by(model.opened_at)
+    ).scalars()
+    return {e.patient_id: e for e in rows}

@@ -1,0 +1,98 @@
+"""Timeline and overview API: one time axis in the patient's zone, centre-scoped, audited."""
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import login
+
+from server.extensions import db
+from server.models import AuditEvent, Centre
+
+
+def _post_checkin(client, headers, **body):
+    body.setdefault("temperature", {"value": 37.2, "unit": "C"})
+    r = client.post("/api/v1/checkins", json=body, headers=headers)
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def test_timeline_lists_checkins_with_local_times(staff_client, make_patient, enrol, clock):
+    patient = make_patient(timezone="America/New_York")
+    phone = enrol(patient)
+    _post_checkin(staff_client, phone, symptoms=["rigors"])
+    clock.advance(hours=6)
+    _post_checkin(staff_client, phone, temperature={"value": 100.8, "unit": "F"},
+                  vitals={"heart_rate": 101, "spo2": 97})
+    login(staff_client, staff_client.staff)  # the morning session has idled out
+    r = staff_client.get(f"/api/v1/staff/patients/{patient.id}/timeline")
+    assert r.status_code == 200, r.json
+    assert r.headers["Cache-Control"] == "no-store"
+    body = r.json
+    assert body["patient"]["timezone"] == "America/New_York"
+    assert body["patient"]["day"] == 8
+    first, second = body["checkins"]
+    assert first["observed_local"] == "2026-03-10T03:00:00-04:00"
+    assert second["temperature_c"] == 38.22 and second["heart_rate"] == 101
+    assert body["symptoms"] == [{"at": first["observed_at"], "local": first["observed_local"],
+                                 "checkin_id": first["id"], "symptom": "rigors"}]
+    assert body["thresholds"]["fever_c"] == 38.0
+    events = db.session.execute(db.select(AuditEvent).where(
+        AuditEvent.action == "timeline.read")).scalars().all()
+    assert [e.patient_id for e in events] == [patient.id]
+
+
+def test_late_entry_is_marked(staff_client, make_patient, enrol, clock):
+    patient = make_patient()
+    phone = enrol(patient)
+    observed = (clock() - dt.timedelta(hours=3)).isoformat()
+    _post_checkin(staff_client, phone, observed_at=observed)
+    point = staff_client.get(f"/api/v1/staff/patients/{patient.id}/timeline").json["checkins"][0]
+    assert point["late"] is True
+
+
+def test_timeline_of_other_centre_is_not_found(staff_client, make_patient):
+    other = Centre(name="B", phone_24h="+1 555", emergency_number="911", timezone="UTC")
+    db.session.add(other)
+    db.session.commit()
+    stranger = make_patient(centre_id=other.id)
+    r = staff_client.get(f"/api/v1/staff/patients/{stranger.id}/timeline")
+    assert r.status_code == 404
+    refused = db.session.execute(db.select(AuditEvent).where(
+        AuditEvent.action == "patient.refused")).scalar_one()
+    assert refused.patient_id == stranger.id and refused.outcome == "denied"
+
+
+def test_timeline_needs_staff(client, make_patient, enrol):
+    patient = make_patient()
+    phone = enrol(patient)
+    assert client.get(f"/api/v1/staff/patients/{patient.id}/timeline").status_code == 401
+    r = client.get(f"/api/v1/staff/patients/{patient.id}/timeline", headers=phone)
+    assert r.status_code == 401
+
+
+def test_nurse_may_read_timeline(app, make_staff, make_patient):
+    nurse = make_staff(handle="nurse-a")
+    patient = make_patient()
+    client = app.test_client()
+    login(client, nurse)
+    assert client.get(f"/api/v1/staff/patients/{patient.id}/timeline").status_code == 200
+
+
+def test_overview_lists_centre_patients_with_last_checkin(staff_client, make_patient, enrol,
+                                                          clock):
+    seen = make_patient(code="P-AAAAAA")
+    quiet = make_patient(code="P-BBBBBB", infused_at=clock() - dt.timedelta(days=2))
+    other = Centre(name="B", phone_24h="+1 555", emergency_number="911", timezone="UTC")
+    db.session.add(other)
+    db.session.commit()
+    make_patient(centre_id=other.id, code="P-CCCCCC")
+    _post_checkin(staff_client, enrol(seen))
+    r = staff_client.get("/api/v1/staff/overview")
+    assert r.status_code == 200
+    rows = {row["code"]: row for row in r.json}
+    assert set(rows) == {"P-AAAAAA", "P-BBBBBB"}
+    assert rows["P-AAAAAA"]["last_checkin_local"] == "2026-03-10T08:00:00+01:00"
+    assert rows["P-BBBBBB"]["last_checkin_at"] is None
+    assert rows["P-BBBBBB"]["day"] == 2 and quiet.id == rows["P-BBBBBB"]["id"]
+    assert "patient.overview" in db.session.execute(
+        db.select(AuditEvent.action)).scalars().all()
