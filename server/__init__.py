@@ -10,6 +10,8 @@ BLUEPRINTS = (
     "server.api.auth",
     "server.api.device",
     "server.api.staff_patients",
+    "server.api.staff_admin",
+    "server.api.timeline",
 )
 
 
