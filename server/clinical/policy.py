@@ -40,3 +40,49 @@ MAX_WINDOW_DAYS = 100
 def fahrenheit_to_celsius(value: float) -> float:
     """Convert °F to °C, rounded to 0.01 so 100.4 °F compares equal to 38.0 °C."""
     return round((value - 32.0) * 5.0 / 9.0, 2)
+
+
+# --- Finding thresholds (POLICY.md "Finding rules"); centres may override within bounds ------
+THRESHOLDS = {
+    "fever_c": 38.0,  # R-FEVER: temperature >= 38.0 °C (100.4 °F)
+    "hypothermia_c": 35.0,  # R-HYPOTHERMIA: temperature < 35.0 °C
+    "systolic_bp_emergency_below": 90,  # R-HYPOTENSION: systolic BP < 90 mmHg
+    "spo2_emergency_below": 92,  # R-HYPOXIA: SpO2 < 92 %
+    "spo2_urgent_below": 95,  # R-LOW-SPO2: SpO2 92–94 %
+    "heart_rate_urgent_from": 120,  # R-TACHYCARDIA: heart rate >= 120 /min at rest
+    "ice_emergency_at_or_below": 6,  # R-ICE-SEVERE: ICE <= 6 (ICE 3–6 = ICANS grade 2)
+}
+# Safe bounds for a centre's override (inclusive); set by the project, not by POLICY.md:
+# each stays on the cautious side of the grading it comes from.
+THRESHOLD_BOUNDS = {
+    "fever_c": (37.5, 38.5),
+    "hypothermia_c": (35.0, 36.0),
+    "systolic_bp_emergency_below": (90, 100),
+    "spo2_emergency_below": (92, 94),
+    "spo2_urgent_below": (93, 96),
+    "heart_rate_urgent_from": (100, 130),
+    "ice_emergency_at_or_below": (6, 8),
+}
+ICE_LOW_AT_OR_ABOVE = 7  # R-ICE-LOW: ICE 7–9 and below the patient's baseline
+EMERGENCY_SYMPTOMS = ("seizure", "hard_to_wake", "weakness_one_side")  # R-SEIZURE etc.
+URGENT_SYMPTOMS = (  # R-CONFUSION, R-FACIAL, R-HEADACHE, R-BREATHING, R-RIGORS, R-DIZZY
+    "confusion", "word_finding", "slurred_speech", "facial_weakness", "headache_severe",
+    "shortness_of_breath", "rigors", "dizziness",
+)
+
+# --- Severity and ladder (POLICY.md "Severity", "Closing the loop") ------------------------
+SEVERITIES = ("routine", "urgent", "emergency")  # ascending
+LADDER_MINUTES = {"emergency": 5, "urgent": 15}  # routine: one notification, no repeats
+UNANSWERED_MINUTES = {"emergency": 10, "urgent": 30}  # tell patient/caregivers to call
+
+# --- Check-in schedule (POLICY.md "Check-in schedule and reminders"), local times -----------
+SCHEDULE = (  # (first day, last day or None = end of the window, due hours)
+    (0, 14, ("08:00", "14:00", "20:00")),
+    (15, 30, ("08:00", "20:00")),
+    (31, None, ("08:00",)),
+)
+SLOT_EARLY_MINUTES = 60  # a check-in from 60 min before the slot satisfies it
+CAREGIVER_REMINDER_MINUTES = 60  # second reminder, to caregivers, at due + 60 min
+MISSED_ACUTE_LAST_DAY = 14  # R-MISSED is urgent on days 0–14, routine from day 15
+MISSED_AFTER_MINUTES = {"acute": 120, "late": 240}  # due + 2 h / due + 4 h
+QUIET_HOURS = ("22:00", "07:00")  # local: no reminders (never delays staff)
