@@ -1,0 +1,129 @@
+"""Every patient-data endpoint, found from the URL map, refuses callers outside its scope.
+
+Callers: another patient's device, another centre's staff, a revoked device, nobody. A new
+endpoint is covered automatically; only the sign-in and public endpoints are listed as open.
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from server.auth import scope
+from server.extensions import db
+from server.models import Centre, CheckIn, Device
+from tests.conftest import login
+
+PUBLIC = {
+    "/api/v1/auth/login", "/api/v1/auth/totp", "/api/v1/enrol", "/api/v1/push/key",
+    "/api/v1/push/ack",
+}
+REFUSED = {401, 403, 404}
+VICTIM_NAME = "Victim Canary-Name"
+
+
+def api_rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules()
+         if rule.rule.startswith("/api/v1/") and rule.rule not in PUBLIC),
+        key=lambda r: r.rule,
+    )
+
+
+@pytest.fixture
+def world(app, client, make_patient, make_staff, enrol):
+    """A victim patient with data, and four callers who must not reach it."""
+    victim = make_patient(display_name=VICTIM_NAME)
+    victim_headers = enrol(victim)
+    caregiver_headers = enrol(victim, "caregiver")
+    r = client.post("/api/v1/checkins", json={"temperature": {"value": 38.6, "unit": "C"}},
+                    headers={**victim_headers, "Idempotency-Key": str(uuid.uuid4())})
+    assert r.status_code == 201
+    revoked_headers = enrol(victim)
+    revoked = db.session.execute(db.select(Device).order_by(Device.id.desc())).scalars().first()
+    from server.services.enrolment import revoke_device
+    revoke_device(revoked)
+    other_patient_headers = enrol(make_patient())
+    centre_b = Centre(name="Centre B", phone_24h="+1 555", emergency_number="911",
+                      timezone="America/New_York")
+    db.session.add(centre_b)
+    db.session.commit()
+    outsider = make_staff(handle="outsider", role="admin", centre_id=centre_b.id)
+    staff_client = app.test_client()
+    csrf = login(staff_client, outsider)
+    ids = {"patient_id": victim.id, "device_id": revoked.id,
+           "caregiver_id": victim.caregivers[0].id,
+           "checkin_id": db.session.execute(db.select(CheckIn.id)).scalar()}
+    for name in scope._OWNERS:
+        ids.setdefault(name, _any_row_of_victim(name, victim.id))
+    return {
+        "victim": victim, "ids": ids, "caregiver_headers": caregiver_headers,
+        "callers": {
+            "other patient's device": (client, other_patient_headers),
+            "other centre's staff": (staff_client, {"X-CSRF-Token": csrf}),
+            "revoked device": (client, revoked_headers),
+            "anonymous": (client, {}),
+        },
+    }
+
+
+def _any_row_of_victim(arg: str, patient_id: int) -> int:
+    """Find an id for a path argument registered by a later module (escalations…)."""
+    for model in db.Model.registry.mappers:
+        cls = model.class_
+        if cls.__tablename__ + "_id" == arg and hasattr(cls, "patient_id"):
+            row = db.session.execute(
+                db.select(cls.id).where(cls.patient_id == patient_id)).scalar()
+            if row is not None:
+                return row
+    return 1
+
+
+def fill(rule, ids) -> str:
+    url = rule.rule
+    for arg in rule.arguments:
+        url = url.replace(f"<int:{arg}>", str(ids.get(arg, 1))).replace(f"<{arg}>", "x")
+    return url
+
+
+def call(client, method, url, headers):
+    kwargs = {"headers": headers}
+    if method in {"POST", "PUT", "PATCH", "DELETE"}:
+        kwargs["json"] = {}
+    return client.open(url, method=method, **kwargs)
+
+
+def test_the_matrix_covers_the_known_endpoints(app):
+    rules = {r.rule for r in api_rules(app)}
+    assert "/api/v1/checkins" in rules
+    assert "/api/v1/staff/patients/<int:patient_id>/checkins" in rules
+
+
+def test_every_patient_endpoint_refuses_callers_out_of_scope(app, world):
+    victim = world["victim"]
+    failures = []
+    for rule in api_rules(app):
+        url = fill(rule, world["ids"])
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for who, (client, headers) in world["callers"].items():
+                r = call(client, method, url, headers)
+                names_patient = bool(rule.arguments)
+                if r.status_code >= 500:
+                    failures.append(f"{method} {url} as {who}: {r.status_code}")
+                elif names_patient or who in ("anonymous", "revoked device"):
+                    if r.status_code not in REFUSED:
+                        failures.append(f"{method} {url} as {who}: {r.status_code}")
+                elif victim.code.encode() in r.data or VICTIM_NAME.encode() in r.data:
+                    failures.append(f"{method} {url} as {who}: leaked the victim")
+    assert not failures, "\n".join(failures)
+
+
+def test_refusals_are_audited(app, world):
+    from server.models import AuditEvent
+
+    client, headers = world["callers"]["other centre's staff"]
+    client.get(f"/api/v1/staff/patients/{world['victim'].id}", headers=headers)
+    row = db.session.execute(db.select(AuditEvent).where(
+        AuditEvent.patient_id == world["victim"].id, AuditEvent.outcome == "denied")
+    ).scalars().first()
+    assert row is not None and row.actor_kind == "staff"
