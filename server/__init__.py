@@ -12,6 +12,8 @@ BLUEPRINTS = (
     "server.api.staff_patients",
     "server.api.staff_admin",
     "server.api.timeline",
+    "server.api.escalations",
+    "server.api.thresholds",
 )
 
 

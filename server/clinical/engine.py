@@ -1,9 +1,17 @@
-"""Evaluate a stored check-in against the finding rules (filled in by the clinical engine)."""
+"""Evaluate a stored check-in against the finding rules, in the check-in's transaction."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from ..clock import now
+from ..extensions import db
 from ..models import CheckIn
+from . import rules
+from .escalations import Found, lock_patient, record_findings, reference
+from .instructions import instruction
+
+LATE_AFTER = dt.timedelta(minutes=10)  # same as services.checkins: "observed at …" shown
 
 
 @dataclass
@@ -15,7 +23,46 @@ class Evaluation:
     instruction: dict | None = None
 
 
+def _tremor_history(checkin: CheckIn) -> tuple[str | None, str | None]:
+    """(previous rating, first recorded rating) of the patient, excluding this check-in."""
+    base = db.select(CheckIn.tremor_rating).where(
+        CheckIn.patient_id == checkin.patient_id, CheckIn.id != checkin.id,
+        CheckIn.tremor_rating.is_not(None))
+    previous = db.session.execute(
+        base.where(CheckIn.observed_at <= checkin.observed_at)
+        .order_by(CheckIn.observed_at.desc(), CheckIn.id.desc()).limit(1)).scalar()
+    first = db.session.execute(
+        base.order_by(CheckIn.observed_at, CheckIn.id).limit(1)).scalar()
+    return previous, first
+
+
+def facts_for(checkin: CheckIn, baseline_ice: int) -> rules.Facts:
+    """The facts the rules read, from a check-in and the patient's baselines."""
+    previous, first = _tremor_history(checkin) if checkin.tremor_rating else (None, None)
+    return rules.Facts(
+        temperature_c=checkin.temperature_c, heart_rate=checkin.heart_rate,
+        systolic_bp=checkin.systolic_bp, spo2=checkin.spo2, ice_total=checkin.ice_total,
+        baseline_ice=baseline_ice, symptoms=frozenset(checkin.symptoms or ()),
+        tremor_rating=checkin.tremor_rating, previous_tremor=previous, baseline_tremor=first,
+        handwriting_judgement=checkin.handwriting_judgement,
+        handwriting_beyond_baseline=bool((checkin.handwriting_features or {})
+                                         .get("beyond_baseline")),
+        tremor_beyond_baseline=bool((checkin.tremor_features or {}).get("beyond_baseline")),
+    )
+
+
 def evaluate_checkin(checkin: CheckIn) -> Evaluation:
-    """Run the rules in the caller's transaction; the clinical engine issue replaces this."""
-    return Evaluation(instruction={"severity": None, "action": "none",
-                                   "text": "Thank you. Your entry was saved.", "phone": None})
+    """Run the rules; open, attach to or raise the patient's escalation; return the advice."""
+    patient = lock_patient(checkin.patient_id)
+    fired = rules.evaluate(facts_for(checkin, patient.baseline_ice),
+                           rules.effective_thresholds(patient.centre))
+    if not fired:
+        return Evaluation(instruction=instruction(None, patient.centre))
+    found = [Found(r.id, rules.reason_of(r), r.severity, r.syndrome) for r in fired]
+    escalation, change = record_findings(patient, found, now(), checkin.observed_at,
+                                         checkin_id=checkin.id)
+    late = checkin.received_at - checkin.observed_at > LATE_AFTER
+    advice = instruction(escalation.severity, patient.centre, tz=patient.timezone,
+                         observed_at=checkin.observed_at if late else None)
+    return Evaluation(findings=[r.id for r in fired],
+                      escalation_ref=reference(escalation, change), instruction=advice)

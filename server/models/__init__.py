@@ -1,6 +1,7 @@
 """All models, imported so that metadata and migrations see every table."""
 from .audit import AuditEvent
 from .checkin import CheckIn
+from .clinical import Escalation, EscalationEvent, Finding, ScheduledStep
 from .outbox import NotificationIntent
 from .people import Caregiver, Centre, Device, EnrolmentCode, Patient, Staff, StaffSession
 
@@ -11,8 +12,12 @@ __all__ = [
     "CheckIn",
     "Device",
     "EnrolmentCode",
+    "Escalation",
+    "EscalationEvent",
+    "Finding",
     "NotificationIntent",
     "Patient",
+    "ScheduledStep",
     "Staff",
     "StaffSession",
 ]

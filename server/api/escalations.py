@@ -1,0 +1,120 @@
+"""Staff: the centre's escalations — list, read, acknowledge, undo, resolve."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..auth.identity import current_staff, require_staff
+from ..clinical import escalation_read, escalations
+from ..clinical import policy as P
+from ..models.clinical import ESCALATION_STATES, OUTCOMES
+from .checkin_schemas import StrictSchema
+
+blp = Blueprint("escalations", __name__, url_prefix="/api/v1/staff/escalations",
+                description="Centre staff: escalations and their ladder")
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class EscalationQuery(StrictSchema):
+    state = fields.String(validate=validate.OneOf(ESCALATION_STATES + ("unresolved",)))
+    severity = fields.String(validate=validate.OneOf(P.SEVERITIES))
+    patient_id = fields.Integer(load_default=None)
+
+
+class ResolveIn(StrictSchema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class StaffRef(Schema):
+    id = fields.Integer()
+    handle = fields.String()
+    name = fields.String()
+
+
+class EscalationOut(Schema):
+    """An escalation as staff see it, with who acknowledged or resolved it."""
+
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    patient_code = fields.String()
+    state = fields.String()
+    severity = fields.String()
+    syndromes = fields.List(fields.String())
+    reasons = fields.List(fields.String())
+    opened_at = fields.DateTime()
+    raised_at = fields.DateTime(allow_none=True)
+    observed_at = fields.DateTime()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    acknowledged_by = fields.Nested(StaffRef, allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by = fields.Nested(StaffRef, allow_none=True)
+    outcome = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    undeliverable_at = fields.DateTime(allow_none=True)
+    undeliverable_reason = fields.String(allow_none=True)
+
+
+class EscalationDetailOut(EscalationOut):
+    """An escalation with its findings, check-ins, history and ladder state."""
+
+    findings = fields.List(fields.Dict())
+    checkins = fields.List(fields.Dict())
+    events = fields.List(fields.Dict())
+    ladder = fields.Dict()
+
+
+@blp.route("")
+class EscalationList(MethodView):
+    @require_staff()
+    @blp.arguments(EscalationQuery, location="query")
+    @blp.response(200, EscalationOut(many=True))
+    def get(self, query):
+        """List the centre's escalations, newest first (filter by state, severity, patient)."""
+        rows = escalation_read.list_for_staff(current_staff(), query.get("state"),
+                                              query.get("severity"), query.get("patient_id"))
+        return rows, 200, NO_STORE
+
+
+@blp.route("/<int:escalation_id>")
+class EscalationById(MethodView):
+    @require_staff()
+    @blp.response(200, EscalationDetailOut)
+    def get(self, escalation_id):
+        """Read an escalation with its findings, check-ins, history and ladder."""
+        escalation = escalation_read.staff_escalation(escalation_id, current_staff())
+        return escalation_read.describe(escalation), 200, NO_STORE
+
+
+@blp.route("/<int:escalation_id>/acknowledge")
+class Acknowledge(MethodView):
+    @require_staff()
+    @blp.response(200, EscalationOut)
+    def post(self, escalation_id):
+        """Acknowledge: stop the ladder and tell the patient and caregivers."""
+        escalation = escalations.acknowledge(escalation_id, current_staff())
+        return escalation_read.summary(escalation), 200, NO_STORE
+
+
+@blp.route("/<int:escalation_id>/unacknowledge")
+class Unacknowledge(MethodView):
+    @require_staff()
+    @blp.response(200, EscalationOut)
+    def post(self, escalation_id):
+        """Undo an acknowledgement: the escalation is open and its ladder resumes."""
+        escalation = escalations.unacknowledge(escalation_id, current_staff())
+        return escalation_read.summary(escalation), 200, NO_STORE
+
+
+@blp.route("/<int:escalation_id>/resolve")
+class Resolve(MethodView):
+    @require_staff()
+    @blp.arguments(ResolveIn)
+    @blp.response(200, EscalationOut)
+    def post(self, data, escalation_id):
+        """Resolve with an outcome and a note."""
+        escalation = escalations.resolve(escalation_id, current_staff(), data["outcome"],
+                                         data["note"])
+        return escalation_read.summary(escalation), 200, NO_STORE

@@ -1,0 +1,86 @@
+"""Read side of escalations for staff: centre-scoped lists and a full description."""
+from __future__ import annotations
+
+from ..extensions import db
+from ..models import CheckIn, Escalation, EscalationEvent, Patient, ScheduledStep, Staff
+from ..services import audit, checkins
+from . import notify
+
+
+def _who(staff_id: int | None) -> dict | None:
+    if staff_id is None:
+        return None
+    staff = db.session.get(Staff, staff_id)
+    return {"id": staff.id, "handle": staff.handle, "name": staff.name}
+
+
+def summary(escalation: Escalation) -> dict:
+    """An escalation's state with who acknowledged / resolved it and when."""
+    data = {name: getattr(escalation, name) for name in (
+        "id", "patient_id", "state", "severity", "syndromes", "reasons", "opened_at",
+        "raised_at", "observed_at", "acknowledged_at", "resolved_at", "outcome", "note",
+        "undeliverable_at", "undeliverable_reason")}
+    data["patient_code"] = escalation.patient.code
+    data["acknowledged_by"] = _who(escalation.acknowledged_by_id)
+    data["resolved_by"] = _who(escalation.resolved_by_id)
+    return data
+
+
+def list_for_staff(staff: Staff, state: str | None, severity: str | None,
+                   patient_id: int | None) -> list[dict]:
+    """The caller's centre's escalations, newest first, filtered in the query."""
+    query = (db.select(Escalation).join(Patient, Patient.id == Escalation.patient_id)
+             .where(Patient.centre_id == staff.centre_id))
+    if state == "unresolved":
+        query = query.where(Escalation.state != "resolved")
+    elif state:
+        query = query.where(Escalation.state == state)
+    if severity:
+        query = query.where(Escalation.severity == severity)
+    if patient_id is not None:
+        query = query.where(Escalation.patient_id == patient_id)
+    rows = db.session.execute(query.order_by(Escalation.id.desc()).limit(500)).scalars().all()
+    audit.record("escalation.list", detail={"count": len(rows)})
+    db.session.commit()
+    return [summary(row) for row in rows]
+
+
+def describe(escalation: Escalation) -> dict:
+    """Summary plus findings, the check-ins behind them, history and the ladder's state."""
+    data = summary(escalation)
+    data["findings"] = [
+        {name: getattr(f, name) for name in (
+            "id", "rule_id", "reason", "severity", "syndrome", "checkin_id", "slot_at",
+            "observed_at", "created_at")}
+        for f in escalation.findings]
+    ids = sorted({f.checkin_id for f in escalation.findings if f.checkin_id})
+    rows = db.session.execute(db.select(CheckIn).where(CheckIn.id.in_(ids))).scalars() \
+        if ids else []
+    data["checkins"] = [row.response or checkins.serialise(row) for row in rows]
+    events = db.session.execute(
+        db.select(EscalationEvent).where(EscalationEvent.escalation_id == escalation.id)
+        .order_by(EscalationEvent.id)).scalars()
+    data["events"] = [{"at": e.at, "kind": e.kind, "severity": e.severity,
+                       "by": _who(e.staff_id)} for e in events]
+    pending = db.session.execute(
+        db.select(ScheduledStep).where(ScheduledStep.escalation_id == escalation.id,
+                                       ScheduledStep.state == "pending")
+        .order_by(ScheduledStep.due_at)).scalars().all()
+    data["ladder"] = {
+        "level": escalation.ladder_level,
+        "tiers_on_duty": len(notify.staff_tiers(escalation.patient.centre_id)),
+        "started_at": escalation.ladder_started_at,
+        "running": escalation.state == "open" and any(p.kind == "ladder" for p in pending),
+        "pending": [{"kind": p.kind, "due_at": p.due_at, "step": p.step} for p in pending],
+    }
+    audit.record("escalation.read", patient_id=escalation.patient_id,
+                 detail={"escalation": escalation.id})
+    db.session.commit()
+    return data
+
+
+def staff_escalation(escalation_id: int, staff: Staff) -> Escalation:
+    """Load an escalation of the caller's centre, or refuse with 404."""
+    from .escalations import _get
+
+    return _get(escalation_id, staff)

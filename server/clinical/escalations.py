@@ -1,0 +1,180 @@
+"""Escalations: open, attach or raise on findings; acknowledge, undo and resolve (audited)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..clock import now
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Escalation, EscalationEvent, Finding, Patient, Staff
+from ..models.clinical import OUTCOMES
+from ..services import audit
+from . import ladder, notify
+from . import policy as P
+
+RANK = {name: rank for rank, name in enumerate(P.SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A finding ready to store: the rule's id, reason, severity and syndrome."""
+
+    rule_id: str
+    reason: str
+    severity: str
+    syndrome: str | None
+
+
+def open_escalation(patient_id: int) -> Escalation | None:
+    """The patient's one unresolved escalation, if any."""
+    return db.session.execute(
+        db.select(Escalation).where(Escalation.patient_id == patient_id,
+                                    Escalation.state != "resolved")
+    ).scalar_one_or_none()
+
+
+def lock_patient(patient_id: int) -> Patient:
+    """Serialise evaluations per patient (row lock on PostgreSQL; SQLite locks at BEGIN)."""
+    return db.session.execute(
+        db.select(Patient).where(Patient.id == patient_id).with_for_update()
+    ).scalar_one()
+
+
+def _union(old: list[str], new: list[str]) -> list[str]:
+    return old + [item for item in new if item not in old]
+
+
+def _event(escalation: Escalation, kind: str, at: dt.datetime, staff_id=None) -> None:
+    db.session.add(EscalationEvent(
+        escalation_id=escalation.id, at=at, kind=kind, severity=escalation.severity,
+        syndromes=list(escalation.syndromes), reasons=list(escalation.reasons),
+        staff_id=staff_id))
+
+
+def record_findings(patient: Patient, found: list[Found], at: dt.datetime,
+                    observed_at: dt.datetime, *, checkin_id: int | None = None,
+                    slot_at: dt.datetime | None = None) -> tuple[Escalation, str]:
+    """Store findings on the patient's open escalation (opening or raising it as needed)."""
+    severity = max((f.severity for f in found), key=RANK.__getitem__)
+    syndromes = sorted({f.syndrome for f in found if f.syndrome})
+    reasons = _union([], [f.reason for f in found])
+    escalation = open_escalation(patient.id)
+    if escalation is None:
+        escalation = Escalation(patient_id=patient.id, state="open", severity=severity,
+                                syndromes=syndromes, reasons=reasons, opened_at=at,
+                                observed_at=observed_at, ladder_epoch=0, ladder_level=1)
+        db.session.add(escalation)
+        db.session.flush()
+        change = "opened"
+    else:
+        change = "raised" if RANK[severity] > RANK[escalation.severity] else "attached"
+        escalation.syndromes = sorted(set(escalation.syndromes) | set(syndromes))
+        escalation.reasons = _union(list(escalation.reasons), reasons)
+        escalation.observed_at = min(escalation.observed_at, observed_at)
+        if change == "raised":
+            escalation.severity = severity
+            escalation.raised_at = at
+            escalation.state = "open"
+            escalation.acknowledged_at = None
+            escalation.acknowledged_by_id = None
+            escalation.ladder_epoch += 1
+            ladder.cancel_pending(escalation.id)
+    for f in found:
+        db.session.add(Finding(escalation_id=escalation.id, patient_id=patient.id,
+                               checkin_id=checkin_id, slot_at=slot_at, rule_id=f.rule_id,
+                               reason=f.reason, severity=f.severity, syndrome=f.syndrome,
+                               observed_at=observed_at, created_at=at))
+    _event(escalation, change, at)
+    audit.record(f"escalation.{change}", patient_id=patient.id,
+                 detail={"escalation": escalation.id})
+    if change != "attached":
+        ladder.start(escalation, at)
+    return escalation, change
+
+
+def reference(escalation: Escalation | None, change: str | None = None) -> dict | None:
+    """The short form a check-in response and lists carry."""
+    if escalation is None:
+        return None
+    return {"id": escalation.id, "state": escalation.state, "severity": escalation.severity,
+            "syndromes": list(escalation.syndromes), "reasons": list(escalation.reasons),
+            "change": change}
+
+
+def _get(escalation_id: int, staff: Staff) -> Escalation:
+    escalation = db.session.get(Escalation, escalation_id)
+    if escalation is None or escalation.patient.centre_id != staff.centre_id:
+        audit.record_now("escalation.refused", outcome="denied",
+                         detail={"escalation": escalation_id})
+        raise ApiError(404, "not_found", "Not found")
+    return escalation
+
+
+def _conflict(escalation: Escalation, action: str) -> ApiError:
+    audit.record_now(f"escalation.{action}", patient_id=escalation.patient_id, outcome="denied",
+                     detail={"escalation": escalation.id, "state": escalation.state})
+    return ApiError(409, "wrong_state", f"Escalation is {escalation.state}")
+
+
+def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
+    """Stop the ladder and tell the patient and caregivers the centre has seen the alert."""
+    escalation = _get(escalation_id, staff)
+    if escalation.state != "open":
+        raise _conflict(escalation, "acknowledge")
+    at = now()
+    escalation.state = "acknowledged"
+    escalation.acknowledged_at = at
+    escalation.acknowledged_by_id = staff.id
+    ladder.cancel_pending(escalation.id)
+    for recipient in notify.family(escalation.patient):
+        notify.send(f"acknowledged:{escalation.id}:{escalation.ladder_epoch}:"
+                    f"{notify.recipient_key(recipient)}", recipient, "acknowledged",
+                    escalation.patient, at, severity=escalation.severity,
+                    escalation_id=escalation.id, tag=f"escalation-{escalation.id}")
+    _event(escalation, "acknowledged", at, staff.id)
+    audit.record("escalation.acknowledge", patient_id=escalation.patient_id,
+                 detail={"escalation": escalation.id})
+    db.session.commit()
+    return escalation
+
+
+def unacknowledge(escalation_id: int, staff: Staff) -> Escalation:
+    """Undo an acknowledgement: the escalation is open again and its ladder resumes."""
+    escalation = _get(escalation_id, staff)
+    if escalation.state != "acknowledged":
+        raise _conflict(escalation, "unacknowledge")
+    at = now()
+    escalation.state = "open"
+    escalation.acknowledged_at = None
+    escalation.acknowledged_by_id = None
+    escalation.ladder_epoch += 1
+    escalation.ladder_level = 1
+    ladder.schedule_followups(escalation, at)
+    _event(escalation, "unacknowledged", at, staff.id)
+    audit.record("escalation.unacknowledge", patient_id=escalation.patient_id,
+                 detail={"escalation": escalation.id})
+    db.session.commit()
+    return escalation
+
+
+def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None) -> Escalation:
+    """Close an escalation with an outcome and a note."""
+    if outcome not in OUTCOMES:
+        raise ApiError(422, "validation_error", "Invalid input",
+                       {"outcome": [f"must be one of {', '.join(OUTCOMES)}"]})
+    escalation = _get(escalation_id, staff)
+    if escalation.state == "resolved":
+        raise _conflict(escalation, "resolve")
+    at = now()
+    escalation.state = "resolved"
+    escalation.resolved_at = at
+    escalation.resolved_by_id = staff.id
+    escalation.outcome = outcome
+    escalation.note = note
+    ladder.cancel_pending(escalation.id)
+    _event(escalation, "resolved", at, staff.id)
+    audit.record("escalation.resolve", patient_id=escalation.patient_id,
+                 detail={"escalation": escalation.id, "outcome": outcome})
+    db.session.commit()
+    return escalation

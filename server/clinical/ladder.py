@@ -1,0 +1,126 @@
+"""The escalation ladder: tier 1 at once, then re-notify and add a tier every interval."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..extensions import db
+from ..models import Escalation, ScheduledStep
+from . import notify
+from . import policy as P
+
+STAFF_PURPOSES = ("escalation", "renotify")
+
+
+def _minutes(table: dict, severity: str) -> dt.timedelta | None:
+    value = table.get(severity)
+    return None if value is None else dt.timedelta(minutes=value)
+
+
+def start(escalation: Escalation, at: dt.datetime) -> None:
+    """Notify tier 1 and the family (urgent/emergency) and persist the ladder's next steps."""
+    patient = escalation.patient
+    tiers = notify.staff_tiers(patient.centre_id)
+    epoch = escalation.ladder_epoch
+    escalation.ladder_level = 1
+    escalation.ladder_started_at = at
+    for recipient in tiers[0] if tiers else []:
+        notify.send(f"escalation:{escalation.id}:{epoch}-0:{notify.recipient_key(recipient)}",
+                    recipient, "escalation", patient, at, severity=escalation.severity,
+                    escalation_id=escalation.id, tag=f"escalation-{escalation.id}")
+    if escalation.severity in ("urgent", "emergency"):
+        for recipient in notify.family(patient):
+            notify.send(f"escalation:{escalation.id}:{epoch}-family:"
+                        f"{notify.recipient_key(recipient)}",
+                        recipient, "escalation", patient, at, severity=escalation.severity,
+                        escalation_id=escalation.id, tag=f"escalation-{escalation.id}")
+    schedule_followups(escalation, at)
+
+
+def schedule_followups(escalation: Escalation, at: dt.datetime) -> None:
+    """Persist the next ladder step and the `unanswered` notice for the current epoch."""
+    common = dict(patient_id=escalation.patient_id, escalation_id=escalation.id,
+                  epoch=escalation.ladder_epoch, created_at=at)
+    if step := _minutes(P.LADDER_MINUTES, escalation.severity):
+        db.session.add(ScheduledStep(kind="ladder", due_at=at + step, step=1, **common))
+    if wait := _minutes(P.UNANSWERED_MINUTES, escalation.severity):
+        db.session.add(ScheduledStep(kind="unanswered", due_at=at + wait, **common))
+
+
+def _live(row: ScheduledStep) -> Escalation | None:
+    escalation = db.session.get(Escalation, row.escalation_id)
+    if escalation is None or escalation.state != "open" or row.epoch != escalation.ladder_epoch:
+        return None
+    return escalation
+
+
+def run_step(row: ScheduledStep, at: dt.datetime) -> bool:
+    """One ladder step: add the next tier and re-notify every tier reached; persist the next."""
+    escalation = _live(row)
+    if escalation is None:
+        return False
+    patient = escalation.patient
+    tiers = notify.staff_tiers(patient.centre_id)
+    escalation.ladder_level = min(escalation.ladder_level + 1, max(len(tiers), 1))
+    for tier in tiers[:escalation.ladder_level]:
+        for recipient in tier:
+            notify.send(f"escalation:{escalation.id}:{row.epoch}-{row.step}:"
+                        f"{notify.recipient_key(recipient)}",
+                        recipient, "renotify", patient, at, severity=escalation.severity,
+                        escalation_id=escalation.id, tag=f"escalation-{escalation.id}")
+    interval = _minutes(P.LADDER_MINUTES, escalation.severity)
+    if interval is not None:
+        due = row.due_at + interval
+        while due <= at:  # after downtime, keep the grid but do not fire a burst
+            due += interval
+        db.session.add(ScheduledStep(kind="ladder", due_at=due, step=row.step + 1,
+                                     patient_id=row.patient_id, escalation_id=escalation.id,
+                                     epoch=row.epoch, created_at=at))
+    return True
+
+
+def run_unanswered(row: ScheduledStep, at: dt.datetime) -> bool:
+    """Still unacknowledged: tell the patient and caregivers to call themselves."""
+    escalation = _live(row)
+    if escalation is None:
+        return False
+    for recipient in notify.family(escalation.patient):
+        notify.send(f"unanswered:{escalation.id}:{row.epoch}:{notify.recipient_key(recipient)}",
+                    recipient, "unanswered", escalation.patient, at,
+                    severity=escalation.severity, escalation_id=escalation.id,
+                    tag=f"escalation-{escalation.id}")
+    return True
+
+
+def cancel_pending(escalation_id: int, kinds=("ladder", "unanswered")) -> None:
+    """Cancel an escalation's pending steps (they would be skipped anyway; this shows it)."""
+    db.session.execute(
+        db.update(ScheduledStep)
+        .where(ScheduledStep.escalation_id == escalation_id,
+               ScheduledStep.state == "pending", ScheduledStep.kind.in_(kinds))
+        .values(state="cancelled")
+    )
+
+
+def skip_to_next_tier(escalation_id: int, at: dt.datetime, reason: str) -> list[tuple]:
+    """Push could not reach the current tier: flag the escalation, notify the next tier now.
+
+    Runs in the caller's transaction; returns the recipients notified.
+    """
+    escalation = db.session.get(Escalation, escalation_id)
+    if escalation is None or escalation.state == "resolved":
+        return []
+    escalation.undeliverable_at = at
+    escalation.undeliverable_reason = reason[:64]
+    tiers = notify.staff_tiers(escalation.patient.centre_id)
+    if escalation.state != "open" or escalation.ladder_level >= len(tiers):
+        return []
+    escalation.ladder_level += 1
+    notified = []
+    for recipient in tiers[escalation.ladder_level - 1]:
+        notify.send(f"escalation:{escalation.id}:{escalation.ladder_epoch}-skip"
+                    f"{escalation.ladder_level}:{notify.recipient_key(recipient)}",
+                    recipient, "renotify", escalation.patient, at,
+                    severity=escalation.severity, escalation_id=escalation.id,
+                    tag=f"escalation-{escalation.id}")
+        notified.append(recipient)
+    return notified

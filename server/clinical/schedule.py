@@ -1,0 +1,147 @@
+"""The check-in schedule: slots in the patient's local time, reminders and missed check-ins."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..extensions import db
+from ..models import CheckIn, Patient, ScheduledStep
+from . import notify, rules
+from . import policy as P
+from .calendar import day_number, local_date, zone
+from .escalations import Found, lock_patient, record_findings
+
+SLOT_KINDS = ("reminder", "caregiver_reminder", "missed")
+
+
+def _time(text: str) -> dt.time:
+    hour, minute = text.split(":")
+    return dt.time(int(hour), int(minute))
+
+
+def hours_for_day(day: int, window_days: int) -> tuple[str, ...]:
+    """The due times (local) of a day since infusion; none outside days 0..window_days."""
+    if day < 0 or day > window_days:
+        return ()
+    for first, last, hours in P.SCHEDULE:
+        if first <= day <= (window_days if last is None else last):
+            return hours
+    return ()
+
+
+def grace(day: int) -> dt.timedelta:
+    """How long after its due time a slot's missed-check-in escalation fires."""
+    key = "acute" if day <= P.MISSED_ACUTE_LAST_DAY else "late"
+    return dt.timedelta(minutes=P.MISSED_AFTER_MINUTES[key])
+
+
+def slot_day(patient: Patient, slot_at: dt.datetime) -> int:
+    """Day since infusion of a slot, in the patient's zone."""
+    return day_number(patient.infused_at, slot_at, patient.timezone)
+
+
+def active(patient: Patient, slot_at: dt.datetime) -> bool:
+    """Whether a slot counts: in the window, after enrolment, before monitoring ended."""
+    day = slot_day(patient, slot_at)
+    return (0 <= day <= patient.window_days and slot_at >= patient.enrolled_at
+            and (patient.monitoring_ended_at is None or slot_at < patient.monitoring_ended_at))
+
+
+def next_slot(patient: Patient, start: dt.datetime) -> dt.datetime | None:
+    """The first active slot at or after `start` (None once the window is over)."""
+    tz = zone(patient.timezone)
+    day0 = local_date(patient.infused_at, patient.timezone)
+    date = max(local_date(start, patient.timezone), day0)
+    last = day0 + dt.timedelta(days=patient.window_days)
+    while date <= last:
+        day = (date - day0).days
+        for text in hours_for_day(day, patient.window_days):
+            slot = dt.datetime.combine(date, _time(text), tzinfo=tz).astimezone(dt.UTC)
+            if slot >= start and active(patient, slot):
+                return slot
+        date += dt.timedelta(days=1)
+    return None
+
+
+def add_slot(patient: Patient, slot_at: dt.datetime, at: dt.datetime) -> None:
+    """Persist a slot's reminder, caregiver reminder and missed-check-in steps."""
+    dues = {
+        "reminder": slot_at,
+        "caregiver_reminder": slot_at + dt.timedelta(minutes=P.CAREGIVER_REMINDER_MINUTES),
+        "missed": slot_at + grace(slot_day(patient, slot_at)),
+    }
+    for kind, due in dues.items():
+        db.session.add(ScheduledStep(kind=kind, due_at=due, patient_id=patient.id,
+                                     slot_at=slot_at, created_at=at))
+
+
+def plan(row: ScheduledStep, at: dt.datetime) -> bool:
+    """(Re)start a patient's slot chain from now: drop future slots, add the next one."""
+    patient = db.session.get(Patient, row.patient_id)
+    start = max(at, patient.enrolled_at)
+    db.session.execute(
+        db.update(ScheduledStep)
+        .where(ScheduledStep.patient_id == patient.id, ScheduledStep.state == "pending",
+               ScheduledStep.kind.in_(SLOT_KINDS), ScheduledStep.slot_at >= start)
+        .values(state="cancelled")
+    )
+    slot = next_slot(patient, start)
+    if slot is not None:
+        add_slot(patient, slot, at)
+    return slot is not None
+
+
+def satisfied(patient: Patient, slot_at: dt.datetime) -> bool:
+    """A check-in observed from 60 min before the slot until its missed escalation fires."""
+    early = slot_at - dt.timedelta(minutes=P.SLOT_EARLY_MINUTES)
+    late = slot_at + grace(slot_day(patient, slot_at))
+    found = db.session.execute(
+        db.select(CheckIn.id).where(CheckIn.patient_id == patient.id,
+                                    CheckIn.observed_at >= early,
+                                    CheckIn.observed_at <= late).limit(1)
+    ).first()
+    return found is not None
+
+
+def quiet(patient: Patient, at: dt.datetime) -> bool:
+    """Whether an instant falls in the patient's local quiet hours (22:00–07:00)."""
+    start, end = (_time(t) for t in P.QUIET_HOURS)
+    local = at.astimezone(zone(patient.timezone)).time()
+    return local >= start or local < end
+
+
+def _remind(row: ScheduledStep, at: dt.datetime, purpose: str, recipients) -> bool:
+    patient = row.patient
+    slot = row.slot_at
+    if (not active(patient, slot) or satisfied(patient, slot) or quiet(patient, at)
+            or at >= slot + grace(slot_day(patient, slot))):
+        return False
+    for recipient in recipients(patient):
+        notify.send(f"{purpose}:{patient.id}:{slot.isoformat()}:"
+                    f"{notify.recipient_key(recipient)}", recipient, purpose, patient, at,
+                    tag=f"{purpose}-{patient.id}")
+    return True
+
+
+def run_reminder(row: ScheduledStep, at: dt.datetime) -> bool:
+    """At the due time: remind patient and caregivers; persist the next slot of the chain."""
+    following = next_slot(row.patient, row.slot_at + dt.timedelta(minutes=1))
+    if following is not None:
+        add_slot(row.patient, following, at)
+    return _remind(row, at, "reminder", notify.family)
+
+
+def run_caregiver_reminder(row: ScheduledStep, at: dt.datetime) -> bool:
+    """Due + 60 min and nothing yet: a second reminder, to caregivers only."""
+    return _remind(row, at, "missed_checkin", notify.caregivers)
+
+
+def run_missed(row: ScheduledStep, at: dt.datetime) -> bool:
+    """Due + 2 h / 4 h and nothing yet: R-MISSED (urgent days 0–14, routine from day 15)."""
+    patient = lock_patient(row.patient_id)
+    slot = row.slot_at
+    if not active(patient, slot) or satisfied(patient, slot):
+        return False
+    severity = rules.missed_severity(slot_day(patient, slot))
+    found = Found(rules.MISSED.id, rules.MISSED_REASON, severity, None)
+    record_findings(patient, [found], at, slot, slot_at=slot)
+    return True
