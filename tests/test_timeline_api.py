@@ -96,3 +96,73 @@ def test_overview_lists_centre_patients_with_last_checkin(staff_client, make_pat
     assert rows["P-BBBBBB"]["day"] == 2 and quiet.id == rows["P-BBBBBB"]["id"]
     assert "patient.overview" in db.session.execute(
         db.select(AuditEvent.action)).scalars().all()
+
+
+def _fever(client, phone, value=38.6):
+    return _post_checkin(client, phone, temperature={"value": value, "unit": "C"})
+
+
+def test_queue_shows_new_escalation_with_patient_and_ladder(staff_client, make_patient, enrol):
+    patient = make_patient()
+    _fever(staff_client, enrol(patient))
+    r = staff_client.get("/api/v1/staff/queue")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    [item] = r.json
+    assert (item["severity"], item["state"], item["reasons"]) == ("urgent", "open", ["fever"])
+    assert item["patient"] == {"id": patient.id, "code": patient.code,
+                               "display_name": "Pat Example", "timezone": "Europe/Berlin",
+                               "day": 8}
+    handles = [n["staff"]["handle"] for n in item["ladder"]["notified"]]
+    assert handles == ["admin-a"]
+    assert item["ladder"]["level"] == 1 and item["ladder"]["undeliverable_at"] is None
+    assert "queue.read" in db.session.execute(db.select(AuditEvent.action)).scalars().all()
+
+
+def test_queue_orders_by_severity_then_age(staff_client, make_patient, enrol, clock):
+    older = make_patient()
+    _fever(staff_client, enrol(older))
+    clock.advance(minutes=5)
+    newer = make_patient()
+    _post_checkin(staff_client, enrol(newer), vitals={"systolic_bp": 80})
+    clock.advance(minutes=5)
+    third = make_patient()
+    _fever(staff_client, enrol(third))
+    order = [i["patient_id"] for i in staff_client.get("/api/v1/staff/queue").json]
+    assert order == [newer.id, older.id, third.id]
+
+
+def test_queue_follows_acknowledge_and_resolve(staff_client, make_patient, enrol):
+    _fever(staff_client, enrol(make_patient()))
+    [item] = staff_client.get("/api/v1/staff/queue").json
+    r = staff_client.post(f"/api/v1/staff/escalations/{item['id']}/acknowledge")
+    assert r.status_code == 200, r.json
+    [item] = staff_client.get("/api/v1/staff/queue").json
+    assert item["state"] == "acknowledged" and item["acknowledged_by"]["handle"] == "admin-a"
+    r = staff_client.post(f"/api/v1/staff/escalations/{item['id']}/resolve",
+                          json={"outcome": "advice_at_home", "note": "paracetamol, recheck"})
+    assert r.status_code == 200, r.json
+    assert staff_client.get("/api/v1/staff/queue").json == []
+
+
+def test_queue_hides_other_centres(staff_client, make_patient, enrol):
+    other = Centre(name="B", phone_24h="+1 555", emergency_number="911", timezone="UTC")
+    db.session.add(other)
+    db.session.commit()
+    _fever(staff_client, enrol(make_patient(centre_id=other.id)))
+    assert staff_client.get("/api/v1/staff/queue").json == []
+
+
+def test_overview_shows_open_escalation_and_next_slot(staff_client, make_patient, enrol):
+    patient = make_patient()
+    _fever(staff_client, enrol(patient))
+    [row] = staff_client.get("/api/v1/staff/overview").json
+    assert row["open_escalation"]["severity"] == "urgent"
+    assert row["next_due_local"] == "2026-03-10T14:00:00+01:00"  # day 8: 08, 14, 20 h
+
+
+def test_timeline_includes_escalations(staff_client, make_patient, enrol):
+    patient = make_patient()
+    _fever(staff_client, enrol(patient))
+    body = staff_client.get(f"/api/v1/staff/patients/{patient.id}/timeline").json
+    [esc] = body["escalations"]
+    assert esc["severity"] == "urgent" and esc["opened_local"] == "2026-03-10T08:00:00+01:00"

@@ -60,7 +60,7 @@ class CentreOut(Schema):
     emergency_number = fields.String()
     timezone = fields.String()
     threshold_overrides = fields.Dict()
-    override_bounds = fields.Function(lambda _c: staff_admin.override_bounds() or {})
+    override_bounds = fields.Function(lambda _c: staff_admin.override_bounds())
 
 
 class CentrePatch(StrictSchema):

@@ -1,4 +1,4 @@
-"""Staff: a patient's timeline (check-ins, symptoms, escalations) and the patient overview."""
+"""Staff: the triage queue, a patient's timeline and the patient overview."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth.identity import current_staff, require_staff, staff_patient
-from ..services import timeline
+from ..services import timeline, triage
 
 blp = Blueprint("timeline", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: patient timeline and overview")
@@ -40,6 +40,25 @@ class OverviewRow(Schema):
     open_escalation = fields.Dict(allow_none=True)
 
 
+class QueueItem(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    patient_code = fields.String()
+    patient = fields.Dict()
+    state = fields.String()
+    severity = fields.String()
+    syndromes = fields.List(fields.String())
+    reasons = fields.List(fields.String())
+    opened_at = fields.String()
+    raised_at = fields.String(allow_none=True)
+    observed_at = fields.String()
+    acknowledged_at = fields.String(allow_none=True)
+    acknowledged_by = fields.Dict(allow_none=True)
+    undeliverable_at = fields.String(allow_none=True)
+    undeliverable_reason = fields.String(allow_none=True)
+    ladder = fields.Dict()
+
+
 @blp.route("/patients/<int:patient_id>/timeline")
 class Timeline(MethodView):
     @require_staff()
@@ -48,6 +67,15 @@ class Timeline(MethodView):
         """Return a patient's check-ins, symptoms and escalations on one time axis."""
         patient = staff_patient(patient_id)
         return timeline.patient_timeline(patient), 200, NO_STORE
+
+
+@blp.route("/queue")
+class Queue(MethodView):
+    @require_staff()
+    @blp.response(200, QueueItem(many=True))
+    def get(self):
+        """List unresolved escalations, most severe and longest waiting first, with ladder."""
+        return triage.queue(current_staff()), 200, NO_STORE
 
 
 @blp.route("/overview")

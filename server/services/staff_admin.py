@@ -1,13 +1,14 @@
 """Centre administration: staff accounts, the centre's numbers and overrides, the audit log."""
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.passwords import hash_password, password_problem
+from ..clinical import policy as P
+from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
@@ -103,56 +104,33 @@ def read_centre(admin: Staff) -> Centre:
     return admin.centre
 
 
-def override_bounds() -> dict[str, Any] | None:
-    """The engine's allowed override bounds {key: (low, high)}, when the engine has them."""
-    for name in ("server.clinical.rules", "server.clinical.policy"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        for attr in ("OVERRIDE_BOUNDS", "THRESHOLD_OVERRIDE_BOUNDS", "OVERRIDABLE"):
-            bounds = getattr(module, attr, None)
-            if isinstance(bounds, dict):
-                return bounds
-    return None
+def override_bounds() -> dict[str, dict[str, float]]:
+    """Every threshold a centre may override: its default and safe bounds (policy.py)."""
+    out = {name: {"default": P.THRESHOLDS[name], "min": low, "max": high}
+           for name, (low, high) in P.THRESHOLD_BOUNDS.items()}
+    for name, (default, (low, high)) in getattr(P, "MEASURE_OVERRIDES", {}).items():
+        out[name] = {"default": default, "min": low, "max": high}
+    return out
 
 
 def validate_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
-    """Refuse unknown keys and values outside the engine's safe bounds."""
-    rules = None
-    try:
-        rules = importlib.import_module("server.clinical.rules")
-    except ImportError:
-        pass
-    validator = getattr(rules, "validate_overrides", None) if rules else None
-    if callable(validator):
-        try:
-            return dict(validator(overrides) or overrides)
-        except (ValueError, KeyError) as exc:
-            raise _invalid("threshold_overrides", str(exc)) from None
+    """Refuse unknown keys and values outside the safe bounds; the engine checks its own."""
     bounds = override_bounds()
-    if bounds is None:
-        if overrides:
-            raise _invalid("threshold_overrides", "no overrides are allowed yet")
-        return {}
-    clean: dict[str, Any] = {}
-    for key, value in overrides.items():
-        if key not in bounds:
-            raise _invalid(f"threshold_overrides.{key}", "not an overridable threshold")
-        low, high = _range(bounds[key])
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _invalid(f"threshold_overrides.{key}", "must be a number")
-        if not low <= value <= high:
-            raise _invalid(f"threshold_overrides.{key}", f"must be between {low} and {high}")
-        clean[key] = value
-    return clean
-
-
-def _range(bound: Any) -> tuple[float, float]:
-    if isinstance(bound, dict):
-        return bound.get("min", bound.get("low")), bound.get("max", bound.get("high"))
-    low, high = bound[0], bound[1]
-    return low, high
+    problems = rules.validate_overrides(
+        {k: v for k, v in overrides.items() if k in P.THRESHOLD_BOUNDS})
+    for name, value in overrides.items():
+        if name in P.THRESHOLD_BOUNDS:
+            continue
+        if name not in bounds:
+            problems[name] = "not an adjustable threshold"
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            problems[name] = "must be a number"
+        elif not bounds[name]["min"] <= value <= bounds[name]["max"]:
+            problems[name] = f"must be between {bounds[name]['min']} and {bounds[name]['max']}"
+    if problems:
+        raise ApiError(422, "validation_error", "Invalid input",
+                       {f"threshold_overrides.{k}": [v] for k, v in problems.items()})
+    return dict(overrides)
 
 
 def update_centre(admin: Staff, changes: dict) -> Centre:

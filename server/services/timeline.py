@@ -2,33 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 from ..clinical import policy as P
+from ..clinical import rules, schedule
 from ..clinical.calendar import day_number, local_iso
 from ..clock import now
 from ..extensions import db
-from ..models import CheckIn, Patient, Staff
+from ..models import CheckIn, Escalation, Patient, Staff
 from . import audit
 from .checkins import LATE_AFTER
 
 SEVERITY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
 MAX_POINTS = 600  # about 100 days of three check-ins a day, with room for extra entries
-
-
-def _optional(module: str):
-    """A module another helper owns, or None while it is not there yet."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
-def escalation_model():
-    """The engine's Escalation model, when the clinical engine is installed."""
-    module = _optional("server.models.clinical")
-    return getattr(module, "Escalation", None) if module else None
 
 
 def _iso(at: dt.datetime | None) -> str | None:
@@ -39,9 +25,20 @@ def _local(at: dt.datetime | None, tz: str) -> str | None:
     return local_iso(at, tz) if at is not None else None
 
 
+def _scalars(features: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A measure's figures without raw arrays: numbers, flags and one level of sub-figures."""
+    if not features:
+        return None
+    out: dict[str, Any] = {}
+    for key, value in features.items():
+        if isinstance(value, bool | int | float | str) or value is None:
+            out[key] = value
+        elif isinstance(value, dict):
+            out[key] = {k: v for k, v in value.items() if isinstance(v, bool | int | float)}
+    return out
+
+
 def _checkin_point(c: CheckIn, tz: str) -> dict[str, Any]:
-    tremor = c.tremor_features or {}
-    writing = c.handwriting_features or {}
     return {
         "id": c.id, "recorded_by": c.recorded_by,
         "observed_at": _iso(c.observed_at), "observed_local": _local(c.observed_at, tz),
@@ -52,12 +49,10 @@ def _checkin_point(c: CheckIn, tz: str) -> dict[str, Any]:
         "ice_total": c.ice_total, "ice": c.ice,
         "heart_rate": c.heart_rate, "systolic_bp": c.systolic_bp, "spo2": c.spo2,
         "tremor_rating": c.tremor_rating,
-        "tremor": {k: tremor.get(k) for k in ("band_power", "peak_hz", "ratio", "deviation",
-                                              "beyond_baseline") if k in tremor} or None,
+        "tremor": _scalars(c.tremor_features),
         "handwriting_judgement": c.handwriting_judgement,
         "has_handwriting": c.handwriting_strokes is not None,
-        "handwriting": {k: writing.get(k) for k in ("deviation", "beyond_baseline")
-                        if k in writing} or None,
+        "handwriting": _scalars(c.handwriting_features),
         "symptoms": list(c.symptoms or []),
     }
 
@@ -79,27 +74,17 @@ def escalation_view(e: Any, tz: str) -> dict[str, Any]:
 
 
 def _escalations(patient_id: int) -> list[Any]:
-    model = escalation_model()
-    if model is None:
-        return []
     return list(db.session.execute(
-        db.select(model).where(model.patient_id == patient_id).order_by(model.opened_at)
+        db.select(Escalation).where(Escalation.patient_id == patient_id)
+        .order_by(Escalation.opened_at)
     ).scalars())
 
 
 def thresholds(patient: Patient) -> dict[str, Any]:
     """The lines the charts draw: the centre's effective thresholds when the engine has them."""
-    rules = _optional("server.clinical.rules")
-    if rules is not None and hasattr(rules, "effective_thresholds"):
-        try:
-            values = dict(rules.effective_thresholds(patient.centre))
-        except Exception:  # noqa: BLE001 - the chart line must not break the timeline
-            values = {}
-    else:
-        values = {}
-    values.setdefault("fever_c", getattr(P, "FEVER_C", 38.0))
+    values = dict(rules.effective_thresholds(patient.centre))
     values["baseline_ice"] = patient.baseline_ice
-    return {k: v for k, v in values.items() if not isinstance(v, (dict, list))}
+    return values
 
 
 def patient_timeline(patient: Patient) -> dict[str, Any]:
@@ -135,20 +120,17 @@ def patient_timeline(patient: Patient) -> dict[str, Any]:
 
 
 def next_due_slot(patient: Patient, at: dt.datetime) -> dt.datetime | None:
-    """The next check-in slot, from the engine's schedule when it is installed."""
-    if patient.monitoring_ended_at is not None:
-        return None
-    for name in ("server.clinical.schedule", "server.clinical.slots"):
-        module = _optional(name)
-        for attr in ("next_slot", "next_due_slot", "next_due"):
-            fn = getattr(module, attr, None) if module else None
-            if callable(fn):
-                try:
-                    slot = fn(patient, at)
-                except TypeError:
-                    continue
-                return getattr(slot, "due_at", slot)
-    return None
+    """The earliest slot still open: not yet satisfied and not yet past its missed time."""
+    longest = dt.timedelta(minutes=max(P.MISSED_AFTER_MINUTES.values()))
+    slot = schedule.next_slot(patient, at - longest)
+    for _ in range(8):  # a few slots at most: the ones due now and the next one
+        if slot is None:
+            return None
+        missed_at = slot + schedule.grace(schedule.slot_day(patient, slot))
+        if missed_at >= at and not schedule.satisfied(patient, slot):
+            return slot
+        slot = schedule.next_slot(patient, slot + dt.timedelta(seconds=1))
+    return slot
 
 
 def overview(staff: Staff) -> list[dict[str, Any]]:
@@ -185,11 +167,11 @@ def overview(staff: Staff) -> list[dict[str, Any]]:
 
 
 def _open_escalations(ids: list[int]) -> dict[int, Any]:
-    model = escalation_model()
-    if model is None or not ids:
+    if not ids:
         return {}
     rows = db.session.execute(
-        db.select(model).where(model.patient_id.in_(ids), model.state != "resolved")
-        .order_by(model.opened_at)
+        db.select(Escalation).where(Escalation.patient_id.in_(ids),
+                                    Escalation.state != "resolved")
+        .order_by(Escalation.opened_at)
     ).scalars()
     return {e.patient_id: e for e in rows}

@@ -1,0 +1,108 @@
+"""The triage queue in one read: unresolved escalations with patient, day and ladder state."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from ..clinical import escalation_read
+from ..clinical.calendar import day_number
+from ..clock import now
+from ..extensions import db
+from ..models import Escalation, NotificationIntent, Patient, Staff
+from . import audit
+from .timeline import SEVERITY_RANK
+
+STAFF_PURPOSES = ("escalation", "renotify")
+
+
+def _deliveries(escalation_ids: list[int]) -> dict[int, list[NotificationIntent]]:
+    """Staff notifications written for these escalations (the outbox rows)."""
+    if not escalation_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(NotificationIntent).where(
+            NotificationIntent.escalation_id.in_(escalation_ids),
+            NotificationIntent.recipient_kind == "staff",
+            NotificationIntent.purpose.in_(STAFF_PURPOSES),
+        ).order_by(NotificationIntent.id)
+    ).scalars()
+    out: dict[int, list[NotificationIntent]] = defaultdict(list)
+    for row in rows:
+        out[row.escalation_id].append(row)
+    return out
+
+
+def _shown_counts(intent_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Devices that showed / were clicked per intent, from the push receipts when installed."""
+    try:
+        from ..models import push as push_models
+    except ImportError:
+        return {}
+    receipt = getattr(push_models, "PushReceipt", None) or getattr(push_models, "Receipt", None)
+    if receipt is None or not intent_ids or not hasattr(receipt, "intent_id"):
+        return {}
+    rows = db.session.execute(
+        db.select(receipt.intent_id, receipt.event, db.func.count())
+        .where(receipt.intent_id.in_(intent_ids)).group_by(receipt.intent_id, receipt.event)
+    ).all()
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for intent_id, event, count in rows:
+        out[intent_id][event] = count
+    return out
+
+
+def _ladder(escalation: Any, intents: list[NotificationIntent], staff: dict[int, Staff],
+            shown: dict[int, dict[str, int]]) -> dict[str, Any]:
+    notified: dict[int, dict[str, Any]] = {}
+    for intent in intents:
+        member = staff.get(intent.recipient_id)
+        entry = notified.setdefault(intent.recipient_id, {
+            "staff": {"id": intent.recipient_id, "handle": member.handle if member else None,
+                      "name": member.name if member else None,
+                      "tier": member.tier if member else None},
+            "first_at": intent.created_at.isoformat(), "sent": 0, "shown": 0, "clicked": 0,
+            "state": intent.state})
+        entry["sent"] += 1 if intent.sent_at is not None else 0
+        entry["state"] = intent.state
+        counts = shown.get(intent.id, {})
+        entry["shown"] += counts.get("shown", 0)
+        entry["clicked"] += counts.get("clicked", 0)
+    return {
+        "level": getattr(escalation, "ladder_level", None),
+        "notified": list(notified.values()),
+        "undeliverable_at": escalation.undeliverable_at.isoformat()
+        if escalation.undeliverable_at else None,
+        "undeliverable_reason": escalation.undeliverable_reason,
+    }
+
+
+def queue(caller: Staff) -> list[dict[str, Any]]:
+    """Unresolved escalations of the caller's centre, most severe and longest waiting first."""
+    rows = list(db.session.execute(
+        db.select(Escalation).join(Patient, Patient.id == Escalation.patient_id)
+        .where(Patient.centre_id == caller.centre_id, Escalation.state != "resolved")
+    ).scalars())
+    intents = _deliveries([e.id for e in rows])
+    ids = {i.recipient_id for group in intents.values() for i in group}
+    staff = {s.id: s for s in db.session.execute(
+        db.select(Staff).where(Staff.id.in_(ids))).scalars()} if ids else {}
+    shown = _shown_counts([i.id for group in intents.values() for i in group])
+    current = now()
+    out = []
+    for e in rows:
+        patient = e.patient
+        item = escalation_read.summary(e)
+        for key, value in item.items():
+            if isinstance(value, dt.datetime):
+                item[key] = value.isoformat()
+        item["patient"] = {"id": patient.id, "code": patient.code,
+                           "display_name": patient.display_name, "timezone": patient.timezone,
+                           "day": day_number(patient.infused_at, current, patient.timezone)}
+        item["ladder"] = _ladder(e, intents.get(e.id, []), staff, shown)
+        out.append(item)
+    out.sort(key=lambda i: (SEVERITY_RANK.get(i["severity"], 9),
+                            i["raised_at"] or i["opened_at"], i["id"]))
+    audit.record("queue.read", detail={"count": len(out)})
+    db.session.commit()
+    return out
