@@ -7,6 +7,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ..clinical import policy as P
 from ..clock import now
+from ..measures.motion import MotionSchema
+from ..measures.strokes import StrokesSchema
 
 
 class StrictSchema(Schema):
@@ -69,12 +71,12 @@ class VitalsSchema(StrictSchema):
 
 class TremorSchema(StrictSchema):
     rating = fields.String(required=True, validate=validate.OneOf(P.TREMOR_RATINGS))
-    motion = fields.Dict(load_default=None)
+    motion = fields.Nested(MotionSchema, load_default=None)
 
 
 class HandwritingSchema(StrictSchema):
     judgement = fields.String(validate=validate.OneOf(P.HANDWRITING_JUDGEMENTS))
-    strokes = fields.Dict(load_default=None)
+    strokes = fields.Nested(StrokesSchema, load_default=None)
 
     @validates_schema
     def _not_empty(self, data, **kwargs):

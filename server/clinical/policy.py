@@ -86,3 +86,44 @@ CAREGIVER_REMINDER_MINUTES = 60  # second reminder, to caregivers, at due + 60 m
 MISSED_ACUTE_LAST_DAY = 14  # R-MISSED is urgent on days 0–14, routine from day 15
 MISSED_AFTER_MINUTES = {"acute": 120, "late": 240}  # due + 2 h / due + 4 h
 QUIET_HOURS = ("22:00", "07:00")  # local: no reminders (never delays staff)
+
+# --- Measured handwriting and tremor (POLICY.md rules R-HANDWRITING-MEASURED,
+# R-TREMOR-MEASURED; "Input bounds"). Owned by server/measures; routine findings only. ------
+# Stroke capture: canvas units (x, y), t in ms, pressure 0..1; outside -> 422, nothing stored.
+STROKES_MAX_SECONDS = 60
+STROKES_MAX_POINTS = 20_000
+STROKES_MAX_STROKES = 500
+STROKES_CANVAS_MAX = 10_000  # canvas width/height, canvas units
+STROKES_DPR_RANGE = (0.5, 5.0)
+STROKES_EDGE_TOLERANCE = 0.05  # fraction of the canvas a point may lie outside it
+# Motion capture: [t_ms, ax, ay, az] in m/s^2 (devicemotion accelerationIncludingGravity).
+MOTION_SECONDS_RANGE = (10.0, 20.0)
+MOTION_RATE_RANGE_HZ = (20.0, 250.0)  # achieved mean rate
+MOTION_MAX_SAMPLES = 5_000
+MOTION_MAX_ABS = 100.0  # m/s^2, about 10 g: beyond that a reading is not a hand
+MOTION_MAX_GAP_S = 1.0
+# A complete sample (usable as the baseline and compared with it).
+HANDWRITING_MIN_SECONDS = 2.0
+HANDWRITING_MIN_WIDTH_PX = 100.0
+HANDWRITING_JITTER_BAND_HZ = (5.5, 12.0)  # tremor index: pen path deviation in this band
+HANDWRITING_JITTER_FLOOR_PX = 0.5  # baseline jitter counted as at least this
+TREMOR_BAND_HZ = (4.0, 12.0)  # POLICY.md R-TREMOR-MEASURED
+TREMOR_MIN_RATE_HZ = 25.0  # resampling needs > 2 x the band's top frequency
+# Deviation from the baseline: each component is scaled so 1.0 = its tolerance; the
+# handwriting deviation is the largest component. Conservative: day-to-day variation of a
+# healthy writer stays well below (see tests/test_measures_handwriting.py).
+HANDWRITING_TOLERANCE = {
+    "size": 0.40,  # |ln(height / baseline height)|: about -33 % / +49 %
+    "micrographia": 0.35,  # fall of ln(height) along the line, more than at baseline
+    "drift_deg": 6.0,  # change of baseline angle, degrees
+    "jitter": 0.6,  # ln(tremor index / baseline): 1.8 x the baseline jitter
+}
+HANDWRITING_DEVIATION_THRESHOLD = 1.0
+HANDWRITING_DEVIATION_BOUNDS = (0.75, 2.0)  # a centre may tune within these
+TREMOR_RATIO_THRESHOLD = 3.0  # 4-12 Hz RMS acceleration, times the baseline's
+TREMOR_RATIO_BOUNDS = (2.0, 6.0)
+TREMOR_MIN_BAND_RMS = 0.15  # m/s^2: below this nothing is called tremor, whatever the ratio
+MEASURE_OVERRIDES = {  # Centre.threshold_overrides key -> (default, bounds)
+    "handwriting_deviation": (HANDWRITING_DEVIATION_THRESHOLD, HANDWRITING_DEVIATION_BOUNDS),
+    "tremor_ratio": (TREMOR_RATIO_THRESHOLD, TREMOR_RATIO_BOUNDS),
+}

@@ -14,6 +14,7 @@ from ..clinical.engine import evaluate_checkin
 from ..clock import now
 from ..errors import ApiError, field_error
 from ..extensions import db
+from ..measures import apply as apply_measures
 from ..models import CheckIn, Device
 from . import audit
 
@@ -45,6 +46,7 @@ def record_checkin(device: Device, data: dict, key: str, fingerprint: str) -> tu
     checkin = _build(device, data, key, fingerprint)
     db.session.add(checkin)
     db.session.flush()
+    apply_measures(checkin, device.patient)  # features + beyond_baseline before the rules
     result = evaluate_checkin(checkin)
     body = serialise(checkin, findings=result.findings, escalation=result.escalation_ref,
                      instruction=result.instruction)
