@@ -10,10 +10,12 @@ BLUEPRINTS = (
     "server.api.auth",
     "server.api.device",
     "server.api.staff_patients",
+    "server.api.measures",
     "server.api.staff_admin",
     "server.api.timeline",
     "server.api.escalations",
     "server.api.thresholds",
+    "server.web",
 )
 
 
@@ -51,7 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     # blueprints
     for name in BLUEPRINTS:
         module = import_module(name)
-        api.register_blueprint(module.blp)
+        if hasattr(module, "blp"):  # server.web is a plain Flask blueprint
+            api.register_blueprint(module.blp)
         if hasattr(module, "register_extra"):
             module.register_extra(app)
     cli.init_app(app)

@@ -1,0 +1,98 @@
+// Building the DOM without inline handlers or styles, and the translation helper.
+import strings from '../i18n/en.js';
+
+export { strings };
+
+/** Translate a key, filling {placeholders} from vars. */
+export function t(key, vars = {}) {
+  const text = strings[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+}
+
+/** Create an element: h('button.big', {type: 'button', onclick: fn}, 'Text', child...). */
+export function h(spec, props = {}, ...children) {
+  const [tag, ...classes] = spec.split('.');
+  const el = document.createElement(tag || 'div');
+  if (classes.length) el.className = classes.join(' ');
+  for (const [name, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
+    else if (name === 'dataset') Object.assign(el.dataset, value);
+    else if (name in el && !name.includes('-') && name !== 'list') el[name] = value;
+    else el.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+let uid = 0;
+/** A unique element id. */
+export function newId(prefix = 'f') {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+/** Replace the main region with a screen and move focus to its heading. */
+export function show(...nodes) {
+  const main = document.getElementById('main');
+  main.replaceChildren(...nodes);
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
+  window.scrollTo(0, 0);
+}
+
+/** Say something to screen readers. */
+export function announce(text) {
+  const live = document.getElementById('live');
+  live.textContent = '';
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+/** A group of big radio buttons; returns {el, value()}. */
+export function choice(legend, name, options, { onchange, required = true } = {}) {
+  const inputs = options.map(([value, label]) => {
+    const input = h('input', { type: 'radio', name, value, required, onchange });
+    return h('label.option', {}, input, h('span', {}, label));
+  });
+  const el = h('fieldset.choices', {}, h('legend', {}, legend), inputs);
+  return {
+    el,
+    value: () => el.querySelector('input:checked')?.value ?? null,
+  };
+}
+
+/** An inline error slot tied to a control through aria-describedby. */
+export function errorSlot(control) {
+  const slot = h('p.error', { id: newId('err'), role: 'alert' });
+  if (control) {
+    const ids = [control.getAttribute('aria-describedby'), slot.id].filter(Boolean).join(' ');
+    control.setAttribute('aria-describedby', ids);
+  }
+  return {
+    el: slot,
+    set(text) {
+      slot.textContent = text || '';
+      if (control) control.setAttribute('aria-invalid', text ? 'true' : 'false');
+    },
+  };
+}
+
+/** A labelled input with hint and error slot. */
+export function field(label, props = {}, hint = '') {
+  const id = newId('in');
+  const input = h('input', { id, ...props });
+  const parts = [h('label', { htmlFor: id }, label)];
+  if (hint) {
+    const hintEl = h('p.hint', { id: `${id}-hint` }, hint);
+    input.setAttribute('aria-describedby', hintEl.id);
+    parts.push(hintEl);
+  }
+  const error = errorSlot(input);
+  return { el: h('div.field', {}, ...parts, input, error.el), input, error };
+}

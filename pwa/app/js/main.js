@@ -1,0 +1,115 @@
+// Start-up: service worker, enrolment state, the router and the outbox flush triggers.
+import * as api from './api.js';
+import { h, show, t } from './dom.js';
+import * as outbox from './outbox.js';
+import * as push from './push.js';
+import * as settings from './state.js';
+import { state } from './state.js';
+import { showEnrol, tokenFrom } from './screens/enrol.js';
+import { showEntries } from './screens/entries.js';
+import { showHandwriting } from './screens/handwriting.js';
+import { showHome, startDueCheck } from './screens/home.js';
+import { showIce } from './screens/ice.js';
+import { showSettings, unenrol } from './screens/settings.js';
+import { showSymptoms } from './screens/symptoms.js';
+import { showTemperature } from './screens/temperature.js';
+import { showTremor } from './screens/tremor.js';
+
+const ROUTES = {
+  '': showHome, '/': showHome, '/temperature': showTemperature, '/ice': showIce,
+  '/tremor': showTremor, '/handwriting': showHandwriting, '/symptoms': showSymptoms,
+  '/entries': showEntries, '/settings': showSettings,
+};
+
+function renderChrome() {
+  const ctx = state.context;
+  const top = document.getElementById('top');
+  const bar = document.getElementById('callbar');
+  const banner = state.online ? null : h('p.offline', { role: 'status' }, t('offlineBanner'));
+  top.replaceChildren(h('a.brand', { href: '#/' }, t('appName')), banner || '');
+  if (!ctx) {
+    bar.replaceChildren();
+    return;
+  }
+  const tel = (n) => `tel:${String(n).replace(/[^\d+]/g, '')}`;
+  bar.replaceChildren(
+    h('a.button.call', { href: tel(ctx.centre_phone), 'aria-label': t('callCentreNamed', { name: ctx.centre_name, phone: ctx.centre_phone }) }, t('callCentre')),
+    h('a.button.call.danger', { href: tel(ctx.emergency_number), 'aria-label': t('emergencyLabel', { number: ctx.emergency_number }) }, t('emergency', { number: ctx.emergency_number })),
+  );
+}
+
+async function route() {
+  renderChrome();
+  const hash = location.hash.replace(/^#/, '');
+  const token = tokenFrom(location.hash);
+  if (token) return showEnrol(token);
+  if (!state.context) return showEnrol();
+  if (hash === '/check') {
+    const first = await startDueCheck();
+    location.replace(`#/${first}`);
+    return undefined;
+  }
+  const screen = ROUTES[hash] || showHome;
+  if (state.flow && !state.flow.steps.includes(hash.slice(1))) state.flow = null;
+  return screen();
+}
+
+async function revoked() {
+  await unenrol();
+  renderChrome();
+  show(h('section', {}, h('h1', {}, t('revoked')), h('a.button.primary', { href: '#/' }, t('enrolButton'))));
+}
+
+async function refresh() {
+  if (!state.context) return;
+  try {
+    await settings.refresh();
+    renderChrome();
+  } catch (err) {
+    if (err.status === 401) await revoked();
+    return;
+  }
+  outbox.flush();
+  push.sync().catch(() => {}); // browsers drop subscriptions silently: re-sync on every open
+}
+
+function listen() {
+  window.addEventListener('hashchange', route);
+  window.addEventListener('online', () => { state.online = true; renderChrome(); outbox.flush(); });
+  window.addEventListener('offline', () => { state.online = false; renderChrome(); });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && state.context) outbox.flush();
+  });
+  document.addEventListener('cartwatch:enrolled', () => { renderChrome(); refresh(); });
+  outbox.onChange(() => document.dispatchEvent(new CustomEvent('cartwatch:outbox')));
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      const msg = event.data || {};
+      if (msg.type === 'navigate' && msg.url) {
+        const url = new URL(msg.url, location.href);
+        if (url.pathname === location.pathname) location.hash = url.hash;
+        else location.assign(url.href);
+      } else if (msg.type === 'flush') {
+        outbox.flush();
+      } else if (msg.type === 'message' && (location.hash === '' || location.hash === '#/')) {
+        showHome();
+      }
+    });
+  }
+}
+
+async function start() {
+  listen();
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+  }
+  await settings.load();
+  if (!(await api.loadToken())) state.context = null;
+  await route();
+  if (state.context) {
+    navigator.storage?.persist?.().catch(() => {});
+    refresh();
+  }
+}
+
+start();

@@ -1,0 +1,122 @@
+// The offline outbox: every entry is stored first, then sent with its Idempotency-Key.
+import * as api from './api.js';
+import * as store from './store.js';
+
+const SENT_KEEP = 20;
+const RETRY_MS = 30000;
+const listeners = new Set();
+let flushing = null;
+let rerun = false;
+let retryTimer = null;
+
+/** Call fn() whenever the outbox changes. */
+export function onChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function changed() {
+  for (const fn of listeners) fn();
+}
+
+/** Store a check-in in the outbox; resolves with the entry once it is durably saved. */
+export async function enqueue(body, kind) {
+  const entry = {
+    id: crypto.randomUUID(),
+    kind,
+    body: { ...body, observed_at: api.serverNow().toISOString() },
+    created_at: new Date().toISOString(),
+    status: 'queued',
+    error: null,
+  };
+  await store.outboxPut(entry);
+  changed();
+  if ('serviceWorker' in navigator && 'SyncManager' in window) {
+    navigator.serviceWorker.ready.then((reg) => reg.sync.register('outbox')).catch(() => {});
+  }
+  return entry;
+}
+
+/** Entries still waiting (or refused), oldest first. */
+export const pending = () => store.outboxAll();
+
+/** Recently sent entries with the server's answers, newest first. */
+export async function sent() {
+  return (await store.get('sent')) || [];
+}
+
+async function remember(entry, response) {
+  const list = await sent();
+  list.unshift({ id: entry.id, kind: entry.kind, created_at: entry.created_at, response });
+  await store.set('sent', list.slice(0, SENT_KEEP));
+}
+
+/** Drop an entry the server refused (the user chose to discard it). */
+export async function discard(id) {
+  await store.outboxDelete(id);
+  changed();
+}
+
+async function sendOne(entry) {
+  try {
+    const response = await api.post('/api/v1/checkins', entry.body, { 'Idempotency-Key': entry.id });
+    await store.outboxDelete(entry.id); // only a 2xx removes an entry
+    await remember(entry, response);
+    return { entry, ok: true, response };
+  } catch (err) {
+    if (!(err instanceof api.ApiError)) throw err;
+    const retryable = err.status === 0 || err.status >= 500 || err.status === 409
+      || err.status === 429 || err.status === 408;
+    const updated = {
+      ...entry,
+      status: retryable ? 'queued' : 'error',
+      error: retryable ? null : { status: err.status, message: err.message, body: err.body },
+    };
+    await store.outboxPut(updated);
+    return { entry: updated, ok: false, retryable, status: err.status };
+  }
+}
+
+async function flushOnce() {
+  const results = [];
+  for (const entry of await store.outboxAll()) {
+    if (entry.status === 'error') continue; // waits for the user to fix or discard it
+    const result = await sendOne(entry);
+    results.push(result);
+    changed();
+    if (!result.ok && result.retryable) break; // offline or server trouble: try later
+  }
+  return results;
+}
+
+function scheduleRetry() {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  store.outboxAll().then((rows) => {
+    if (rows.some((r) => r.status === 'queued')) retryTimer = setTimeout(flush, RETRY_MS);
+  });
+}
+
+/** Send what is waiting, one flush at a time (also across tabs and the service worker). */
+export function flush() {
+  if (flushing) {
+    rerun = true; // an entry added meanwhile is sent by one more pass of the same flush
+    return flushing;
+  }
+  const pass = () => (navigator.locks
+    ? navigator.locks.request('cartwatch-outbox', flushOnce)
+    : flushOnce());
+  flushing = (async () => {
+    const results = [];
+    do {
+      rerun = false;
+      results.push(...await pass());
+    } while (rerun);
+    return results;
+  })().finally(() => {
+    flushing = null;
+    scheduleRetry();
+    changed();
+  });
+  return flushing;
+}

@@ -1,0 +1,81 @@
+// Sending an entry through the outbox and showing what to do now, in large type.
+import { localInstruction } from './advice.js';
+import { h, show, t } from './dom.js';
+import * as outbox from './outbox.js';
+import { state } from './state.js';
+
+const NEXT_NAMES = {
+  temperature: 'check_temperature', ice: 'check_ice', tremor: 'check_tremor',
+  handwriting: 'check_handwriting', symptoms: 'check_symptoms',
+};
+
+/** Queue a check-in, try to send it now, then show the instruction. */
+export async function submit(body, kind) {
+  const entry = await outbox.enqueue(body, kind);
+  let answer = null;
+  try {
+    const results = await outbox.flush();
+    answer = results.find((r) => r.entry.id === entry.id) || null;
+    if (!answer) {
+      const sent = (await outbox.sent()).find((s) => s.id === entry.id);
+      if (sent) answer = { ok: true, response: sent.response };
+    }
+  } catch {
+    answer = null;
+  }
+  const next = advanceFlow(kind);
+  if (answer?.ok) {
+    showResult({ instruction: answer.response?.instruction, sent: true, next });
+  } else if (answer && !answer.retryable) {
+    showRefused(answer.entry);
+  } else {
+    showResult({ instruction: localInstruction(entry.body, state.thresholds), sent: false, next });
+  }
+}
+
+function advanceFlow(kind) {
+  const flow = state.flow;
+  if (!flow || flow.steps[flow.index] !== kind) return null;
+  flow.index += 1;
+  if (flow.index >= flow.steps.length) {
+    state.flow = null;
+    return null;
+  }
+  return flow.steps[flow.index];
+}
+
+function callLink(number, label, cls = 'call') {
+  return h(`a.button.${cls}`, { href: `tel:${String(number).replace(/[^\d+]/g, '')}` }, label);
+}
+
+/** Show the server's (or the locally computed) instruction. */
+export function showResult({ instruction, sent, next }) {
+  const ctx = state.context || {};
+  const severity = instruction?.severity || null;
+  const heading = severity ? t(`advice_${severity}`) : t(sent ? 'resultSent' : 'resultTitle');
+  const parts = [h('h1.advice', {}, heading)];
+  if (instruction?.text && instruction.text !== heading) parts.push(h('p.big', {}, instruction.text));
+  if (severity === 'emergency') {
+    parts.push(callLink(ctx.emergency_number, t('callEmergencyNow', { number: ctx.emergency_number }), 'call.danger'));
+    parts.push(callLink(instruction.phone || ctx.centre_phone, t('callNow', { phone: instruction.phone || ctx.centre_phone })));
+  } else if (severity === 'urgent') {
+    parts.push(callLink(instruction.phone || ctx.centre_phone, t('callNow', { phone: instruction.phone || ctx.centre_phone }), 'call.danger'));
+  } else if (!severity) {
+    parts.push(h('p.big', {}, t('advice_none')));
+  }
+  parts.push(h('p.status', { role: 'status' }, sent ? t('resultSent') : t('resultQueued')));
+  if (instruction?.offline) parts.push(h('p.hint', {}, t('adviceOfflineNote')));
+  if (next) {
+    parts.push(h('a.button.primary', { href: `#/${next}` }, t('continueCheck', { name: t(NEXT_NAMES[next]) })));
+  }
+  parts.push(h('a.button.secondary', { href: '#/' }, t('finishCheck')));
+  const box = h('section.result', { dataset: { severity: severity || 'none' } }, ...parts);
+  show(box);
+}
+
+function showRefused(entry) {
+  show(h('section.result', {},
+    h('h1', {}, t('entryError', { message: entry.error?.message || '' })),
+    h('a.button.primary', { href: '#/entries' }, t('entriesLink')),
+    h('a.button.secondary', { href: '#/' }, t('finishCheck'))));
+}

@@ -1,0 +1,129 @@
+// Home: day since infusion, today's due checks, the last entry, alerts and messages.
+import * as api from '../api.js';
+import { h, show, t } from '../dom.js';
+import * as outbox from '../outbox.js';
+import { localTime, todaySlots } from '../schedule.js';
+import { state } from '../state.js';
+import * as store from '../store.js';
+import { notifyBlock } from './notify.js';
+import * as push from '../push.js';
+
+const CHECKS = ['temperature', 'ice', 'tremor', 'handwriting', 'symptoms'];
+
+/** Steps of a guided check: temperature, plus the neuro checks when due. */
+export function flowSteps(neuro) {
+  return neuro ? ['temperature', 'handwriting', 'ice', 'tremor', 'symptoms'] : ['temperature', 'symptoms'];
+}
+
+/** The recent check-ins of the patient (from the server, or the copy kept for offline). */
+export async function recentCheckins() {
+  try {
+    const rows = await api.get('/api/v1/checkins?limit=20');
+    await store.set('recent_checkins', rows);
+    return rows;
+  } catch {
+    return (await store.get('recent_checkins')) || [];
+  }
+}
+
+/** A short summary of a check-in for lists. */
+export function summary(entry) {
+  const parts = [];
+  if (entry.temperature) parts.push(t('summary_temperature', entry.temperature));
+  if (entry.ice_total != null) parts.push(t('summary_ice', { score: entry.ice_total }));
+  else if (entry.ice) parts.push(t('summary_ice', { score: Object.values(entry.ice).reduce((a, b) => a + b, 0) }));
+  if (entry.tremor) parts.push(t('summary_tremor', { rating: t(`tremor_${entry.tremor.rating}`) }));
+  if (entry.handwriting?.judgement) parts.push(t('summary_handwriting', { judgement: t(`hw_${entry.handwriting.judgement}`) }));
+  if (entry.symptoms?.length) parts.push(t('summary_symptoms', { n: entry.symptoms.length }));
+  if (entry.vitals) parts.push(t('summary_vitals'));
+  return parts.join(', ');
+}
+
+/** A date and time for display in the patient's zone. */
+export function when(iso) {
+  const tz = state.context?.timezone;
+  return new Intl.DateTimeFormat(t('lang'), {
+    timeZone: tz, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: t('hourCycle'),
+  }).format(new Date(iso));
+}
+
+function slotList(context, observed) {
+  const { day, slots } = todaySlots(context, observed, api.serverNow().getTime());
+  const dayText = day > context.window_days ? t('dayOutside', { day }) : t('dayLabel', { day });
+  const items = slots.map((slot) => h(`li.slot.${slot.status}`, {},
+    h('span.time', {}, localTime(slot.at, context.timezone, t('lang'), t('hourCycle'))),
+    h('span.what', {}, t(slot.neuro ? 'slotNeuro' : 'slotTemp')),
+    h('span.badge', {}, t(`status_${slot.status}`))));
+  const due = slots.find((s) => s.status === 'due');
+  return { day: dayText, list: items.length ? h('ul.slots', {}, items) : null, due };
+}
+
+function alerts(rows) {
+  const latest = new Map();
+  for (const row of rows) {
+    const esc = row.escalation;
+    if (esc && !latest.has(esc.id)) latest.set(esc.id, esc);
+  }
+  const open = [...latest.values()].filter((e) => e.state !== 'resolved');
+  return h('section.card', {}, h('h2', {}, t('openAlerts')),
+    open.length
+      ? h('ul.plain', {}, open.map((e) => h(`li.alert.${e.severity}`, {},
+        t('alertLine', { severity: t(`severity_${e.severity}`), state: t(`state_${e.state}`) }))))
+      : h('p', {}, t('noAlerts')));
+}
+
+/** Render the home screen. */
+export async function showHome() {
+  const context = state.context;
+  const [rows, pending, messages] = await Promise.all([
+    recentCheckins(), outbox.pending(), store.messagesAll().catch(() => []),
+  ]);
+  const observed = [...rows.map((r) => Date.parse(r.observed_at)),
+    ...pending.map((p) => Date.parse(p.body.observed_at))];
+  const slots = slotList(context, observed);
+  const parts = [h('h1', {}, t('homeTitle')), h('p.day', {}, slots.day)];
+  if (pending.length) {
+    parts.push(h('p.pending', {}, h('a', { href: '#/entries' }, t('pendingCount', { n: pending.length }))));
+  }
+  const due = h('section.card', {}, h('h2', {}, t('dueTitle')));
+  if (slots.list) due.append(slots.list);
+  if (slots.due) {
+    due.append(h('a.button.primary', { href: '#/check', dataset: { neuro: slots.due.neuro ? '1' : '' } }, t('startDue')));
+  } else {
+    due.append(h('p', {}, t('noDueNow')));
+  }
+  parts.push(due);
+  const last = rows[0];
+  parts.push(h('section.card', {}, h('h2', {}, t('lastResult')),
+    h('p', {}, last ? t('lastAt', { when: when(last.observed_at), what: summary(last) }) : t('lastNone'))));
+  if (context.role === 'caregiver') {
+    parts.push(alerts(rows));
+    parts.push(h('section.card', {}, h('h2', {}, t('patientEntries')),
+      rows.length
+        ? h('ul.plain.entries', {}, rows.slice(0, 10).map((r) => h('li', {},
+          `${when(r.observed_at)} — ${summary(r)} (${t(`by_${r.recorded_by}`)})`)))
+        : h('p', {}, t('lastNone'))));
+  }
+  if (messages.length) {
+    parts.push(h('section.card', {}, h('h2', {}, t('messagesTitle')),
+      h('ul.plain', {}, messages.slice(0, 5).map((m) => h('li', {}, `${when(m.at)} — ${m.title}: ${m.body}`)))));
+  }
+  parts.push(h('nav.card', { 'aria-label': t('otherChecks') }, h('h2', {}, t('otherChecks')),
+    h('ul.checks', {}, CHECKS.map((c) => h('li', {}, h('a.button.secondary', { href: `#/${c}` }, t(`check_${c}`)))))));
+  if (push.permission() !== 'granted') parts.push(notifyBlock());
+  parts.push(h('p.links', {}, h('a', { href: '#/entries' }, t('entriesLink')), ' · ',
+    h('a', { href: '#/settings' }, t('settingsLink'))));
+  show(h('section.home', {}, ...parts));
+  return slots;
+}
+
+/** Start the guided check for the slot due now (the target of reminder notifications). */
+export async function startDueCheck() {
+  const context = state.context;
+  const rows = (await store.get('recent_checkins')) || [];
+  const { slots } = todaySlots(context, rows.map((r) => Date.parse(r.observed_at)), api.serverNow().getTime());
+  const slot = slots.find((s) => s.status === 'due') || slots.find((s) => s.status === 'missed');
+  const neuro = slot ? slot.neuro : true;
+  state.flow = { steps: flowSteps(neuro), index: 0 };
+  return state.flow.steps[0];
+}

@@ -1,0 +1,44 @@
+// Temperature: numeric keypad, °C / °F remembered, plausibility checked before sending.
+import { parseNumber, TEMPERATURE } from '../bounds.js';
+import { choice, field, h, show, t } from '../dom.js';
+import { submit } from '../result.js';
+import * as settings from '../state.js';
+
+/** Render the temperature screen. */
+export async function showTemperature() {
+  let unit = await settings.unit();
+  const temp = field(t('tempLabel', { unit }), {
+    type: 'text', inputMode: 'decimal', name: 'temperature', autocomplete: 'off',
+    enterKeyHint: 'send', pattern: '[0-9]*[.,]?[0-9]*', required: true, maxLength: 5,
+  }, t('tempHint'));
+  temp.input.classList.add('huge');
+  const label = temp.el.querySelector('label');
+  const units = choice(t('tempUnit'), 'unit', [['C', t('unitC')], ['F', t('unitF')]], {
+    onchange: () => {
+      unit = units.value();
+      settings.setUnit(unit);
+      label.textContent = t('tempLabel', { unit });
+      temp.error.set('');
+    },
+  });
+  units.el.classList.add('inline');
+  units.el.querySelector(`input[value="${unit}"]`).checked = true;
+  const send = h('button.primary', { type: 'submit' }, t('send'));
+  const form = h('form', { novalidate: true }, temp.el, units.el, send);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = parseNumber(temp.input.value);
+    const [min, max] = TEMPERATURE[unit];
+    if (temp.input.value.trim() === '') {
+      temp.error.set(t('tempMissing'));
+    } else if (Number.isNaN(value) || value < min || value > max) {
+      temp.error.set(t('tempRange', { min, max, unit }));
+    } else {
+      send.disabled = true;
+      submit({ temperature: { value, unit } }, 'temperature');
+      return;
+    }
+    temp.input.focus();
+  });
+  show(h('section', {}, h('h1', {}, t('tempTitle')), form));
+}

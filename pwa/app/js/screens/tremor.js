@@ -1,0 +1,77 @@
+// Tremor: a self-rating, and an optional accelerometer test (DeviceMotion) sent as raw samples.
+import { choice, errorSlot, h, show, t } from '../dom.js';
+import { submit } from '../result.js';
+
+const TEST_SECONDS = 10;
+
+/** Record DeviceMotion for a while; resolves with [[t_ms, ax, ay, az], ...]. */
+function record(seconds, onTick) {
+  return new Promise((resolve) => {
+    const samples = [];
+    let start = null;
+    const onMotion = (event) => {
+      const a = event.acceleration?.x != null ? event.acceleration : event.accelerationIncludingGravity;
+      if (!a || a.x == null) return;
+      if (start === null) start = event.timeStamp;
+      const r = (v) => Math.round(v * 1000) / 1000;
+      samples.push([Math.round(event.timeStamp - start), r(a.x), r(a.y), r(a.z)]);
+    };
+    window.addEventListener('devicemotion', onMotion);
+    let left = seconds;
+    onTick(left);
+    const timer = setInterval(() => {
+      left -= 1;
+      onTick(left);
+      if (left <= 0) {
+        clearInterval(timer);
+        window.removeEventListener('devicemotion', onMotion);
+        resolve(samples);
+      }
+    }, 1000);
+  });
+}
+
+/** Render the tremor screen. */
+export function showTremor() {
+  const rating = choice(t('tremorRate'), 'tremor',
+    ['none', 'mild', 'moderate', 'severe'].map((r) => [r, t(`tremor_${r}`)]));
+  const status = h('p.status', { role: 'status' });
+  let samples = null;
+  const motion = h('section.card', {}, h('h2', {}, t('motionTitle')));
+  if ('DeviceMotionEvent' in window) {
+    const start = h('button.secondary', { type: 'button' }, t('motionStart'));
+    start.addEventListener('click', async () => {
+      // iOS asks for permission, and only from a button press
+      if (typeof DeviceMotionEvent.requestPermission === 'function') {
+        const answer = await DeviceMotionEvent.requestPermission().catch(() => 'denied');
+        if (answer !== 'granted') {
+          status.textContent = t('motionDenied');
+          return;
+        }
+      }
+      start.disabled = true;
+      const got = await record(TEST_SECONDS, (s) => { status.textContent = t('motionRunning', { s }); });
+      start.disabled = false;
+      samples = got.length ? got : null;
+      status.textContent = got.length ? t('motionDone', { n: got.length }) : t('motionNone');
+    });
+    motion.append(h('p', {}, t('motionIntro', { s: TEST_SECONDS })), start, status);
+  } else {
+    motion.append(h('p', {}, t('motionNone')));
+  }
+  const send = h('button.primary', { type: 'submit' }, t('send'));
+  const error = errorSlot(send);
+  const form = h('form', { novalidate: true }, rating.el, motion, send, error.el);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!rating.value()) {
+      error.set(t('tremorNeedRating'));
+      return;
+    }
+    send.disabled = true;
+    const tremor = { rating: rating.value() };
+    if (samples) tremor.motion = { samples };
+    submit({ tremor }, 'tremor');
+  });
+  show(h('section', {}, h('h1', {}, t('tremorTitle')), form));
+}

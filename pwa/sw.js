@@ -1,0 +1,308 @@
+/* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
+   Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
+   /api responses are never cached. */
+const VERSION = '2026-11-24.1';
+const CACHE_NAME = `cartwatch-shell-${VERSION}`;
+const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
+const SHELL = [
+  '/app/',
+  '/app/app.css',
+  '/app/manifest.webmanifest',
+  '/app/i18n/en.js',
+  '/app/icons/icon-192.png',
+  '/app/icons/icon-512.png',
+  '/app/img/key.svg',
+  '/app/img/cup.svg',
+  '/app/img/pencil.svg',
+  '/app/img/clock.svg',
+  '/app/img/chair.svg',
+  '/app/img/spoon.svg',
+  '/app/js/main.js',
+  '/app/js/dom.js',
+  '/app/js/store.js',
+  '/app/js/api.js',
+  '/app/js/outbox.js',
+  '/app/js/state.js',
+  '/app/js/schedule.js',
+  '/app/js/advice.js',
+  '/app/js/bounds.js',
+  '/app/js/push.js',
+  '/app/js/pad.js',
+  '/app/js/result.js',
+  '/app/js/screens/enrol.js',
+  '/app/js/screens/notify.js',
+  '/app/js/screens/home.js',
+  '/app/js/screens/temperature.js',
+  '/app/js/screens/ice.js',
+  '/app/js/screens/tremor.js',
+  '/app/js/screens/handwriting.js',
+  '/app/js/screens/symptoms.js',
+  '/app/js/screens/entries.js',
+  '/app/js/screens/settings.js',
+];
+const DEFAULT_ACK_TITLE = 'Acknowledge'; // used only when the payload names no actions
+const MESSAGES_KEEP = 20;
+
+// ---- install / activate ----------------------------------------------------------------
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE_NAME);
+    await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const keep = new Set([CACHE_NAME, RUNTIME_CACHE]);
+    for (const name of await caches.keys()) {
+      if (name.startsWith('cartwatch-') && !keep.has(name)) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+// ---- fetch: shell from cache (refreshed in the background); /api always to the network ---
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/')) return; // never cached, never answered from here
+  if (request.mode === 'navigate' && url.pathname.startsWith('/app')) {
+    event.respondWith(shellPage(request));
+  } else if (url.pathname.startsWith('/app/')) {
+    event.respondWith(staleWhileRevalidate(request, event));
+  } else if (url.pathname.startsWith('/staff/')) {
+    event.respondWith(networkFirst(request));
+  }
+});
+
+async function shellPage(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok) (await caches.open(CACHE_NAME)).put('/app/', response.clone());
+    return response;
+  } catch (err) {
+    const cached = await caches.match('/app/', { cacheName: CACHE_NAME });
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+async function staleWhileRevalidate(request, event) {
+  const cache = await caches.open(CACHE_NAME);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  const fresh = fetch(request).then((response) => {
+    if (response.ok) cache.put(request, response.clone());
+    return response;
+  });
+  if (cached) {
+    event.waitUntil(fresh.catch(() => undefined));
+    return cached;
+  }
+  return fresh;
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(RUNTIME_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone());
+    return response;
+  } catch (err) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+// ---- IndexedDB (same database and stores as /app/js/store.js) --------------------------
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open('cartwatch', 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('kv')) db.createObjectStore('kv');
+      if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'id' });
+      if (!db.objectStoreNames.contains('messages')) {
+        db.createObjectStore('messages', { keyPath: 'id', autoIncrement: true });
+      }
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function idb(storeName, mode, work) {
+  const db = await openDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(storeName, mode);
+      const req = work(tx.objectStore(storeName));
+      tx.oncomplete = () => resolve(req ? req.result : undefined);
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+async function authHeaders() {
+  const token = await idb('kv', 'readonly', (s) => s.get('device_token')).catch(() => null);
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return headers;
+}
+
+async function postJson(path, body, extra = {}) {
+  return fetch(path, {
+    method: 'POST', credentials: 'same-origin', cache: 'no-store',
+    headers: { ...(await authHeaders()), ...extra }, body: JSON.stringify(body),
+  });
+}
+
+// ---- push ------------------------------------------------------------------------------
+/** Parse a Declarative Web Push message (web_push 8030) into title and options. */
+function parsePush(data) {
+  let msg = {};
+  try {
+    msg = data ? data.json() : {};
+  } catch {
+    msg = { notification: { title: 'CARTwatch', body: data ? data.text() : '' } };
+  }
+  const n = msg.notification || {};
+  const extra = { ...(n.data || {}), ...(msg.data || {}) };
+  const url = n.navigate || extra.url || '/app/';
+  const urgent = msg.severity === 'urgent' || msg.severity === 'emergency';
+  let actions = Array.isArray(n.actions) ? n.actions.map((a) => ({ action: a.action, title: a.title })) : [];
+  if (!actions.length && extra.ack_token) actions = [{ action: 'acknowledge', title: DEFAULT_ACK_TITLE }];
+  const options = {
+    body: n.body || '',
+    tag: n.tag || undefined,
+    renotify: Boolean(n.tag),
+    silent: Boolean(n.silent),
+    requireInteraction: urgent,
+    icon: '/app/icons/icon-192.png',
+    badge: '/app/icons/icon-192.png',
+    lang: n.lang || undefined,
+    dir: n.dir || undefined,
+    actions,
+    data: { ...extra, url, kind: msg.kind || null, severity: msg.severity || null },
+  };
+  return { title: n.title || 'CARTwatch', options };
+}
+
+async function receipt(intentId, eventName) {
+  if (!intentId) return;
+  try {
+    await postJson('/api/v1/push/receipts', { intent_id: intentId, event: eventName });
+  } catch { /* offline: the server treats a missing receipt as not shown */ }
+}
+
+async function keepMessage(title, options) {
+  const token = await idb('kv', 'readonly', (s) => s.get('device_token')).catch(() => null);
+  if (!token) return; // staff browsers keep no messages here
+  await idb('messages', 'readwrite', (s) => s.add({
+    at: new Date().toISOString(), title, body: options.body, kind: options.data.kind,
+  }));
+  const keys = await idb('messages', 'readonly', (s) => s.getAllKeys());
+  for (const key of keys.slice(0, Math.max(0, keys.length - MESSAGES_KEEP))) {
+    await idb('messages', 'readwrite', (s) => s.delete(key));
+  }
+}
+
+async function handlePush(data) {
+  const { title, options } = parsePush(data);
+  await self.registration.showNotification(title, options);
+  await Promise.all([
+    receipt(options.data.intent_id, 'shown'),
+    keepMessage(title, options).catch(() => undefined),
+  ]);
+  for (const client of await self.clients.matchAll({ type: 'window' })) {
+    client.postMessage({ type: 'message' });
+  }
+}
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(handlePush(event.data));
+});
+
+// ---- notification click ----------------------------------------------------------------
+/** Focus an open window of the right app and send it to url, or open one. */
+async function openUrl(url) {
+  const target = new URL(url || '/app/', self.location.origin);
+  const prefix = target.pathname.startsWith('/staff') ? '/staff' : '/app';
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const client = windows.find((c) => new URL(c.url).pathname.startsWith(prefix));
+  if (client) {
+    client.postMessage({ type: 'navigate', url: target.href });
+    try {
+      await client.focus();
+    } catch { /* focusing needs the click's user activation */ }
+    return client;
+  }
+  return self.clients.openWindow(target.href);
+}
+
+/** Handle a click on a notification (or on one of its actions). */
+async function handleNotificationClick(notification, action) {
+  const data = notification.data || {};
+  if (action === 'acknowledge' && data.ack_token) {
+    await receipt(data.intent_id, 'clicked');
+    try {
+      const response = await postJson('/api/v1/push/ack', { token: data.ack_token });
+      if (response.ok) return null;
+    } catch { /* offline: open the app instead */ }
+    return openUrl(data.url);
+  }
+  await receipt(data.intent_id, 'clicked');
+  return openUrl(data.url);
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(handleNotificationClick(event.notification, event.action));
+});
+
+// ---- push subscription change (Firefox): subscribe again and tell the server ------------
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil((async () => {
+    const answer = await (await fetch('/api/v1/push/key', { headers: await authHeaders() })).json();
+    const raw = answer.public_key || answer.key || answer.vapid_public_key;
+    const b64 = (raw + '='.repeat((4 - (raw.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+    const key = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    const json = sub.toJSON();
+    await postJson('/api/v1/push/subscriptions', { endpoint: json.endpoint, keys: json.keys });
+  })());
+});
+
+// ---- Background Sync: send the outbox (same rules as /app/js/outbox.js) ------------------
+async function flushOutbox() {
+  const entries = (await idb('outbox', 'readonly', (s) => s.getAll()))
+    .sort((a, b) => a.created_at.localeCompare(b.created_at));
+  for (const entry of entries) {
+    if (entry.status === 'error') continue;
+    const response = await postJson('/api/v1/checkins', entry.body, { 'Idempotency-Key': entry.id });
+    if (response.ok) {
+      const body = await response.json();
+      await idb('outbox', 'readwrite', (s) => s.delete(entry.id));
+      const sent = (await idb('kv', 'readonly', (s) => s.get('sent'))) || [];
+      sent.unshift({ id: entry.id, kind: entry.kind, created_at: entry.created_at, response: body });
+      await idb('kv', 'readwrite', (s) => s.put(sent.slice(0, 20), 'sent'));
+    } else if (response.status >= 500 || [408, 409, 429].includes(response.status)) {
+      throw new Error(`retry later (${response.status})`); // the browser retries the sync
+    } else {
+      const body = await response.json().catch(() => ({}));
+      await idb('outbox', 'readwrite', (s) => s.put({
+        ...entry, status: 'error', error: { status: response.status, message: body.message || '', body },
+      }));
+    }
+  }
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'outbox') return;
+  const work = () => flushOutbox();
+  event.waitUntil(self.navigator.locks ? self.navigator.locks.request('cartwatch-outbox', work) : work());
+});
