@@ -1,0 +1,150 @@
+// Timeline charts (uPlot): temperature, ICE, vitals on one time axis in the patient's zone.
+
+import uPlot from '../vendor/uPlot.esm.js';
+
+const SEVERITY_COLOURS = { emergency: '#8b0000', urgent: '#b3261e', routine: '#7a5a00' };
+
+function seconds(iso) {
+  return Math.floor(new Date(iso).getTime() / 1000);
+}
+
+/** Draw horizontal reference lines ({value, scale, label, colour}) and event markers. */
+function overlays(lines, events) {
+  return {
+    hooks: {
+      draw: [(u) => {
+        const { ctx } = u;
+        const { left, top, width, height } = u.bbox;
+        ctx.save();
+        ctx.lineWidth = 2 * devicePixelRatio;
+        ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+        for (const line of lines) {
+          const y = u.valToPos(line.value, line.scale || 'y', true);
+          ctx.strokeStyle = line.colour;
+          ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+          ctx.beginPath();
+          ctx.moveTo(left, y);
+          ctx.lineTo(left + width, y);
+          ctx.stroke();
+          ctx.fillStyle = line.colour;
+          ctx.fillText(line.label, left + 4 * devicePixelRatio, y - 4 * devicePixelRatio);
+        }
+        ctx.setLineDash([]);
+        for (const ev of events) {
+          const x = u.valToPos(ev.x, 'x', true);
+          if (x < left || x > left + width) continue;
+          ctx.strokeStyle = ev.colour;
+          ctx.fillStyle = ev.colour;
+          ctx.beginPath();
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, top + height);
+          ctx.stroke();
+          if (ev.mark) {
+            ctx.beginPath();
+            ctx.moveTo(x - 6 * devicePixelRatio, top);
+            ctx.lineTo(x + 6 * devicePixelRatio, top);
+            ctx.lineTo(x, top + 10 * devicePixelRatio);
+            ctx.fill();
+          }
+        }
+        ctx.restore();
+      }],
+    },
+  };
+}
+
+/** The marker events (escalations opened, symptoms reported) shared by every chart. */
+export function timelineEvents(data) {
+  const events = data.escalations.map((e) => ({ x: seconds(e.opened_at),
+    colour: SEVERITY_COLOURS[e.severity] || '#444', mark: true }));
+  for (const s of data.symptoms) events.push({ x: seconds(s.at), colour: '#5b3f8c', mark: false });
+  return events;
+}
+
+function xRange(data) {
+  const times = [
+    ...data.checkins.map((c) => seconds(c.observed_at)),
+    ...data.escalations.map((e) => seconds(e.opened_at)),
+  ];
+  const end = seconds(data.now);
+  const start = times.length ? Math.min(...times) : end - 86400;
+  const pad = Math.max(1800, (end - start) * 0.03);
+  return [start - pad, end + pad];
+}
+
+function series(label, stroke, scale = 'y') {
+  return { label, stroke, scale, width: 2, spanGaps: true,
+    points: { show: true, size: 8, fill: stroke } };
+}
+
+/** Build the three charts into `holder`; returns a function that destroys them. */
+export function drawCharts(holder, data, labels) {
+  const tz = data.patient.timezone;
+  const xs = data.checkins.map((c) => seconds(c.observed_at));
+  const pick = (key) => data.checkins.map((c) => (c[key] ?? null));
+  const events = timelineEvents(data);
+  const [min, max] = xRange(data);
+  const width = () => Math.max(280, holder.clientWidth - 8);
+  const common = (title) => ({
+    title, width: width(), height: 200,
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz),
+    cursor: { sync: { key: `timeline-${data.patient.id}` } },
+    scales: { x: { time: true, min, max, auto: false } },
+    legend: { show: true, live: false },
+  });
+  const fever = data.thresholds.fever_c;
+  const specs = [
+    {
+      id: 'chart-temperature', caption: labels.temperature,
+      opts: { ...common(labels.temperature),
+        scales: { ...common().scales, y: { range: [35, 41] } },
+        series: [{}, series('°C', '#0b3d5c')],
+        axes: [{}, { label: '°C' }],
+        plugins: [overlays([{ value: fever, colour: '#b3261e', label: `${fever} °C` }], events)] },
+      data: [xs, pick('temperature_c')],
+    },
+    {
+      id: 'chart-ice', caption: labels.ice,
+      opts: { ...common(labels.ice),
+        scales: { ...common().scales, y: { range: [0, 10] } },
+        series: [{}, series('ICE', '#1d5c2e')],
+        axes: [{}, { label: 'ICE' }],
+        plugins: [overlays([{ value: data.thresholds.baseline_ice, colour: '#1d5c2e',
+          label: `baseline ${data.thresholds.baseline_ice}` }], events)] },
+      data: [xs, pick('ice_total')],
+    },
+    {
+      id: 'chart-vitals', caption: labels.vitals,
+      opts: { ...common(labels.vitals),
+        scales: { ...common().scales, v: { range: [30, 200] }, s: { range: [80, 100] } },
+        series: [{}, series('Heart rate /min', '#7a3b00', 'v'),
+          series('Systolic mmHg', '#0b3d5c', 'v'), series('SpO₂ %', '#5b3f8c', 's')],
+        axes: [{}, { scale: 'v', label: '/min, mmHg' },
+          { scale: 's', side: 1, label: 'SpO₂ %', grid: { show: false } }],
+        plugins: [overlays([], events)] },
+      data: [xs, pick('heart_rate'), pick('systolic_bp'), pick('spo2')],
+    },
+  ];
+  const plots = [];
+  for (const spec of specs) {
+    const figure = document.createElement('figure');
+    figure.className = 'chart';
+    figure.id = spec.id;
+    const caption = document.createElement('figcaption');
+    caption.textContent = spec.caption;
+    figure.append(caption);
+    const target = document.createElement('div');
+    target.className = 'chart-canvas';
+    figure.append(target);
+    holder.append(figure);
+    const opts = { ...spec.opts, title: undefined };
+    plots.push(new uPlot(opts, spec.data, target));
+  }
+  const resize = () => { for (const p of plots) p.setSize({ width: width(), height: 200 }); };
+  const observer = new ResizeObserver(resize);
+  observer.observe(holder);
+  return () => {
+    observer.disconnect();
+    for (const p of plots) p.destroy();
+  };
+}

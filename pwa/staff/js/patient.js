@@ -1,0 +1,253 @@
+// One patient: timeline (charts, events, tremor, handwriting), monitoring, caregivers, phones,
+// enrolment codes.
+
+import { api } from './api.js';
+import { drawCharts } from './charts.js';
+import { field, h, replace, svgDataUrl } from './dom.js';
+import { reasonText, symptomText, t } from './i18n.js';
+import { localTime } from './time.js';
+
+function section(id, title, ...children) {
+  return h('section', { class: 'card', id, 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, title), ...children);
+}
+
+function status() {
+  return h('p', { class: 'status', role: 'status' });
+}
+
+function fail(slot, err) {
+  slot.textContent = t('error_generic', { message: err.message });
+}
+
+function values(c) {
+  const parts = [];
+  if (c.temperature_c !== null) {
+    parts.push(c.temperature_unit === 'F' ? `${c.temperature_value} °F (${c.temperature_c} °C)`
+      : `${c.temperature_c} °C`);
+  }
+  if (c.ice_total !== null) parts.push(`ICE ${c.ice_total}/10`);
+  if (c.heart_rate !== null) parts.push(`HR ${c.heart_rate}`);
+  if (c.systolic_bp !== null) parts.push(`BP ${c.systolic_bp}`);
+  if (c.spo2 !== null) parts.push(`SpO₂ ${c.spo2} %`);
+  if (c.tremor_rating) parts.push(`tremor ${c.tremor_rating}`);
+  if (c.handwriting_judgement) parts.push(`writing ${c.handwriting_judgement.replace('_', ' ')}`);
+  if (c.symptoms.length) parts.push(c.symptoms.map(symptomText).join(', '));
+  return parts.join(' · ');
+}
+
+function eventsTable(data) {
+  const tz = data.patient.timezone;
+  const rows = [
+    ...data.checkins.map((c) => ({ at: c.observed_at, what: c.late ? 'check-in (late entry)'
+      : `check-in (${c.recorded_by})`, values: values(c), cls: c.late ? 'late' : '' })),
+    ...data.escalations.map((e) => ({ at: e.opened_at,
+      what: `${t(`severity_${e.severity}`)} escalation · ${t(`state_${e.state}`)}`,
+      values: e.reasons.map(reasonText).join('; '), cls: `sev-${e.severity}` })),
+  ].sort((a, b) => new Date(b.at) - new Date(a.at));
+  if (!rows.length) return h('p', {}, t('no_checkins'));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'events', id: 'events' },
+    h('caption', {}, t('events_title', { tz })),
+    h('thead', {}, h('tr', {}, [t('col_time', { tz }), t('col_what'), t('col_values')]
+      .map((label) => h('th', { scope: 'col' }, label)))),
+    h('tbody', {}, rows.map((r) => h('tr', { class: r.cls },
+      h('td', {}, localTime(r.at, tz)), h('td', {}, r.what), h('td', {}, r.values))))));
+}
+
+function tremorTable(data) {
+  const rows = data.checkins.filter((c) => c.tremor_rating || c.tremor);
+  if (!rows.length) return null;
+  const keys = [...new Set(rows.flatMap((c) => Object.keys(c.tremor || {})
+    .filter((k) => typeof c.tremor[k] !== 'object')))].slice(0, 5);
+  const fmt = (v) => (typeof v === 'number' ? (Math.round(v * 100) / 100).toString()
+    : String(v ?? '—'));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'tremor', id: 'tremor' },
+    h('caption', {}, t('tremor_title')),
+    h('thead', {}, h('tr', {}, [t('col_time', { tz: data.patient.timezone }), 'rating', ...keys]
+      .map((label) => h('th', { scope: 'col' }, label.replaceAll('_', ' '))))),
+    h('tbody', {}, rows.slice(-12).reverse().map((c) => h('tr', {},
+      h('td', {}, localTime(c.observed_at, data.patient.timezone)),
+      h('td', {}, c.tremor_rating || '—'),
+      keys.map((k) => h('td', {}, fmt((c.tremor || {})[k]))))))));
+}
+
+function handwritingPanel(data, onBaseline) {
+  const tz = data.patient.timezone;
+  const samples = data.checkins.filter((c) => c.has_handwriting);
+  if (!samples.length) return h('p', {}, t('handwriting_none'));
+  const baselineId = data.patient.baseline_handwriting_checkin_id || samples[0].id;
+  const baseline = samples.find((c) => c.id === baselineId) || samples[0];
+  const latest = samples[samples.length - 1];
+  const figure = (c, label) => h('figure', { class: 'writing' },
+    h('img', { src: `/api/v1/staff/patients/${data.patient.id}/checkins/${c.id}/handwriting.svg`,
+      alt: t('handwriting_alt', { time: localTime(c.observed_at, tz) }), loading: 'lazy' }),
+    h('figcaption', {}, t(label, { time: localTime(c.observed_at, tz) }),
+      c.handwriting && c.handwriting.beyond_baseline ? h('strong', { class: 'late' },
+        ' · beyond baseline') : null));
+  return h('div', {},
+    h('div', { class: 'side-by-side', id: 'handwriting' },
+      figure(latest, 'handwriting_latest'), figure(baseline, 'handwriting_baseline')),
+    latest.id !== baseline.id ? h('button', { type: 'button', class: 'secondary',
+      onclick: () => onBaseline(latest) }, t('set_baseline')) : null);
+}
+
+async function timelineSection(patientId, holder) {
+  const data = await api(`/api/v1/staff/patients/${patientId}/timeline`);
+  const p = data.patient;
+  const charts = h('div', { class: 'charts', id: 'charts' });
+  const note = status();
+  const setBaseline = async (latest) => {
+    try {
+      await api(`/api/v1/staff/patients/${p.id}/baseline`, { method: 'POST',
+        body: { handwriting_checkin_id: latest.id } });
+      note.textContent = t('baseline_set');
+    } catch (err) {
+      fail(note, err);
+    }
+  };
+  replace(holder,
+    h('h1', {}, t('patient_title', { code: p.code, name: p.display_name })),
+    h('p', { class: 'meta' }, t('patient_meta', { product: p.product,
+      infused: localTime(p.infused_at, p.timezone), day: p.day, window: p.window_days,
+      tz: p.timezone })),
+    section('timeline', t('timeline_title'), charts, eventsTable(data)),
+    h('div', { class: 'two-col' },
+      section('writing-card', t('handwriting_title'), handwritingPanel(data, setBaseline), note),
+      section('tremor-card', t('tremor_title'), tremorTable(data) || h('p', {}, '—'))));
+  return { data, destroy: drawCharts(charts, data, {
+    temperature: t('chart_temperature', { fever: data.thresholds.fever_c }),
+    ice: t('chart_ice', { baseline: data.thresholds.baseline_ice }),
+    vitals: t('chart_vitals') }) };
+}
+
+function monitoringSection(patient, reload) {
+  const out = status();
+  const windowInput = h('input', { name: 'window_days', type: 'number', min: 0, max: 100,
+    value: patient.window_days, required: true });
+  const baselineInput = h('input', { name: 'baseline_ice', type: 'number', min: 0, max: 10,
+    value: patient.baseline_ice, required: true });
+  const patch = async (body) => {
+    try {
+      await api(`/api/v1/staff/patients/${patient.id}`, { method: 'PATCH', body });
+      out.textContent = t('saved');
+      reload();
+    } catch (err) {
+      fail(out, err);
+    }
+  };
+  const form = h('form', { class: 'inline' }, field(t('window_days'), windowInput),
+    field(t('baseline_ice'), baselineInput),
+    h('button', { type: 'submit', class: 'primary' }, t('save')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    patch({ window_days: Number(windowInput.value), baseline_ice: Number(baselineInput.value) });
+  });
+  const ended = Boolean(patient.monitoring_ended_at);
+  return section('monitoring', t('monitoring_title'), form,
+    h('button', { type: 'button', class: ended ? 'secondary' : 'danger', onclick: () => {
+      if (ended || window.confirm(t('confirm_end'))) patch({ end_monitoring: !ended });
+    } }, ended ? t('resume_monitoring') : t('end_monitoring')), out);
+}
+
+function caregiverSection(patient, caregivers, reload) {
+  const out = status();
+  const name = h('input', { name: 'display_name', required: true, maxlength: 200 });
+  const form = h('form', { class: 'inline' }, field(t('caregiver_name'), name),
+    h('button', { type: 'submit', class: 'secondary' }, t('add_caregiver')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await api(`/api/v1/staff/patients/${patient.id}/caregivers`, { method: 'POST',
+        body: { display_name: name.value } });
+      reload();
+    } catch (err) {
+      fail(out, err);
+    }
+  });
+  return section('caregivers', t('caregivers_title'),
+    h('ul', {}, caregivers.map((c) => h('li', {}, c.display_name))), form, out);
+}
+
+function deviceSection(patient, devices, caregivers, reload) {
+  const out = status();
+  const tz = patient.timezone;
+  const who = (d) => (d.role === 'caregiver'
+    ? t('for_caregiver', { name: (caregivers.find((c) => c.id === d.caregiver_id) || {})
+      .display_name || '?' }) : t('for_patient'));
+  return section('devices', t('devices_title'), devices.length ? h('ul', { class: 'devices' },
+    devices.map((d) => h('li', {}, `#${d.id} · ${who(d)} · `,
+      d.revoked_at ? t('revoked', { time: localTime(d.revoked_at, tz) })
+        : [t('last_seen', { time: localTime(d.last_seen_at, tz) }), ' ',
+          h('button', { type: 'button', class: 'danger', 'aria-label': `${t('revoke')} #${d.id}`,
+            onclick: async () => {
+              if (!window.confirm(t('confirm_revoke'))) return;
+              try {
+                await api(`/api/v1/staff/patients/${patient.id}/devices/${d.id}/revoke`,
+                  { method: 'POST', body: {} });
+                reload();
+              } catch (err) {
+                fail(out, err);
+              }
+            } }, t('revoke'))])))
+    : h('p', {}, t('no_devices')), out);
+}
+
+function codeSection(patient, caregivers) {
+  const out = status();
+  const result = h('div', { class: 'code-result', id: 'code-result', 'aria-live': 'polite' });
+  const target = h('select', { name: 'target' },
+    h('option', { value: 'patient' }, t('for_patient')),
+    caregivers.map((c) => h('option', { value: `caregiver:${c.id}` },
+      t('for_caregiver', { name: c.display_name }))));
+  const form = h('form', { class: 'inline' }, field(t('code_for'), target),
+    h('button', { type: 'submit', class: 'primary' }, t('issue_code')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const [role, id] = target.value.split(':');
+    const body = role === 'caregiver' ? { role, caregiver_id: Number(id) } : { role };
+    try {
+      const code = await api(`/api/v1/staff/patients/${patient.id}/enrolment-codes`,
+        { method: 'POST', body });
+      replace(result,
+        h('p', { class: 'code-text' }, t('code_text', { code: '' }),
+          h('strong', { id: 'enrolment-code' }, code.code)),
+        h('img', { class: 'qr', src: svgDataUrl(code.qr_svg), alt: t('code_qr_alt'),
+          width: 240, height: 240 }),
+        h('p', {}, h('code', { class: 'uri' }, code.url)),
+        h('p', {}, t('code_expires', { time: localTime(code.expires_at, patient.timezone) })));
+    } catch (err) {
+      fail(out, err);
+    }
+  });
+  return section('codes', t('codes_title'), form, result, out);
+}
+
+/** Render patient `id`: timeline first (what a clinician needs), then management. */
+export function render(main, ctx, id) {
+  let destroy = null;
+  let alive = true;
+  const top = h('div', { id: 'patient-top' }, h('p', {}, t('loading')));
+  const manage = h('div', { class: 'two-col', id: 'patient-manage' });
+  replace(main, h('p', {}, h('a', { href: '#/patients' }, t('nav_patients'))), top, manage);
+  const load = async () => {
+    try {
+      const [patient, caregivers, devices] = await Promise.all([
+        api(`/api/v1/staff/patients/${id}`), api(`/api/v1/staff/patients/${id}/caregivers`),
+        api(`/api/v1/staff/patients/${id}/devices`)]);
+      if (!alive) return;
+      if (destroy) destroy();
+      const built = await timelineSection(id, top);
+      destroy = built.destroy;
+      replace(manage, monitoringSection(patient, load),
+        caregiverSection(patient, caregivers, load),
+        codeSection(patient, caregivers), deviceSection(patient, devices, caregivers, load));
+    } catch (err) {
+      replace(top, h('p', { class: 'form-error' }, t('error_generic', { message: err.message })));
+    }
+  };
+  load();
+  return () => {
+    alive = false;
+    if (destroy) destroy();
+  };
+}

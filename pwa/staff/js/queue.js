@@ -1,0 +1,28 @@
+// The triage queue screen: open and acknowledged escalations, most severe and oldest first.
+
+import { h, replace } from './dom.js';
+import { escalationCard } from './cards.js';
+import { queueFeed } from './feed.js';
+import { t } from './i18n.js';
+
+/** Render the queue and keep it live; returns the cleanup function. */
+export function render(main) {
+  const list = h('div', { class: 'queue', id: 'queue', 'aria-live': 'off' });
+  const status = h('p', { class: 'status', id: 'queue-status' });
+  replace(main, h('h1', {}, t('queue_title')), status, list);
+  let lastKey = '';
+  return queueFeed.subscribe((feed) => {
+    status.textContent = feed.error ? t('queue_offline')
+      : (feed.updatedAt ? t('queue_updated', { time: feed.updatedAt.toLocaleTimeString() }) : t('loading'));
+    status.classList.toggle('offline', Boolean(feed.error));
+    const key = JSON.stringify(feed.items) + feed.patients.size;
+    if (key === lastKey || list.querySelector('form.resolve')) return;
+    lastKey = key;
+    if (!feed.items.length) {
+      replace(list, h('p', { class: 'empty' }, t('queue_empty')));
+      return;
+    }
+    replace(list, feed.items.map((e) => escalationCard(e, feed.patient(e.patient_id),
+      () => feed.poll())));
+  });
+}

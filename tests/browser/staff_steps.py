@@ -1,0 +1,107 @@
+"""Steps shared by the staff app browser tests: a centre with staff, sign-in, check-ins."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+import pyotp
+from playwright.sync_api import Page, expect
+
+from server.extensions import db
+
+PASSWORD = "correct horse battery staple 42"
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB",
+           "timezone_id": "Europe/Berlin"}
+
+
+@dataclass
+class StaffAccount:
+    """A member of staff the browser signs in as."""
+
+    id: int
+    centre_id: int
+    email: str
+    totp_secret: str | None
+
+
+def centre_with_staff(server, role: str = "admin", totp: bool = True) -> StaffAccount:
+    """A fresh centre (so its queue is the test's own) with one tier-1, on-duty member."""
+    from server.auth.passwords import hash_password
+    from server.models import Centre, Staff
+
+    tag = uuid.uuid4().hex[:8]
+    with server.app.app_context():
+        centre = Centre(name=f"Centre {tag}", phone_24h="+49 30 111 222",
+                        emergency_number="112", timezone="Europe/Berlin")
+        db.session.add(centre)
+        db.session.flush()
+        staff = Staff(centre_id=centre.id, handle=f"{role}-{tag}", name=f"Sam {role.title()}",
+                      email=f"{role}-{tag}@example.org", role=role, tier=1, on_duty=True,
+                      password_hash=hash_password(PASSWORD))
+        if totp:
+            staff.totp_secret = pyotp.random_base32()
+            staff.totp_enrolled_at = dt.datetime.now(dt.UTC)
+        db.session.add(staff)
+        db.session.commit()
+        return StaffAccount(staff.id, centre.id, staff.email, staff.totp_secret)
+
+
+def patient_at(server, centre_id: int, days: int = 5, **fields) -> int:
+    """A patient of the centre, infused `days` ago, with one caregiver."""
+    from server.models import Caregiver, Patient
+
+    now = dt.datetime.now(dt.UTC)
+    tag = uuid.uuid4().hex[:6].upper()
+    values = dict(code=f"P-{tag}", display_name=f"Alex {tag}", timezone="Europe/Berlin",
+                  infused_at=now - dt.timedelta(days=days),
+                  enrolled_at=now - dt.timedelta(days=days), product="axi-cel",
+                  window_days=30, baseline_ice=10, city="Berlin", place_of_care="Centre")
+    values.update(fields)
+    with server.app.app_context():
+        patient = Patient(centre_id=centre_id, **values)
+        db.session.add(patient)
+        db.session.flush()
+        db.session.add(Caregiver(patient_id=patient.id, display_name="Carer"))
+        db.session.commit()
+        return patient.id
+
+
+def device_token(server, patient_id: int) -> str:
+    """Enrol a patient phone the way the app does and return its bearer token."""
+    from server.models import Patient, Staff
+    from server.services.enrolment import issue_code, redeem
+
+    with server.app.app_context():
+        patient = db.session.get(Patient, patient_id)
+        staff = db.session.execute(
+            db.select(Staff).where(Staff.centre_id == patient.centre_id)).scalars().first()
+        code = issue_code(patient, "patient", None, staff)
+        token, _ = redeem(code["code"], None)
+        return token
+
+
+def post_checkin(api, token: str, body: dict) -> dict:
+    """POST a check-in over HTTP as the patient's phone."""
+    r = api.post("/api/v1/checkins", data=body,
+                 headers={"Authorization": f"Bearer {token}",
+                          "Idempotency-Key": str(uuid.uuid4())})
+    assert r.status == 201, r.text()
+    return r.json()
+
+
+def sign_in(page: Page, account: StaffAccount) -> str:
+    """Sign in with password and TOTP (enrolling TOTP from the screen when new); return secret."""
+    page.goto("/staff/")
+    page.get_by_label("Email").fill(account.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    code_box = page.get_by_label("Authenticator code")
+    expect(code_box).to_be_visible()
+    secret = account.totp_secret
+    if secret is None:
+        secret = page.locator("#totp-secret").inner_text().strip()
+    code_box.fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Triage queue")
+    return secret

@@ -1,0 +1,78 @@
+"""Staff app in Chromium: TOTP sign-in, the live queue, acknowledge, undo, resolve."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .staff_steps import DESKTOP, centre_with_staff, device_token, patient_at, post_checkin
+from .staff_steps import sign_in as staff_sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A desktop-sized browser profile; page errors fail the test."""
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+@pytest.fixture
+def api(playwright_instance, live_server):
+    """Plain HTTP to the live server (the patient's phone, without a browser)."""
+    request = playwright_instance.request.new_context(base_url=live_server.url)
+    yield request
+    request.dispose()
+
+
+def test_first_sign_in_shows_totp_secret_and_qr(desktop, live_server, screenshot):
+    account = centre_with_staff(live_server, totp=False)
+    desktop.goto("/staff/")
+    desktop.get_by_label("Email").fill(account.email)
+    desktop.get_by_label("Password").fill("correct horse battery staple 42")
+    desktop.get_by_role("button", name="Sign in").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+    qr = desktop.get_by_role("img", name="QR code for setting up the authenticator app")
+    expect(qr).to_be_visible()
+    assert desktop.evaluate("(img) => img.naturalWidth > 0", qr.element_handle())
+    expect(desktop.locator("#totp-secret")).to_have_text(re.compile(r"^[A-Z2-7]{16,}$"))
+    screenshot(desktop, "staff-totp-enrol-desktop")
+
+
+def test_new_escalation_appears_live_then_acknowledge_undo_resolve(desktop, live_server, api,
+                                                                   screenshot):
+    account = centre_with_staff(live_server)
+    patient = patient_at(live_server, account.centre_id, days=4)
+    token = device_token(live_server, patient)
+    staff_sign_in(desktop, account)
+    expect(desktop.get_by_text("No open escalations")).to_be_visible()
+
+    post_checkin(api, token, {"temperature": {"value": 38.7, "unit": "C"}})
+    card = desktop.locator("article.esc")
+    expect(card).to_have_count(1, timeout=15_000)  # polled, no reload
+    expect(card).to_contain_text("Urgent")
+    expect(card).to_contain_text("Temperature 38.0 °C or higher")
+    expect(card).to_contain_text("Day 4")
+    expect(card).to_contain_text("CRS")
+    expect(desktop.locator("#queue-badge")).to_have_text("1")
+    expect(desktop.get_by_role("alert")).to_contain_text("New urgent escalation")
+    screenshot(desktop, "staff-queue-new-urgent-desktop")
+
+    card.get_by_role("button", name="Acknowledge").click()
+    expect(card).to_contain_text(re.compile(r"Acknowledged by Sam Admin"))
+    card.get_by_role("button", name="Undo acknowledgement").click()
+    expect(card.get_by_role("button", name="Acknowledge")).to_be_visible()
+
+    card.get_by_role("button", name="Resolve").click()
+    card.get_by_label("Outcome").select_option("advice_at_home")
+    card.get_by_label("Note (optional)").fill("Paracetamol; recheck in 1 h")
+    card.get_by_role("button", name="Resolve escalation").click()
+    expect(desktop.get_by_text("No open escalations")).to_be_visible()
