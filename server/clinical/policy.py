@@ -107,6 +107,7 @@ HANDWRITING_MIN_SECONDS = 2.0
 HANDWRITING_MIN_WIDTH_PX = 100.0
 HANDWRITING_JITTER_BAND_HZ = (5.5, 12.0)  # tremor index: pen path deviation in this band
 HANDWRITING_JITTER_FLOOR_PX = 0.5  # baseline jitter counted as at least this
+HANDWRITING_JITTER_RHYTHM_FACTOR = 1.8  # band starts at least this x the writing rhythm
 TREMOR_BAND_HZ = (4.0, 12.0)  # POLICY.md R-TREMOR-MEASURED
 TREMOR_MIN_RATE_HZ = 25.0  # resampling needs > 2 x the band's top frequency
 # Deviation from the baseline: each component is scaled so 1.0 = its tolerance; the
@@ -116,7 +117,7 @@ HANDWRITING_TOLERANCE = {
     "size": 0.40,  # |ln(height / baseline height)|: about -33 % / +49 %
     "micrographia": 0.35,  # fall of ln(height) along the line, more than at baseline
     "drift_deg": 6.0,  # change of baseline angle, degrees
-    "jitter": 0.6,  # ln(tremor index / baseline): 1.8 x the baseline jitter
+    "jitter": 0.5,  # ln(tremor index / baseline): 1.65 x the baseline jitter
 }
 HANDWRITING_DEVIATION_THRESHOLD = 1.0
 HANDWRITING_DEVIATION_BOUNDS = (0.75, 2.0)  # a centre may tune within these

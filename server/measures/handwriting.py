@@ -81,23 +81,50 @@ def _band(values: np.ndarray, low: float, high: float) -> np.ndarray:
     return np.fft.irfft(spectrum, 2 * n)[:n]
 
 
-def tremor_index(strokes: list[np.ndarray]) -> float | None:
+def _timed(strokes: list[np.ndarray]):
+    """Each stroke long enough to analyse, as (x, y) resampled evenly in time."""
+    for s in strokes:
+        t = s[:, 2]
+        if t[-1] - t[0] < 0.5:  # too short to tell
+            continue
+        grid = np.arange(t[0], t[-1], TIME_STEP_S)
+        yield np.interp(grid, t, s[:, 0]), np.interp(grid, t, s[:, 1])
+
+
+def rhythm_hz(strokes: list[np.ndarray]) -> float | None:
+    """The writing's own rhythm: median frequency of the pen velocity's power below 5 Hz.
+
+    Counted below 5 Hz so that a tremor does not raise it (and so hide itself).
+    """
+    n = 1024
+    freqs = np.fft.rfftfreq(n, TIME_STEP_S)
+    power = np.zeros(len(freqs))
+    for xy in _timed(strokes):
+        for values in xy:
+            v = np.diff(values)
+            v = (v - v.mean()) * np.hanning(len(v))
+            power += np.abs(np.fft.rfft(v, n)) ** 2
+    band = (freqs >= 0.3) & (freqs <= 5.0)
+    total = np.cumsum(power[band])
+    if not total[-1] > 0:
+        return None
+    return float(freqs[band][np.searchsorted(total, total[-1] / 2)])
+
+
+def tremor_index(strokes: list[np.ndarray], rhythm: float | None) -> float | None:
     """RMS (px) of the pen path's high-frequency deviation from its smoothed path.
 
     Each stroke is resampled at 100 Hz; the smoothed path is the movement below the band's
-    lower edge (the writing itself: a finger writes at about 2-3 up-and-down cycles per
-    second); what lies in the band is tremor and jitter. Strokes shorter than 0.5 s are
-    ignored (too short to tell).
+    lower edge: at least 5.5 Hz and at least 1.8 x the writing's own rhythm (a finger writes
+    at about 2-3 up-and-down cycles a second; its harmonics belong to the writing). What lies
+    in the band is tremor and jitter. Strokes shorter than 0.5 s are ignored.
     """
     low, high = P.HANDWRITING_JITTER_BAND_HZ
+    low = max(low, P.HANDWRITING_JITTER_RHYTHM_FACTOR * (rhythm or 0.0))
     sq, count = 0.0, 0
-    for s in strokes:
-        t = s[:, 2]
-        if t[-1] - t[0] < 0.5:
-            continue
-        grid = np.arange(t[0], t[-1], TIME_STEP_S)
-        for axis in (0, 1):
-            resid = _band(np.interp(grid, t, s[:, axis]), low, high)
+    for xy in _timed(strokes):
+        for values in xy:
+            resid = _band(values, low, high)
             sq += float(np.sum(resid**2))
             count += len(resid)
     if count == 0:
@@ -134,7 +161,9 @@ def features(data: dict) -> dict:
         out["height_trend"] = round(math.expm1(slope), 4)  # relative change start -> end
         drift = float(np.polyfit(cx, bottoms, 1)[0])
         out["drift_deg"] = round(math.degrees(math.atan(drift)), 2)
-    ti = tremor_index(strokes)
+    rhythm = rhythm_hz(strokes)
+    out["rhythm_hz"] = None if rhythm is None else round(rhythm, 2)
+    ti = tremor_index(strokes, rhythm)
     out["tremor_index"] = None if ti is None else round(ti, 4)
     out["complete"] = bool(
         out["height_px"] is not None and out["tremor_index"] is not None
