@@ -159,11 +159,12 @@ class Replay:
     rejected: list = field(default_factory=list)
 
 
-def _make_app(directory: Path):
+def _make_app(directory: Path, database_url: str | None):
     from . import create_app
 
     return create_app({
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(directory / "scenario.sqlite3"),
+        "SQLALCHEMY_DATABASE_URI": database_url
+        or "sqlite:///" + str(directory / "scenario.sqlite3"),
         "INSTANCE_PATH": str(directory / "instance"), "SECRET_KEY": "scenario-replay",
         "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False,
         "STAFF_IDLE_MINUTES": 10**7, "STAFF_ABSOLUTE_HOURS": 10**5,
@@ -340,13 +341,16 @@ def _lines(replay: Replay) -> list[dict]:
     return out
 
 
-def replay_scenario(scenario: Scenario) -> list[dict]:
-    """Replay a parsed scenario on a fresh temporary database; return the output lines."""
+def replay_scenario(scenario: Scenario, database_url: str | None = None) -> list[dict]:
+    """Replay a parsed scenario on a fresh temporary database; return the output lines.
+
+    `database_url` (tests only) names an EMPTY database to use instead, e.g. PostgreSQL.
+    """
     with tempfile.TemporaryDirectory(prefix="cartwatch-scenario-") as tmp:
         clock = ManualClock(scenario.enrolled_at)
         set_source(clock)
         try:
-            app = _make_app(Path(tmp))
+            app = _make_app(Path(tmp), database_url)
             with app.app_context():
                 from .extensions import db
 
