@@ -45,6 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
     # extensions
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    # Flask-Limiter keeps `enabled` on its singleton and defaults each new app to the last
+    # value; say it per app so a scenario replay with limits off cannot switch them off here.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     api.init_app(app)
     errors.init_app(app)
