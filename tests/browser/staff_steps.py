@@ -105,3 +105,28 @@ def sign_in(page: Page, account: StaffAccount) -> str:
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Triage queue")
     return secret
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    """axe-core (WCAG 2.1 A/AA) finds nothing on the page; the report is kept as an artefact."""
+    import json
+    from pathlib import Path
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "resultTypes": ["violations"]})
+    artefacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    artefacts.mkdir(exist_ok=True)
+    (artefacts / f"axe-{name}.json").write_text(json.dumps(results.response["violations"],
+                                                           indent=1))
+    found = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+             for v in results.response["violations"]]
+    assert not found, found
+
+
+def checkin_at(hours_ago: float) -> str:
+    """An observation time `hours_ago` in the past (a queued entry), ISO 8601 UTC."""
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago)
+    return at.replace(microsecond=0).isoformat()

@@ -1,7 +1,7 @@
 // Admin: staff accounts (role, tier, duty), the centre's numbers and overrides, the audit log.
 
 import { api } from './api.js';
-import { field, formData, h, replace, showErrors } from './dom.js';
+import { field, formData, h, replace, showErrors, tableWrap } from './dom.js';
 import { t } from './i18n.js';
 
 const ROLES = ['nurse', 'physician', 'admin'];
@@ -23,11 +23,11 @@ function staffRow(s, me, onSaved) {
     'aria-label': label(t('on_duty')) });
   const active = h('input', { type: 'checkbox', checked: s.active,
     'aria-label': label(t('active')) });
-  const patch = async (body) => {
+  const patch = async (body, reload = false) => {
     try {
       await api(`/api/v1/staff/admin/staff/${s.id}`, { method: 'PATCH', body });
       out.textContent = t('saved');
-      onSaved();
+      if (reload) onSaved();
     } catch (err) {
       out.textContent = t('error_generic', { message: err.message });
     }
@@ -42,7 +42,7 @@ function staffRow(s, me, onSaved) {
         onclick: () => patch({ role: role.value, tier: Number(tier.value), on_duty: duty.checked,
           active: active.checked }) }, t('save')),
       s.totp_enrolled && s.id !== me.id ? h('button', { type: 'button', class: 'secondary',
-        onclick: () => patch({ reset_totp: true }) }, t('reset_totp')) : null,
+        onclick: () => patch({ reset_totp: true }, true) }, t('reset_totp')) : null,
       out));
 }
 
@@ -83,7 +83,7 @@ function staffSection(me) {
   });
   load();
   return section('staff', t('staff_title'),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'staff' },
+    tableWrap(t('staff_title'), h('table', { class: 'staff' },
       h('caption', { class: 'visually-hidden' }, t('staff_title')),
       h('thead', {}, h('tr', {}, [t('handle'), t('name'), t('email'), t('role'), t('tier'),
         t('on_duty'), t('active'), t('totp_ready'), ''].map((l) => h('th', { scope: 'col' },
@@ -128,6 +128,9 @@ function centreSection() {
         showErrors(form, null);
         form.querySelector('.status').textContent = t('saved');
       } catch (err) {
+        const prefix = 'threshold_overrides.';
+        err.fields = Object.fromEntries(Object.entries(err.fields || {}).map(([key, value]) => [
+          key.startsWith(prefix) ? `o:${key.slice(prefix.length)}` : key, value]));
         showErrors(form, err);
       }
     });
@@ -175,7 +178,7 @@ function auditSection() {
     }).catch(() => {});
   load();
   return section('audit', t('audit_title'), form,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'audit', id: 'audit-table' },
+    tableWrap(t('audit_title'), h('table', { class: 'audit', id: 'audit-table' },
       h('caption', { class: 'visually-hidden' }, t('audit_title')),
       h('thead', {}, h('tr', {}, [t('col_at'), t('col_actor'), t('col_action'), t('col_patient'),
         t('col_outcome')].map((l) => h('th', { scope: 'col' }, l)))), body)),

@@ -85,6 +85,10 @@ export function drawCharts(holder, data, labels) {
   const events = timelineEvents(data);
   const [min, max] = xRange(data);
   const width = () => Math.max(280, holder.clientWidth - 8);
+  const tick = new Intl.DateTimeFormat('en-GB', { timeZone: tz, day: 'numeric', month: 'short',
+    hour: '2-digit', minute: '2-digit', hour12: false });
+  const xAxis = { values: (u, splits) => splits.map((ts) => tick.format(new Date(ts * 1000))),
+    space: 90 };
   const common = (title) => ({
     title, width: width(), height: 200,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz),
@@ -99,7 +103,7 @@ export function drawCharts(holder, data, labels) {
       opts: { ...common(labels.temperature),
         scales: { ...common().scales, y: { range: [35, 41] } },
         series: [{}, series('°C', '#0b3d5c')],
-        axes: [{}, { label: '°C' }],
+        axes: [xAxis, { label: '°C' }],
         plugins: [overlays([{ value: fever, colour: '#b3261e', label: `${fever} °C` }], events)] },
       data: [xs, pick('temperature_c')],
     },
@@ -108,7 +112,7 @@ export function drawCharts(holder, data, labels) {
       opts: { ...common(labels.ice),
         scales: { ...common().scales, y: { range: [0, 10] } },
         series: [{}, series('ICE', '#1d5c2e')],
-        axes: [{}, { label: 'ICE' }],
+        axes: [xAxis, { label: 'ICE' }],
         plugins: [overlays([{ value: data.thresholds.baseline_ice, colour: '#1d5c2e',
           label: `baseline ${data.thresholds.baseline_ice}` }], events)] },
       data: [xs, pick('ice_total')],
@@ -119,7 +123,7 @@ export function drawCharts(holder, data, labels) {
         scales: { ...common().scales, v: { range: [30, 200] }, s: { range: [80, 100] } },
         series: [{}, series('Heart rate /min', '#7a3b00', 'v'),
           series('Systolic mmHg', '#0b3d5c', 'v'), series('SpO₂ %', '#5b3f8c', 's')],
-        axes: [{}, { scale: 'v', label: '/min, mmHg' },
+        axes: [xAxis, { scale: 'v', label: '/min, mmHg' },
           { scale: 's', side: 1, label: 'SpO₂ %', grid: { show: false } }],
         plugins: [overlays([], events)] },
       data: [xs, pick('heart_rate'), pick('systolic_bp'), pick('spo2')],

@@ -91,3 +91,9 @@ export function formData(form) {
   }
   return out;
 }
+
+/** A horizontally scrollable, keyboard-reachable region around a wide table. */
+export function tableWrap(label, table) {
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label },
+    table);
+}

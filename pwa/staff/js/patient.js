@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { drawCharts } from './charts.js';
-import { field, h, replace, svgDataUrl } from './dom.js';
+import { field, h, replace, svgDataUrl, tableWrap } from './dom.js';
 import { reasonText, symptomText, t } from './i18n.js';
 import { localTime } from './time.js';
 
@@ -40,13 +40,13 @@ function eventsTable(data) {
   const tz = data.patient.timezone;
   const rows = [
     ...data.checkins.map((c) => ({ at: c.observed_at, what: c.late ? 'check-in (late entry)'
-      : `check-in (${c.recorded_by})`, values: values(c), cls: c.late ? 'late' : '' })),
+      : `check-in (${c.recorded_by})`, values: values(c), cls: c.late ? 'is-late' : '' })),
     ...data.escalations.map((e) => ({ at: e.opened_at,
       what: `${t(`severity_${e.severity}`)} escalation · ${t(`state_${e.state}`)}`,
       values: e.reasons.map(reasonText).join('; '), cls: `sev-${e.severity}` })),
   ].sort((a, b) => new Date(b.at) - new Date(a.at));
   if (!rows.length) return h('p', {}, t('no_checkins'));
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'events', id: 'events' },
+  return tableWrap(t('events_title', { tz }), h('table', { class: 'events', id: 'events' },
     h('caption', {}, t('events_title', { tz })),
     h('thead', {}, h('tr', {}, [t('col_time', { tz }), t('col_what'), t('col_values')]
       .map((label) => h('th', { scope: 'col' }, label)))),
@@ -61,8 +61,8 @@ function tremorTable(data) {
     .filter((k) => typeof c.tremor[k] !== 'object')))].slice(0, 5);
   const fmt = (v) => (typeof v === 'number' ? (Math.round(v * 100) / 100).toString()
     : String(v ?? '—'));
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'tremor', id: 'tremor' },
-    h('caption', {}, t('tremor_title')),
+  return tableWrap(t('tremor_title'), h('table', { class: 'tremor', id: 'tremor' },
+    h('caption', { class: 'visually-hidden' }, t('tremor_title')),
     h('thead', {}, h('tr', {}, [t('col_time', { tz: data.patient.timezone }), 'rating', ...keys]
       .map((label) => h('th', { scope: 'col' }, label.replaceAll('_', ' '))))),
     h('tbody', {}, rows.slice(-12).reverse().map((c) => h('tr', {},
@@ -80,7 +80,7 @@ function handwritingPanel(data, onBaseline) {
   const latest = samples[samples.length - 1];
   const figure = (c, label) => h('figure', { class: 'writing' },
     h('img', { src: `/api/v1/staff/patients/${data.patient.id}/checkins/${c.id}/handwriting.svg`,
-      alt: t('handwriting_alt', { time: localTime(c.observed_at, tz) }), loading: 'lazy' }),
+      alt: t('handwriting_alt', { time: localTime(c.observed_at, tz) }) }),
     h('figcaption', {}, t(label, { time: localTime(c.observed_at, tz) }),
       c.handwriting && c.handwriting.beyond_baseline ? h('strong', { class: 'late' },
         ' · beyond baseline') : null));

@@ -1,7 +1,7 @@
 // The patient list (day N, last check-in, next due, open escalation) and the enrolment form.
 
 import { api } from './api.js';
-import { field, formData, h, replace, showErrors } from './dom.js';
+import { field, formData, h, replace, showErrors, tableWrap } from './dom.js';
 import { t } from './i18n.js';
 import { localTime, nowLocalValue, zonedToUtc } from './time.js';
 
@@ -18,7 +18,7 @@ function zones() {
 
 function table(rows) {
   if (!rows.length) return h('p', { class: 'empty' }, t('patients_empty'));
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'patients' },
+  return tableWrap(t('patients_title'), h('table', { class: 'patients' },
     h('caption', { class: 'visually-hidden' }, t('patients_title')),
     h('thead', {}, h('tr', {}, [t('col_patient'), t('col_day'), t('col_last'), t('col_next'),
       t('col_open')].map((label) => h('th', { scope: 'col' }, label)))),
