@@ -194,6 +194,7 @@ export default {
 
   // result
   resultTitle: 'Sent',
+  resultThanks: 'Thank you.',
   resultQueued: 'Saved on this phone. It will be sent as soon as there is a connection.',
   resultSent: 'Sent to the centre.',
   callNow: 'Call {phone}',
@@ -201,7 +202,7 @@ export default {
   advice_emergency: 'Call emergency services now, then the centre.',
   advice_urgent: 'Call the centre now.',
   advice_routine: 'The team will review it today. Call if it gets worse.',
-  advice_none: 'Thank you. Nothing alarming in this entry. Call the centre if you are worried.',
+  advice_none: 'Nothing alarming in this entry. Call the centre if you are worried.',
   adviceOfflineNote: 'This advice was worked out on this phone because there is no connection.',
   continueCheck: 'Continue: {name}',
   finishCheck: 'Back to today',

@@ -7,7 +7,9 @@ let skewMs = 0; // server time minus phone time, from the Date header
 /** Thrown for an answer that is not 2xx; `status` 0 means no connection. */
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.message || `HTTP ${status}`);
+    const error = body?.error || body || {};
+    const fields = Object.entries(error.fields || {}).map(([k, v]) => `${k}: ${[].concat(v).join(' ')}`);
+    super([error.message || `HTTP ${status}`, ...fields].join(' — '));
     this.status = status;
     this.body = body;
   }

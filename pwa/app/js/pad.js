@@ -1,4 +1,5 @@
-// A writing pad: pointer-event strokes [x, y, t_ms, pressure] in CSS pixels, with size and dpr.
+// A writing pad: pointer-event strokes [x, y, t_ms, pressure] in canvas units (CSS px x dpr),
+// sent as {canvas: {width, height}, dpr, strokes} (the format of server/measures/strokes.py).
 import { h, t } from './dom.js';
 
 /** Create a writing pad; returns {el, data(), isEmpty(), clear()}. */
@@ -16,8 +17,8 @@ export function writingPad(labelText, initial = null) {
     canvas.width = Math.round(rect.width * dpr);
     canvas.height = Math.round(rect.height * dpr);
     ctx = canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.lineWidth = 2.5;
+    ctx.setTransform(1, 0, 0, 1, 0, 0); // points are kept in canvas units already
+    ctx.lineWidth = 2.5 * dpr;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
     ctx.strokeStyle = '#111';
@@ -37,10 +38,11 @@ export function writingPad(labelText, initial = null) {
   function point(event) {
     const rect = canvas.getBoundingClientRect();
     if (start === null) start = event.timeStamp;
-    const pressure = event.pointerType === 'mouse' && event.pressure === 0 ? 0.5 : event.pressure;
+    const pressure = event.pointerType === 'mouse' || !event.pressure ? 0.5 : event.pressure;
+    const dpr = window.devicePixelRatio || 1;
     return [
-      Math.round((event.clientX - rect.left) * 10) / 10,
-      Math.round((event.clientY - rect.top) * 10) / 10,
+      Math.round((event.clientX - rect.left) * dpr * 10) / 10,
+      Math.round((event.clientY - rect.top) * dpr * 10) / 10,
       Math.round(event.timeStamp - start),
       Math.round(pressure * 1000) / 1000,
     ];
@@ -88,10 +90,10 @@ export function writingPad(labelText, initial = null) {
     clear,
     data: () => {
       const rect = canvas.getBoundingClientRect();
+      const dpr = window.devicePixelRatio || 1;
       return {
-        width: Math.round(rect.width),
-        height: Math.round(rect.height),
-        dpr: window.devicePixelRatio || 1,
+        canvas: { width: Math.round(rect.width * dpr), height: Math.round(rect.height * dpr) },
+        dpr,
         strokes,
       };
     },

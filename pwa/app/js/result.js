@@ -52,12 +52,13 @@ function callLink(number, label, cls = 'call') {
 export function showResult({ instruction, sent, next }) {
   const ctx = state.context || {};
   const severity = instruction?.severity || null;
-  const heading = severity ? t(`advice_${severity}`) : t(sent ? 'resultSent' : 'resultTitle');
+  const heading = severity ? t(`advice_${severity}`) : t('resultThanks');
   const parts = [h('h1.advice', {}, heading)];
-  if (instruction?.text && instruction.text !== heading) parts.push(h('p.big', {}, instruction.text));
+  if (severity && instruction?.text) parts.push(h('p.big', {}, instruction.text));
   if (severity === 'emergency') {
-    parts.push(callLink(ctx.emergency_number, t('callEmergencyNow', { number: ctx.emergency_number }), 'call.danger'));
-    parts.push(callLink(instruction.phone || ctx.centre_phone, t('callNow', { phone: instruction.phone || ctx.centre_phone })));
+    const number = instruction.phone || ctx.emergency_number;
+    parts.push(callLink(number, t('callEmergencyNow', { number }), 'call.danger'));
+    parts.push(callLink(ctx.centre_phone, t('callNow', { phone: ctx.centre_phone })));
   } else if (severity === 'urgent') {
     parts.push(callLink(instruction.phone || ctx.centre_phone, t('callNow', { phone: instruction.phone || ctx.centre_phone }), 'call.danger'));
   } else if (!severity) {
@@ -69,6 +70,7 @@ export function showResult({ instruction, sent, next }) {
     parts.push(h('a.button.primary', { href: `#/${next}` }, t('continueCheck', { name: t(NEXT_NAMES[next]) })));
   }
   parts.push(h('a.button.secondary', { href: '#/' }, t('finishCheck')));
+  history.replaceState(null, '', '#/sent'); // a reload goes Home, not to a filled-in form
   const box = h('section.result', { dataset: { severity: severity || 'none' } }, ...parts);
   show(box);
 }

@@ -1,8 +1,11 @@
-// Tremor: a self-rating, and an optional accelerometer test (DeviceMotion) sent as raw samples.
+// Tremor: a self-rating, and an optional accelerometer test (DeviceMotion) sent as raw samples
+// {samples: [[t_ms, ax, ay, az], ...]} of accelerationIncludingGravity (server/measures/motion.py).
 import { choice, errorSlot, h, show, t } from '../dom.js';
 import { submit } from '../result.js';
 
-const TEST_SECONDS = 10;
+const TEST_SECONDS = 12;
+const MIN_SPAN_MS = 9500; // the server accepts 10-20 s of samples
+const MIN_RATE_HZ = 20;
 
 /** Record DeviceMotion for a while; resolves with [[t_ms, ax, ay, az], ...]. */
 function record(seconds, onTick) {
@@ -10,7 +13,7 @@ function record(seconds, onTick) {
     const samples = [];
     let start = null;
     const onMotion = (event) => {
-      const a = event.acceleration?.x != null ? event.acceleration : event.accelerationIncludingGravity;
+      const a = event.accelerationIncludingGravity;
       if (!a || a.x == null) return;
       if (start === null) start = event.timeStamp;
       const r = (v) => Math.round(v * 1000) / 1000;
@@ -29,6 +32,13 @@ function record(seconds, onTick) {
       }
     }, 1000);
   });
+}
+
+/** Whether a recording is long and dense enough to be measured. */
+function usable(samples) {
+  if (samples.length < 2) return false;
+  const span = samples[samples.length - 1][0] - samples[0][0];
+  return span >= MIN_SPAN_MS && (samples.length / span) * 1000 >= MIN_RATE_HZ;
 }
 
 /** Render the tremor screen. */
@@ -52,8 +62,8 @@ export function showTremor() {
       start.disabled = true;
       const got = await record(TEST_SECONDS, (s) => { status.textContent = t('motionRunning', { s }); });
       start.disabled = false;
-      samples = got.length ? got : null;
-      status.textContent = got.length ? t('motionDone', { n: got.length }) : t('motionNone');
+      samples = usable(got) ? got : null;
+      status.textContent = samples ? t('motionDone', { n: got.length }) : t('motionNone');
     });
     motion.append(h('p', {}, t('motionIntro', { s: TEST_SECONDS })), start, status);
   } else {
