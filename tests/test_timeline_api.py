@@ -166,3 +166,21 @@ def test_timeline_includes_escalations(staff_client, make_patient, enrol):
     body = staff_client.get(f"/api/v1/staff/patients/{patient.id}/timeline").json
     [esc] = body["escalations"]
     assert esc["severity"] == "urgent" and esc["opened_local"] == "2026-03-10T08:00:00+01:00"
+
+
+def test_polling_the_queue_is_audited_on_change_not_every_poll(staff_client, make_patient,
+                                                               enrol, clock):
+    def reads():
+        return db.session.execute(db.select(AuditEvent.detail).where(
+            AuditEvent.action == "queue.read")).scalars().all()
+
+    staff_client.get("/api/v1/staff/queue")
+    staff_client.get("/api/v1/staff/queue")
+    assert reads() == [{"escalations": []}]
+    _fever(staff_client, enrol(make_patient()))
+    [item] = staff_client.get("/api/v1/staff/queue").json
+    staff_client.get("/api/v1/staff/queue")
+    assert reads() == [{"escalations": []}, {"escalations": [item["id"]]}]
+    clock.advance(minutes=6)
+    staff_client.get("/api/v1/staff/queue")
+    assert len(reads()) == 3

@@ -9,11 +9,12 @@ from ..clinical import escalation_read
 from ..clinical.calendar import day_number
 from ..clock import now
 from ..extensions import db
-from ..models import Escalation, NotificationIntent, Patient, Staff
+from ..models import AuditEvent, Escalation, NotificationIntent, Patient, Staff
 from . import audit
 from .timeline import SEVERITY_RANK
 
 STAFF_PURPOSES = ("escalation", "renotify")
+AUDIT_EVERY = dt.timedelta(minutes=5)  # a polled queue is re-audited when it changes or this
 
 
 def _deliveries(escalation_ids: list[int]) -> dict[int, list[NotificationIntent]]:
@@ -103,6 +104,21 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
         out.append(item)
     out.sort(key=lambda i: (SEVERITY_RANK.get(i["severity"], 9),
                             i["raised_at"] or i["opened_at"], i["id"]))
-    audit.record("queue.read", detail={"count": len(out)})
+    _audit_read(caller, [i["id"] for i in out])
     db.session.commit()
     return out
+
+
+def _audit_read(caller: Staff, escalation_ids: list[int]) -> None:
+    """Audit a queue read, but not every poll: once per change of what is shown or 5 min."""
+    ids = sorted(escalation_ids)
+    last = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.actor_kind == "staff",
+                                    AuditEvent.actor_id == caller.id,
+                                    AuditEvent.action == "queue.read")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if (last is not None and (last.detail or {}).get("escalations") == ids
+            and now() - last.at < AUDIT_EVERY):
+        return
+    audit.record("queue.read", detail={"escalations": ids})

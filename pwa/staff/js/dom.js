@@ -62,6 +62,9 @@ export function showErrors(form, err) {
     slot.hidden = true;
     slot.textContent = '';
   }
+  for (const control of form.querySelectorAll('[aria-invalid]')) {
+    control.removeAttribute('aria-invalid');
+  }
   const fields = (err && err.fields) || {};
   let shown = false;
   for (const [name, messages] of Object.entries(fields)) {

@@ -151,6 +151,7 @@ const EN = {
   centre_name: 'Centre name',
   phone_24h: '24-hour phone',
   emergency_number: 'Emergency number',
+  centre_timezone: 'Centre time zone',
   overrides_title: 'Threshold overrides',
   overrides_none: 'The clinical engine allows no overrides.',
   override_hint: 'Allowed {min} to {max}; empty uses the default.',
