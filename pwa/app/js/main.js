@@ -81,7 +81,9 @@ function listen() {
     if (document.visibilityState === 'visible' && state.context) outbox.flush();
   });
   document.addEventListener('cartwatch:enrolled', () => { renderChrome(); refresh(); });
-  outbox.onChange(() => document.dispatchEvent(new CustomEvent('cartwatch:outbox')));
+  outbox.onChange(() => {
+    if (location.hash === '#/entries') showEntries(); // queued / sent follow the outbox live
+  });
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.addEventListener('message', (event) => {
       const msg = event.data || {};

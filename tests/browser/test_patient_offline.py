@@ -1,0 +1,67 @@
+"""Offline: entries wait in the IndexedDB outbox, survive a reload and are sent exactly once."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .patient_steps import enrol, open_check, wait_for_service_worker
+
+pytestmark = pytest.mark.browser
+
+
+def enter_temperature(page, value: str) -> None:
+    """Record one temperature from Home and come back Home."""
+    open_check(page, "Temperature")
+    page.get_by_label("Temperature in °C").fill(value)
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("status").last).to_have_text(
+        "Saved on this phone. It will be sent as soon as there is a connection.")
+
+
+def wait_for_rows(server, patient: int, count: int, timeout: float = 10.0) -> list:
+    """Poll the database until the patient has `count` check-ins (or time runs out)."""
+    deadline = time.monotonic() + timeout
+    rows = server.checkins(patient)
+    while len(rows) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+        rows = server.checkins(patient)
+    return rows
+
+
+def test_three_offline_entries_survive_a_reload_and_arrive_once(
+        page, context, live_server, screenshot):
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    enter_temperature(page, "36.8")
+    page.get_by_role("link", name="Back to today").click()
+    enter_temperature(page, "37.1")
+    page.get_by_role("link", name="Back to today").click()
+    # an alarming entry offline still gets the safety instruction, worked out on the phone
+    enter_temperature(page, "38.9")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Call the centre now.")
+    expect(page.get_by_role("link", name="Call +49 30 111 222").first).to_be_visible()
+    expect(page.get_by_text("worked out on this phone")).to_be_visible()
+    screenshot(page, "result-offline")
+    page.reload()  # the service worker serves the shell; the outbox is in IndexedDB
+    expect(page.get_by_role("link", name="3 waiting to be sent")).to_be_visible()
+    expect(page.get_by_text("No connection. Entries are kept")).to_be_visible()
+    page.get_by_role("link", name="3 waiting to be sent").click()
+    expect(page.locator(".entry.queued")).to_have_count(3)
+    screenshot(page, "entries-offline")
+    assert live_server.checkins(patient) == []
+    context.set_offline(False)  # the online event flushes the outbox
+    rows = wait_for_rows(live_server, patient, 3)
+    assert sorted(r.temperature_c for r in rows) == [36.8, 37.1, 38.9]
+    expect(page.locator(".entry.sent")).to_have_count(3)  # the list follows the outbox
+    expect(page.locator(".entry.queued")).to_have_count(0)
+    page.reload()  # app start flushes again: nothing is left to send twice
+    expect(page.locator(".entry.sent")).to_have_count(3)
+    time.sleep(0.5)
+    rows = live_server.checkins(patient)
+    assert len(rows) == 3
+    assert len({r.idempotency_key for r in rows}) == 3
+    assert all(r.received_at >= r.observed_at for r in rows)
