@@ -85,7 +85,7 @@ def next_due_at() -> dt.datetime | None:
     return None if row is None else row[0]
 
 
-DUE_SQL = ("SELECT id FROM scheduled_step WHERE state = 'pending' AND due_at <= :at "
+DUE_SQL = ("SELECT * FROM scheduled_step WHERE state = 'pending' AND due_at <= :at "
            "ORDER BY due_at, id LIMIT 1")  # the SQL due_query() compiles to
 
 
