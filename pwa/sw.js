@@ -47,7 +47,8 @@ const MESSAGES_KEEP = 20;
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE_NAME);
-    await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })));
+    // 'no-cache' revalidates with the ETag: files the page just loaded come back as 304s
+    await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'no-cache' })));
     await self.skipWaiting();
   })());
 });

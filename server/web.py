@@ -49,7 +49,7 @@ def _send(root: Path, relative: str, cache: str = "no-cache") -> Response:
     body = raw
     if packed is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
         body, headers["Content-Encoding"] = packed, "gzip"
-    return Response(body, headers=headers, mimetype=mime or "application/octet-stream")
+    return Response(body, headers=headers, content_type=mime or "application/octet-stream")
 
 
 @bp.get("/")
