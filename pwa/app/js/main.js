@@ -93,7 +93,7 @@ function listen() {
         else location.assign(url.href);
       } else if (msg.type === 'flush') {
         outbox.flush();
-      } else if (msg.type === 'message' && (location.hash === '' || location.hash === '#/')) {
+      } else if (msg.type === 'message' && state.context && ['', '#/'].includes(location.hash)) {
         showHome();
       }
     });
