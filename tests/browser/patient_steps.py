@@ -8,9 +8,7 @@ from playwright.sync_api import Page, expect
 
 def wait_for_service_worker(page: Page) -> None:
     """Wait until the service worker controls the page (its shell is then cached)."""
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)",
-        timeout=15_000)
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=15_000)
 
 
 def enrol(page: Page, server, patient_id: int, role: str = "patient") -> None:

@@ -3,6 +3,7 @@ reports receipts, and a click opens the due check. Only pushManager.subscribe is
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -75,6 +76,22 @@ def notifications(page) -> list:
                                             data: n.data, actions: n.actions})))""")
 
 
+def wait_for_notifications(page, count: int, timeout: float = 5.0) -> list:
+    """Poll until the worker shows `count` notifications; return them."""
+    deadline = time.monotonic() + timeout
+    shown = notifications(page)
+    while len(shown) != count and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        shown = notifications(page)
+    return shown
+
+
+def service_worker(context):
+    """The page's service worker as Playwright sees it (it may report it a little later)."""
+    workers = context.service_workers
+    return workers[0] if workers else context.wait_for_event("serviceworker")
+
+
 def posted(requests, path: str) -> list:
     """JSON bodies of the POST requests seen for a path."""
     return [json.loads(r.post_data) for r in requests
@@ -103,9 +120,7 @@ def test_reminder_push_shows_notification_and_click_opens_due_check(
 
     cdp, rid = registration_id(context, page)
     deliver(cdp, live_server, rid, REMINDER)
-    page.wait_for_function("""navigator.serviceWorker.ready
-        .then((r) => r.getNotifications()).then((l) => l.length === 1)""")
-    [shown] = notifications(page)
+    [shown] = wait_for_notifications(page, 1)
     assert (shown["title"], shown["body"], shown["tag"]) == (
         "Time for your check", "Your 14:00 check is due.", "reminder-1")
     assert shown["data"]["url"] == "/app/#/check" and shown["data"]["intent_id"] == 4242
@@ -113,7 +128,7 @@ def test_reminder_push_shows_notification_and_click_opens_due_check(
     assert {"intent_id": 4242, "event": "shown"} in posted(requests, "/api/v1/push/receipts")
 
     # a click on the notification (dispatched to the worker's click handler)
-    [worker] = context.service_workers
+    worker = service_worker(context)
     worker.evaluate("""self.registration.getNotifications()
         .then((list) => handleNotificationClick(list[0], ''))""")
     expect(page.get_by_role("heading", level=1)).to_have_text("Temperature")
@@ -136,11 +151,9 @@ def test_acknowledge_action_posts_the_signed_token(push_page, context, live_serv
         "kind": "escalation", "severity": "urgent",
         "data": {"intent_id": 77, "url": "/staff/#/escalations/7", "ack_token": "signed.token"},
     })
-    page.wait_for_function("""navigator.serviceWorker.ready
-        .then((r) => r.getNotifications()).then((l) => l.length === 1)""")
-    [shown] = notifications(page)
+    [shown] = wait_for_notifications(page, 1)
     assert [a["action"] for a in shown["actions"]] == ["acknowledge"]
-    [worker] = context.service_workers
+    worker = service_worker(context)
     worker.evaluate("""self.registration.getNotifications()
         .then((list) => handleNotificationClick(list[0], 'acknowledge'))
         .catch((err) => err.name)  // without the push API the worker opens the staff app,
