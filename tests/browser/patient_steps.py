@@ -24,3 +24,17 @@ def enrol(page: Page, server, patient_id: int, role: str = "patient") -> None:
 def open_check(page: Page, name: str) -> None:
     """Open one check from Home's list."""
     page.get_by_role("navigation", name="Record a check").get_by_role("link", name=name).click()
+
+
+def post_checkin(server, patient_id: int, body: dict, role: str = "patient") -> dict:
+    """Record a check-in from another phone of the patient, through the real API."""
+    from server.services.enrolment import redeem
+
+    code = server.code(patient_id, role)
+    with server.app.app_context():
+        token, _device = redeem(code["code"], None)
+    client = server.app.test_client()
+    response = client.post("/api/v1/checkins", json=body,
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201, response.json
+    return response.json

@@ -81,6 +81,7 @@ function listen() {
     if (document.visibilityState === 'visible' && state.context) outbox.flush();
   });
   document.addEventListener('cartwatch:enrolled', () => { renderChrome(); refresh(); });
+  document.addEventListener('cartwatch:unenrolled', route);
   outbox.onChange(() => {
     if (location.hash === '#/entries') showEntries(); // queued / sent follow the outbox live
   });

@@ -22,7 +22,8 @@ export async function showSettings() {
   button.addEventListener('click', async () => {
     if (!window.confirm(t('unenrolConfirm'))) return;
     await unenrol();
-    location.replace(location.pathname);
+    history.replaceState(null, '', location.pathname);
+    document.dispatchEvent(new CustomEvent('cartwatch:unenrolled'));
   });
   show(h('section', {}, h('h1', {}, t('settingsTitle')),
     notifyBlock(),
