@@ -12,6 +12,7 @@ from .auth.passwords import hash_password, password_problem
 from .clock import now
 from .extensions import db
 from .models import Centre, Patient, Staff
+from .services.audit_chain import audit_cli
 
 DEMO_EMAIL = "admin@demo.cartwatch.example"
 
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     from .scenario import scenario_cli  # imported late: it pulls in the whole app
 
     app.cli.add_command(scenario_cli)
+    app.cli.add_command(audit_cli)
 
 
 @click.command("run-dev")

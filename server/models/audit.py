@@ -32,3 +32,8 @@ class AuditEvent(db.Model):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+
+
+from ..services import audit_chain  # noqa: E402  (hash chain at flush, append-only triggers)
+
+audit_chain.install(AuditEvent)

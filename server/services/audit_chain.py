@@ -1,0 +1,176 @@
+"""Tamper evidence for the audit trail: a hash chain over the rows, append-only triggers.
+
+Every AuditEvent gets `prev_hash` (the hash of the row before it) and `hash` =
+SHA-256(prev_hash + canonical row content), computed at flush time while the chain is held
+exclusively: on PostgreSQL by a transaction-level advisory lock (released at commit, so the
+next writer reads the hash this one committed), on SQLite by BEGIN IMMEDIATE, which already
+serialises writers. Database triggers refuse UPDATE and DELETE on the table, so the
+application cannot rewrite history; `flask audit verify` recomputes the chain and names any
+row that was edited, removed or inserted out of band (for example by someone who dropped the
+triggers first).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from contextlib import contextmanager
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+GENESIS = "0" * 64
+CHAIN_LOCK_ID = 0x6361_7274_6175  # "cartau": one advisory lock for the whole chain
+TABLE = "audit_event"
+FIELDS = ("at", "actor_kind", "actor_id", "action", "patient_id", "outcome", "request_id",
+          "address", "detail")
+
+PG_GUARD = (
+    "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION USING MESSAGE = "
+    "'audit_event is append-only (' || TG_OP || ' refused)'; END; "
+    "$$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_event_no_update BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
+)
+PG_UNGUARD = (
+    "DROP TRIGGER IF EXISTS audit_event_no_update ON audit_event",
+    "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
+)
+SQLITE_GUARD = (
+    "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only (UPDATE refused)'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only (DELETE refused)'); END",
+)
+SQLITE_UNGUARD = (
+    "DROP TRIGGER IF EXISTS audit_event_no_update",
+    "DROP TRIGGER IF EXISTS audit_event_no_delete",
+)
+
+
+def _canonical_value(value):
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
+def row_hash(prev_hash: str, values: dict) -> str:
+    """SHA-256 over the previous hash and the row's fields as canonical JSON."""
+    content = {name: _canonical_value(values.get(name)) for name in FIELDS}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + "\n" + canonical).encode()).hexdigest()
+
+
+def _last_hash(session: Session) -> str:
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_ID})
+    last = conn.execute(text(f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1")).scalar()
+    return last or GENESIS
+
+
+def _chain_new_events(session: Session, flush_context, instances) -> None:
+    """before_flush: give each new audit row its place in the chain, in insertion order."""
+    from ..clock import now
+    from ..models import AuditEvent
+
+    pending = [obj for obj in session.new if isinstance(obj, AuditEvent)]
+    if not pending:
+        return
+    pending.sort(key=lambda obj: inspect(obj).insert_order)
+    prev = _last_hash(session)
+    for row in pending:
+        if row.at is None:
+            row.at = now()
+        row.prev_hash = prev
+        row.hash = prev = row_hash(prev, {name: getattr(row, name) for name in FIELDS})
+
+
+def _guard_after_create(target, connection: Connection, **kwargs) -> None:
+    install_guard(connection)
+
+
+def install_guard(connection: Connection) -> None:
+    """Create the append-only triggers (create_all runs this; a migration must call it too)."""
+    statements = PG_GUARD if connection.dialect.name == "postgresql" else SQLITE_GUARD
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def remove_guard(connection: Connection) -> None:
+    """Drop the append-only triggers (what an attacker, or the test clean-up, has to do)."""
+    statements = PG_UNGUARD if connection.dialect.name == "postgresql" else SQLITE_UNGUARD
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+@contextmanager
+def unguarded(connection: Connection):
+    """Run a block with the triggers dropped, in the caller's transaction; restore them after."""
+    remove_guard(connection)
+    try:
+        yield connection
+    finally:
+        install_guard(connection)
+
+
+def install(model) -> None:
+    """Wire the chain into every session's flush and the triggers into the table's DDL."""
+    if not event.contains(Session, "before_flush", _chain_new_events):
+        event.listen(Session, "before_flush", _chain_new_events)
+    if not event.contains(model.__table__, "after_create", _guard_after_create):
+        event.listen(model.__table__, "after_create", _guard_after_create)
+
+
+def verify(connection: Connection, batch: int = 5000) -> tuple[int, list[dict]]:
+    """Recompute the chain from the first row; return (rows checked, problems found)."""
+    from ..models import AuditEvent
+
+    table = AuditEvent.__table__
+    problems: list[dict] = []
+    prev, checked, last_id = GENESIS, 0, 0
+    while True:
+        rows = connection.execute(
+            select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)
+        ).mappings().all()
+        if not rows:
+            return checked, problems
+        for row in rows:
+            if row["prev_hash"] != prev:
+                problems.append({"id": row["id"], "problem": "broken link (the row before it "
+                                 "was removed or this one inserted out of band)"})
+            if row_hash(row["prev_hash"] or GENESIS, row) != row["hash"]:
+                problems.append({"id": row["id"],
+                                 "problem": "content does not match its hash (row edited)"})
+            prev = row["hash"] or ""
+            last_id = row["id"]
+            checked += 1
+
+
+@click.group("audit")
+def audit_cli() -> None:
+    """Audit trail maintenance."""
+
+
+@audit_cli.command("verify")
+@with_appcontext
+def verify_command() -> None:
+    """Recompute the audit hash chain; exit 1 naming every tampered row."""
+    from ..extensions import db
+
+    with db.engine.connect() as conn:
+        checked, problems = verify(conn)
+    for problem in problems:
+        click.echo(f"audit row {problem['id']}: {problem['problem']}", err=True)
+    if problems:
+        click.echo(f"audit chain BROKEN: {len(problems)} problem(s) in {checked} rows", err=True)
+        raise SystemExit(1)
+    click.echo(f"audit chain intact: {checked} rows")

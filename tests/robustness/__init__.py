@@ -1,0 +1,1 @@
+"""Robustness tests: faults, abuse, bad input, privacy and audit integrity."""
