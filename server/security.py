@@ -7,12 +7,36 @@ from flask import Flask, g, request
 
 from .auth import scope
 from .auth.identity import check_csrf, load_actor
+from .errors import ApiError
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def check_body() -> None:
+    """API bodies are JSON: 415 for another content type, 400 for JSON that does not parse.
+
+    Parsing here (Flask caches the result) also turns pathological nesting, which makes the
+    JSON decoder recurse too deep, into a 400 instead of a 500.
+    """
+    if request.method not in BODY_METHODS:
+        return
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", "").lower()
+    if not has_body:
+        return
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json")
+    try:
+        request.get_json()
+    except RecursionError:
+        raise ApiError(400, "bad_request", "Invalid JSON body: nested too deeply") from None
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +47,7 @@ def init_app(app: Flask) -> None:
     def _identify():
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         if request.path.startswith("/api/v1/"):
+            check_body()
             load_actor()
             scope.guard()
             check_csrf()
