@@ -259,3 +259,15 @@ def test_thresholds_endpoint_for_phones(client, patient_phone, centre):
     assert body["instructions"]["emergency"]["phone"] == "112"
     assert body["instructions"]["urgent"]["phone"] == "+49 30 111"
     assert client.get("/api/v1/device/thresholds").status_code == 401
+
+
+def test_nobody_on_duty_flags_the_escalation(client, make_patient, enrol, make_staff):
+    """No staff on duty: the escalation is marked undeliverable, not silently lost."""
+    nurse = make_staff(handle="nurse-off")
+    nurse.on_duty = False
+    db.session.commit()
+    patient = make_patient()
+    escalation_id = post_checkin(client, enrol(patient), FEVER).json["escalation"]["id"]
+    escalation = db.session.get(Escalation, escalation_id)
+    assert escalation.undeliverable_reason == "no_staff_on_duty"
+    assert intents(recipient_kind="staff") == []

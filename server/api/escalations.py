@@ -84,7 +84,7 @@ class EscalationById(MethodView):
     @blp.response(200, EscalationDetailOut)
     def get(self, escalation_id):
         """Read an escalation with its findings, check-ins, history and ladder."""
-        escalation = escalation_read.staff_escalation(escalation_id, current_staff())
+        escalation = escalations.staff_escalation(escalation_id, current_staff())
         return escalation_read.describe(escalation), 200, NO_STORE
 
 

@@ -77,10 +77,3 @@ def describe(escalation: Escalation) -> dict:
                  detail={"escalation": escalation.id})
     db.session.commit()
     return data
-
-
-def staff_escalation(escalation_id: int, staff: Staff) -> Escalation:
-    """Load an escalation of the caller's centre, or refuse with 404."""
-    from .escalations import _get
-
-    return _get(escalation_id, staff)

@@ -102,7 +102,8 @@ def reference(escalation: Escalation | None, change: str | None = None) -> dict 
             "change": change}
 
 
-def _get(escalation_id: int, staff: Staff) -> Escalation:
+def staff_escalation(escalation_id: int, staff: Staff) -> Escalation:
+    """Load an escalation of the caller's centre, or refuse with 404 (audited)."""
     escalation = db.session.get(Escalation, escalation_id)
     if escalation is None or escalation.patient.centre_id != staff.centre_id:
         audit.record_now("escalation.refused", outcome="denied",
@@ -119,7 +120,7 @@ def _conflict(escalation: Escalation, action: str) -> ApiError:
 
 def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
     """Stop the ladder and tell the patient and caregivers the centre has seen the alert."""
-    escalation = _get(escalation_id, staff)
+    escalation = staff_escalation(escalation_id, staff)
     if escalation.state != "open":
         raise _conflict(escalation, "acknowledge")
     at = now()
@@ -141,7 +142,7 @@ def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
 
 def unacknowledge(escalation_id: int, staff: Staff) -> Escalation:
     """Undo an acknowledgement: the escalation is open again and its ladder resumes."""
-    escalation = _get(escalation_id, staff)
+    escalation = staff_escalation(escalation_id, staff)
     if escalation.state != "acknowledged":
         raise _conflict(escalation, "unacknowledge")
     at = now()
@@ -163,7 +164,7 @@ def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None) ->
     if outcome not in OUTCOMES:
         raise ApiError(422, "validation_error", "Invalid input",
                        {"outcome": [f"must be one of {', '.join(OUTCOMES)}"]})
-    escalation = _get(escalation_id, staff)
+    escalation = staff_escalation(escalation_id, staff)
     if escalation.state == "resolved":
         raise _conflict(escalation, "resolve")
     at = now()

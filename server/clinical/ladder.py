@@ -23,6 +23,9 @@ def start(escalation: Escalation, at: dt.datetime) -> None:
     epoch = escalation.ladder_epoch
     escalation.ladder_level = 1
     escalation.ladder_started_at = at
+    if not tiers:  # nobody on duty: make it visible rather than silent
+        escalation.undeliverable_at = at
+        escalation.undeliverable_reason = "no_staff_on_duty"
     for recipient in tiers[0] if tiers else []:
         notify.send(f"escalation:{escalation.id}:{epoch}-0:{notify.recipient_key(recipient)}",
                     recipient, "escalation", patient, at, severity=escalation.severity,
