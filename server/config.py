@@ -30,6 +30,11 @@ class Config:
         self.STAFF_ABSOLUTE_HOURS = _int(env.get("STAFF_ABSOLUTE_HOURS"), 12)
         self.ENROLMENT_CODE_HOURS = _int(env.get("ENROLMENT_CODE_HOURS"), 72)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        if not self.DEVELOPMENT and self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            # per-process counters: each gunicorn worker would allow the full limit again
+            raise ValueError("RATELIMIT_STORAGE_URI=memory:// is for development only; set "
+                             "redis://host:6379 so every worker shares the limiter counters")
+        self.RATELIMIT_KEY_PREFIX = env.get("RATELIMIT_KEY_PREFIX", "cartwatch")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "10 per minute;50 per hour")
         self.MAX_CONTENT_LENGTH = _int(env.get("MAX_CONTENT_LENGTH"), 1_000_000)

@@ -33,8 +33,12 @@ def _new_session(staff: Staff, stage: str) -> tuple[str, StaffSession]:
 
 def _fail(staff: Staff | None, action: str) -> None:
     if staff is not None:
-        staff.failed_logins += 1
-        if staff.failed_logins >= LOCK_AFTER_FAILURES:
+        # one atomic increment: concurrent guesses (several workers) must not lose counts
+        failures = db.session.execute(
+            db.update(Staff).where(Staff.id == staff.id)
+            .values(failed_logins=Staff.failed_logins + 1).returning(Staff.failed_logins)
+        ).scalar_one()
+        if failures >= LOCK_AFTER_FAILURES:
             staff.locked_until = now() + dt.timedelta(minutes=LOCK_MINUTES)
             staff.failed_logins = 0
     audit.record(action, outcome="denied", actor=("staff" if staff else "anonymous",

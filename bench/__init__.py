@@ -1,0 +1,1 @@
+"""`make bench`: throughput, alert latency, due-work sweep and PWA figures in one run."""
