@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "server.api.timeline",
     "server.api.escalations",
     "server.api.thresholds",
+    "server.api.push",
     "server.web",
 )
 

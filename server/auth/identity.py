@@ -22,6 +22,9 @@ from .tokens import constant_time_equal, hash_secret
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
+# Posted by the service worker, which cannot send the header: receipts (the SameSite=Lax
+# cookie already stops cross-site posts) and acknowledge (authorised by its signed token).
+CSRF_EXEMPT_PATHS = frozenset({"/api/v1/push/receipts", "/api/v1/push/ack"})
 
 
 @dataclass
@@ -105,6 +108,8 @@ def check_csrf() -> None:
     actor: Actor = g.actor
     if request.method in SAFE_METHODS or actor.kind != "staff":
         return  # sign-in steps are protected by SameSite=Lax and the one-time TOTP
+    if request.path in CSRF_EXEMPT_PATHS:
+        return
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent or not constant_time_equal(sent, actor.session.csrf_token):
         audit.record_now("csrf.refused", outcome="denied")

@@ -74,6 +74,9 @@ URGENT_SYMPTOMS = (  # R-CONFUSION, R-FACIAL, R-HEADACHE, R-BREATHING, R-RIGORS,
 SEVERITIES = ("routine", "urgent", "emergency")  # ascending
 LADDER_MINUTES = {"emergency": 5, "urgent": 15}  # routine: one notification, no repeats
 UNANSWERED_MINUTES = {"emergency": 10, "urgent": 30}  # tell patient/caregivers to call
+# issue 4 (push): an urgent/emergency staff notice not shown on any device within this time
+# counts as undeliverable and the ladder moves to the next tier at once
+PUSH_SHOWN_WITHIN_MINUTES = 2
 
 # --- Check-in schedule (POLICY.md "Check-in schedule and reminders"), local times -----------
 SCHEDULE = (  # (first day, last day or None = end of the window, due hours)

@@ -4,12 +4,14 @@ from .checkin import CheckIn
 from .clinical import Escalation, EscalationEvent, Finding, ScheduledStep
 from .outbox import NotificationIntent
 from .people import Caregiver, Centre, Device, EnrolmentCode, Patient, Staff, StaffSession
+from .push import DeliveryAttempt, PushSubscription, Receipt
 
 __all__ = [
     "AuditEvent",
     "Caregiver",
     "Centre",
     "CheckIn",
+    "DeliveryAttempt",
     "Device",
     "EnrolmentCode",
     "Escalation",
@@ -17,6 +19,8 @@ __all__ = [
     "Finding",
     "NotificationIntent",
     "Patient",
+    "PushSubscription",
+    "Receipt",
     "ScheduledStep",
     "Staff",
     "StaffSession",

@@ -44,3 +44,5 @@ class NotificationIntent(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # urgent staff notices: when a `shown` receipt must have arrived (checked, then cleared)
+    shown_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,386 @@
+"""Outbox dispatch: lease due intents, push them to every subscription, record, flag failures.
+
+A pass (`run_pass`) reaps expired leases, checks urgent staff notices for a `shown` receipt,
+then claims due rows in batches and delivers each one. Claims are exclusive: on PostgreSQL
+`SELECT … FOR UPDATE SKIP LOCKED` then an UPDATE to a unique lease owner; on SQLite a single
+`UPDATE … WHERE id IN (due rows)` under the write lock SQLite takes for every writer
+(BEGIN IMMEDIATE), then a SELECT by owner. Network I/O happens outside any transaction;
+each attempt is committed as soon as the push service answers, and a row is finished only
+by the owner of its lease, so two workers never send one row twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from notifications import push
+
+from .. import clock
+from ..clinical import ladder, notify
+from ..clinical import policy as P
+from ..clock import now
+from ..extensions import db
+from ..models import (
+    DeliveryAttempt,
+    Device,
+    Escalation,
+    NotificationIntent,
+    PushSubscription,
+    Receipt,
+    Staff,
+)
+from . import audit
+from .push_tokens import ack_token
+
+log = logging.getLogger(__name__)
+
+NI = NotificationIntent
+LEASE = dt.timedelta(minutes=2)  # > timeout x subscriptions of one recipient
+BATCH = 50
+BACKOFF_BASE_SECONDS = 5
+BACKOFF_MAX_SECONDS = 600
+STAFF_ALERT_PURPOSES = ("escalation", "renotify")
+FINAL_STATES = ("sent", "failed", "expired", "undeliverable")
+
+
+@dataclass(frozen=True)
+class Job:
+    """The parts of an intent delivery needs, read before any network I/O."""
+
+    id: int
+    recipient_kind: str
+    recipient_id: int
+    escalation_id: int | None
+    purpose: str
+    urgency: str
+    topic: str | None
+    payload: dict
+    created_at: dt.datetime
+    attempts: int
+
+    @property
+    def staff_alert(self) -> bool:
+        """A staff notification about an escalation (carries an acknowledge token)."""
+        return (self.recipient_kind == "staff" and self.escalation_id is not None
+                and self.purpose in STAFF_ALERT_PURPOSES)
+
+
+def new_owner() -> str:
+    """A lease owner unique to this pass: host, process and a random part."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+# ---- leases -------------------------------------------------------------------------------
+def reap(at: dt.datetime) -> int:
+    """Return rows whose lease expired (a worker died mid-delivery) to the queue."""
+    count = db.session.execute(
+        db.update(NI).where(NI.state == "leased", NI.lease_until < at)
+        .values(state="pending", lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if count:
+        log.warning("reaped %d expired outbox leases", count)
+    return count
+
+
+def claim(owner: str, at: dt.datetime, limit: int = BATCH) -> list[int]:
+    """Lease up to `limit` due rows to `owner`; return their ids (oldest due first)."""
+    due = (db.select(NI.id).where(NI.state == "pending", NI.next_attempt_at <= at)
+           .order_by(NI.next_attempt_at, NI.id).limit(limit))
+    lease = dict(state="leased", lease_owner=owner, lease_until=at + LEASE,
+                 attempts=NI.attempts + 1)
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = list(db.session.execute(due.with_for_update(skip_locked=True)).scalars())
+        if ids:
+            db.session.execute(db.update(NI).where(NI.id.in_(ids)).values(**lease)
+                               .execution_options(synchronize_session=False))
+    else:  # SQLite: one statement under the database write lock is the claim
+        db.session.execute(db.update(NI).where(NI.id.in_(due.scalar_subquery()),
+                                               NI.state == "pending").values(**lease)
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+    return list(db.session.execute(
+        db.select(NI.id).where(NI.lease_owner == owner, NI.state == "leased")
+        .order_by(NI.next_attempt_at, NI.id)).scalars())
+
+
+def _finish(job: Job, owner: str, **values) -> bool:
+    """Write the outcome, only while `owner` still holds the lease."""
+    done = db.session.execute(
+        db.update(NI).where(NI.id == job.id, NI.lease_owner == owner, NI.state == "leased")
+        .values(lease_owner=None, lease_until=None, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not done:
+        log.warning("outbox row %s: lease lost before finishing", job.id)
+    return done
+
+
+# ---- recipients ---------------------------------------------------------------------------
+def active_subscriptions(kind: str, recipient_id: int) -> list[PushSubscription]:
+    """Working subscriptions of a recipient: staff, the patient's phones, a caregiver's."""
+    query = db.select(PushSubscription).where(PushSubscription.deactivated_at.is_(None))
+    if kind == "staff":
+        query = query.join(Staff, Staff.id == PushSubscription.staff_id).where(
+            Staff.id == recipient_id, Staff.active.is_(True))
+    else:
+        query = query.join(Device, Device.id == PushSubscription.device_id).where(
+            Device.revoked_at.is_(None))
+        if kind == "patient":
+            query = query.where(Device.patient_id == recipient_id, Device.role == "patient")
+        else:
+            query = query.where(Device.caregiver_id == recipient_id)
+    return list(db.session.execute(query.order_by(PushSubscription.id)).scalars())
+
+
+def _delivered_to(intent_id: int) -> set[int]:
+    return set(db.session.execute(
+        db.select(DeliveryAttempt.subscription_id).where(
+            DeliveryAttempt.intent_id == intent_id, DeliveryAttempt.outcome == "ok")
+    ).scalars())
+
+
+# ---- payload ------------------------------------------------------------------------------
+def message(job: Job) -> dict:
+    """The payload sent: the intent's (Declarative Web Push shape) plus service-worker data."""
+    payload = dict(job.payload)
+    notification = dict(payload.get("notification") or {})
+    url = notification.get("navigate") or "/app/"
+    data = {"intent_id": job.id, "url": url}
+    if job.staff_alert:
+        data["ack_token"] = ack_token(job.escalation_id, job.recipient_id)
+        notification["actions"] = [
+            {"action": "acknowledge", "title": "Acknowledge", "navigate": url}]
+    payload["notification"] = notification
+    payload["data"] = data
+    return payload
+
+
+def _topic(job: Job) -> str | None:
+    return job.topic or (job.payload.get("notification") or {}).get("tag")
+
+
+# ---- delivery -----------------------------------------------------------------------------
+def _load(intent_id: int, owner: str) -> tuple[Job, list[tuple[int, dict]], bool] | None:
+    intent = db.session.get(NI, intent_id)
+    if intent is None or intent.lease_owner != owner or intent.state != "leased":
+        return None
+    job = Job(intent.id, intent.recipient_kind, intent.recipient_id, intent.escalation_id,
+              intent.purpose, intent.urgency, intent.topic, dict(intent.payload),
+              intent.created_at, intent.attempts)
+    if (job.staff_alert and job.urgency == "high" and intent.shown_deadline is None
+            and intent.sent_at is None and job.attempts == 1):
+        intent.shown_deadline = job.created_at + dt.timedelta(minutes=P.PUSH_SHOWN_WITHIN_MINUTES)
+    subscriptions = active_subscriptions(job.recipient_kind, job.recipient_id)
+    done = _delivered_to(job.id)
+    todo = [(s.id, s.info()) for s in subscriptions if s.id not in done]
+    db.session.commit()  # no transaction (nor SQLite write lock) is held during network I/O
+    return job, todo, bool(done)
+
+
+def _record(job: Job, subscription_id: int, result) -> None:
+    at = now()
+    db.session.add(DeliveryAttempt(intent_id=job.id, subscription_id=subscription_id, at=at,
+                                   status_code=result.status, outcome=result.outcome,
+                                   error=result.error))
+    subscription = db.session.get(PushSubscription, subscription_id)
+    if result.outcome == "ok":
+        subscription.last_success_at = at
+    elif result.outcome == "gone":
+        subscription.deactivated_at = at
+        subscription.deactivated_reason = f"push_service_{result.status}"
+    elif result.outcome == "vapid":
+        audit.record("push.vapid_refused", outcome="failed",
+                     detail={"subscription": subscription_id, "status": result.status})
+    db.session.commit()
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Exponential backoff after `attempts` tries: 5 s, 10 s, 20 s … at most 10 min."""
+    seconds = BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)
+    return dt.timedelta(seconds=min(BACKOFF_MAX_SECONDS, seconds))
+
+
+def deliver(intent_id: int, owner: str) -> str:
+    """Deliver one leased intent to every working subscription; return its new state."""
+    loaded = _load(intent_id, owner)
+    if loaded is None:
+        return "lost"
+    job, todo, delivered_before = loaded
+    if not todo and not delivered_before:
+        return _close(job, owner, "undeliverable", "no working subscription",
+                      flag="no_subscription")
+    results = []
+    for subscription_id, info in todo:
+        result = push.send(info, message(job), urgency=job.urgency, topic=_topic(job))
+        _record(job, subscription_id, result)
+        results.append(result)
+    delivered = delivered_before or any(r.ok for r in results)
+    retries = [r for r in results if r.outcome == "retry"]
+    at = now()
+    first_sent = {"sent_at": at} if any(r.ok for r in results) and not delivered_before else {}
+    if retries:
+        ttl = dt.timedelta(seconds=current_app.config.get("NOTIFICATIONS_TTL_SECONDS", 3600))
+        if at - job.created_at >= ttl:
+            return _close(job, owner, "expired" if not delivered else "sent",
+                          retries[-1].error, flag=None if delivered else "push_failed",
+                          **first_sent)
+        wait = max([backoff(job.attempts)] + [dt.timedelta(seconds=r.retry_after)
+                                              for r in retries if r.retry_after])
+        _finish(job, owner, state="pending", next_attempt_at=at + wait,
+                last_error=(retries[-1].error or "")[:200], **first_sent)
+        db.session.commit()
+        return "retry"
+    if delivered:
+        return _close(job, owner, "sent", None, **first_sent)
+    gone = all(r.outcome == "gone" for r in results)
+    return _close(job, owner, "failed", results[-1].error,
+                  flag="subscription_gone" if gone else "push_refused")
+
+
+def _close(job: Job, owner: str, state: str, error: str | None, flag: str | None = None,
+           **values) -> str:
+    if flag:
+        values["shown_deadline"] = None  # flagged now: no second flag from the receipt check
+    if _finish(job, owner, state=state, last_error=(error or None) and error[:200], **values):
+        if flag:
+            flag_unreachable(job, now(), flag)
+    db.session.commit()
+    return state
+
+
+# ---- undeliverable: flag the escalation and move the ladder on ----------------------------
+def flag_unreachable(job: Job, at: dt.datetime, reason: str) -> bool:
+    """A staff alert did not reach its recipient: flag it; a top-tier miss skips a tier."""
+    if not job.staff_alert:
+        return False
+    escalation = db.session.get(Escalation, job.escalation_id)
+    if escalation is None or escalation.state != "open":
+        return False
+    text = f"{reason}:staff{job.recipient_id}"[:64]
+    tiers = notify.staff_tiers(escalation.patient.centre_id)
+    level = escalation.ladder_level
+    top = tiers[level - 1] if 0 < level <= len(tiers) else []
+    audit.record("push.undeliverable", patient_id=escalation.patient_id, outcome="failed",
+                 detail={"escalation": escalation.id, "intent": job.id, "reason": reason})
+    if ("staff", job.recipient_id) in top:
+        ladder.skip_to_next_tier(escalation.id, at, text)  # flags it and notifies at once
+    else:  # a lower tier already passed on: flag only, do not skip twice
+        escalation.undeliverable_at = at
+        escalation.undeliverable_reason = text
+    return True
+
+
+def check_shown(at: dt.datetime, limit: int = 500) -> int:
+    """Urgent staff notices past their deadline with no `shown` receipt: flag them."""
+    query = (db.select(NI).where(NI.shown_deadline.is_not(None), NI.shown_deadline <= at)
+             .order_by(NI.shown_deadline).limit(limit))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    flagged = 0
+    for intent in db.session.execute(query).scalars().all():
+        intent.shown_deadline = None
+        shown = db.session.execute(
+            db.select(Receipt.id).where(Receipt.intent_id == intent.id).limit(1)
+        ).first() is not None
+        if not shown:
+            job = Job(intent.id, intent.recipient_kind, intent.recipient_id,
+                      intent.escalation_id, intent.purpose, intent.urgency, intent.topic,
+                      intent.payload, intent.created_at, intent.attempts)
+            flagged += flag_unreachable(job, at, "not_shown")
+    db.session.commit()
+    return flagged
+
+
+# ---- a pass -------------------------------------------------------------------------------
+def run_pass(max_batches: int = 200) -> dict:
+    """Reap, check receipts, then claim and deliver due rows until none is due."""
+    owner = new_owner()
+    counts: Counter = Counter()
+    counts["reaped"] += reap(now())
+    counts["not_shown"] += check_shown(now())
+    for _ in range(max_batches):
+        ids = claim(owner, now())
+        if not ids:
+            break
+        for intent_id in ids:
+            try:
+                counts[deliver(intent_id, owner)] += 1
+            except Exception:  # one bad row must not stop the others; its lease expires
+                db.session.rollback()
+                log.exception("delivering outbox row %s failed", intent_id)
+                counts["error"] += 1
+    return {k: v for k, v in counts.items() if v}
+
+
+# ---- immediate dispatch from the web process ----------------------------------------------
+class _Kicker:
+    """One background thread per app that runs a pass whenever it is kicked."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.event = threading.Event()
+        self.stopped = False
+        self.thread = threading.Thread(target=self._loop, name="push-dispatch", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            self.event.wait()
+            self.event.clear()
+            if self.stopped:
+                return
+            with self.app.app_context():
+                try:
+                    run_pass()
+                except Exception:  # the worker's periodic pass is the safety net
+                    log.exception("immediate dispatch failed")
+                finally:
+                    db.session.remove()
+
+    def stop(self) -> None:
+        """End the thread (tests)."""
+        self.stopped = True
+        self.event.set()
+        self.thread.join(timeout=10)
+
+
+_kick_lock = threading.Lock()
+
+
+def immediate_enabled(app: Flask) -> bool:
+    """NOTIFICATIONS_IMMEDIATE if set; else on, except under tests or a virtual clock."""
+    setting = app.config.get("NOTIFICATIONS_IMMEDIATE")
+    if setting is not None:
+        return bool(setting)
+    virtual = clock._source is not clock._system_now  # scenario replay / tests move time
+    return not app.config.get("TESTING") and not virtual
+
+
+def kick() -> bool:
+    """After a commit that wrote urgent intents: dispatch now, off the request thread."""
+    app = current_app._get_current_object()
+    if not immediate_enabled(app):
+        return False
+    with _kick_lock:
+        kicker = app.extensions.get("cartwatch.dispatch_kicker")
+        if kicker is None or kicker.stopped:
+            kicker = app.extensions["cartwatch.dispatch_kicker"] = _Kicker(app)
+    kicker.event.set()
+    return True
+
+
+def stop_kicker(app: Flask) -> None:
+    """Stop the app's immediate-dispatch thread, if any."""
+    kicker = app.extensions.pop("cartwatch.dispatch_kicker", None)
+    if kicker is not None:
+        kicker.stop()

@@ -1,0 +1,96 @@
+"""The worker: every WORKER_INTERVAL_SECONDS, run due clinical work and dispatch the outbox.
+
+`flask worker` runs it in the foreground (production: one or more beside gunicorn; leases
+keep them from sending a row twice). `flask run-dev` starts it in the dev server's process
+through the `cartwatch.dev_starters` hook. Nothing starts on import or under tests.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+
+from .clinical.jobs import run_due_work
+from .clock import now
+from .extensions import db
+from .services import dispatch
+
+log = logging.getLogger(__name__)
+
+
+def run_once(app: Flask) -> dict:
+    """One tick: due reminders, missed slots, ladder steps and notices, then the outbox."""
+    with app.app_context():
+        try:
+            due = run_due_work(now())
+        except Exception:
+            db.session.rollback()
+            log.exception("due work pass failed")
+            due = {"failed_pass": 1}
+        try:
+            sent = dispatch.run_pass()
+        except Exception:
+            db.session.rollback()
+            log.exception("dispatch pass failed")
+            sent = {"failed_pass": 1}
+        finally:
+            db.session.remove()
+    if due or sent:
+        log.info("worker tick: due=%s dispatch=%s", due, sent)
+    return {"due": due, "dispatch": sent}
+
+
+def _schedule(scheduler, app: Flask) -> None:
+    seconds = float(app.config.get("WORKER_INTERVAL_SECONDS", 5))
+    scheduler.add_job(run_once, "interval", args=[app], seconds=seconds, id="cartwatch-tick",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(run_once, args=[app], id="cartwatch-first-tick")  # at start
+
+
+def start_background(app: Flask) -> BackgroundScheduler:
+    """Run the worker in this process (the development server)."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    _schedule(scheduler, app)
+    scheduler.start()
+    app.extensions["cartwatch.worker"] = scheduler
+    log.info("background worker started (every %ss)", app.config["WORKER_INTERVAL_SECONDS"])
+    return scheduler
+
+
+def run_until_idle(app: Flask, max_ticks: int = 10_000) -> int:
+    """Tick back to back until a tick finds nothing to do; return the number of ticks."""
+    for tick in range(1, max_ticks + 1):
+        result = run_once(app)
+        if not any(v for k, v in result["dispatch"].items() if k != "reaped") \
+                and not result["due"]:
+            return tick
+    return max_ticks
+
+
+@click.command("worker")
+@click.option("--until-idle", is_flag=True, help="Work until nothing is due, then exit.")
+def worker_command(until_idle: bool) -> None:
+    """Run the scheduler clock: due work and outbox dispatch every WORKER_INTERVAL_SECONDS."""
+    app = current_app._get_current_object()
+    if until_idle:
+        ticks = run_until_idle(app)
+        click.echo(f"idle after {ticks} ticks")
+        return
+    scheduler = BlockingScheduler(timezone="UTC")
+    _schedule(scheduler, app)
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    click.echo(f"worker running every {app.config['WORKER_INTERVAL_SECONDS']} s")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+def init_app(app: Flask) -> None:
+    """Register `flask worker` and the dev starter used by `flask run-dev`."""
+    app.cli.add_command(worker_command)
+    app.extensions.setdefault("cartwatch.dev_starters", []).append(start_background)

@@ -1,0 +1,257 @@
+"""Push delivery through the loopback push service: payloads, headers, faults, flagging."""
+# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
+from __future__ import annotations
+
+import datetime as dt
+
+from push_fixtures import (  # noqa: F401 (fixtures)
+    app,
+    intent_state,
+    make_intent,
+    no_names,
+    open_escalation,
+    service,
+    subscribe_device,
+    subscribe_staff,
+)
+
+from server.clock import now
+from server.extensions import db
+from server.models import (
+    AuditEvent,
+    DeliveryAttempt,
+    Device,
+    Escalation,
+    NotificationIntent,
+    PushSubscription,
+    Receipt,
+)
+from server.services import dispatch
+from server.services.push_tokens import read_ack_token
+
+
+def staff_alert(make_staff, make_patient, severity="urgent"):
+    """Tier 1 and tier 2 nurses, a patient and an open escalation; intent for tier 1."""
+    first = make_staff(handle="tier-one", tier=1)
+    second = make_staff(handle="tier-two", tier=2)
+    patient = make_patient()
+    escalation = open_escalation(patient, severity)
+    intent = make_intent("staff", first.id, purpose="escalation", urgency="high",
+                         escalation_id=escalation.id, severity=severity,
+                         tag=f"escalation-{escalation.id}")
+    return first, second, patient, escalation, intent
+
+
+def test_payload_headers_and_vapid(app, service, make_staff, make_patient):
+    first, _second, _patient, escalation, intent = staff_alert(make_staff, make_patient)
+    phone, desk = subscribe_staff(service, first), subscribe_staff(service, first)
+    counts = dispatch.run_pass()
+    assert counts == {"sent": 1}
+    assert len(service.deliveries) == 2
+    for sub in (phone, desk):
+        (got,) = service.for_endpoint(sub.endpoint)
+        assert got.urgency == "high" and got.ttl == 3600
+        assert got.topic == f"escalation-{escalation.id}"
+        assert got.claims["sub"].startswith("mailto:") and got.claims["aud"] == service.origin
+        body = got.payload
+        assert body["web_push"] == 8030 and body["notification"]["title"]
+        assert body["notification"]["tag"] == f"escalation-{escalation.id}"
+        assert body["data"]["intent_id"] == intent.id
+        assert read_ack_token(body["data"]["ack_token"]) == (escalation.id, first.id)
+        assert body["notification"]["actions"][0]["action"] == "acknowledge"
+        no_names(body)
+    row = intent_state(intent.id)
+    assert row.state == "sent" and row.sent_at == now() and row.attempts == 1
+    assert row.shown_deadline == intent.created_at + dt.timedelta(minutes=2)
+    assert db.session.get(PushSubscription, phone.id).last_success_at == now()
+
+
+def test_patient_and_caregiver_devices_get_their_own(app, service, make_patient, enrol):
+    patient = make_patient()
+    enrol(patient, "patient")
+    enrol(patient, "caregiver")
+    devices = db.session.execute(db.select(Device).order_by(Device.id)).scalars().all()
+    mine, carer = (subscribe_device(service, d.id) for d in devices)
+    reminder = make_intent("patient", patient.id)
+    to_carer = make_intent("caregiver", patient.caregivers[0].id)
+    dispatch.run_pass()
+    (got,) = service.for_endpoint(mine.endpoint)
+    assert got.payload["data"]["intent_id"] == reminder.id and got.urgency == "normal"
+    assert "ack_token" not in got.payload["data"]
+    (got,) = service.for_endpoint(carer.endpoint)
+    assert got.payload["data"]["intent_id"] == to_carer.id
+    no_names(got.payload)
+
+
+def test_gone_deactivates_and_the_ladder_goes_on(app, service, make_staff, make_patient):
+    first, second, _patient, escalation, intent = staff_alert(make_staff, make_patient)
+    sub = subscribe_staff(service, first)
+    backup = subscribe_staff(service, second)
+    service.fail(410, endpoint=sub.endpoint)
+    dispatch.run_pass()
+    assert intent_state(intent.id).state == "failed"
+    assert db.session.get(PushSubscription, sub.id).deactivated_at == now()
+    escalation = db.session.get(Escalation, escalation.id)
+    assert escalation.undeliverable_reason.startswith("subscription_gone")
+    assert escalation.ladder_level == 2
+    # the next tier was notified at once, in the same pass
+    (got,) = service.for_endpoint(backup.endpoint)
+    assert got.payload["escalation_id"] == escalation.id
+    dispatch.run_pass()  # nothing is sent twice
+    assert len(service.for_endpoint(backup.endpoint)) == 1
+    assert service.for_endpoint(sub.endpoint) == []
+
+
+def test_no_subscription_is_undeliverable_and_skips_a_tier(app, service, make_staff,
+                                                           make_patient):
+    _first, second, _patient, escalation, intent = staff_alert(make_staff, make_patient)
+    backup = subscribe_staff(service, second)
+    dispatch.run_pass()
+    assert intent_state(intent.id).state == "undeliverable"
+    escalation = db.session.get(Escalation, escalation.id)
+    assert escalation.undeliverable_at == now()
+    assert escalation.undeliverable_reason.startswith("no_subscription")
+    assert len(service.for_endpoint(backup.endpoint)) == 1
+
+
+def test_429_waits_for_retry_after(app, service, clock, make_staff, make_patient):
+    first, _second, _patient, _escalation, intent = staff_alert(make_staff, make_patient)
+    sub = subscribe_staff(service, first)
+    service.fail((429, {"Retry-After": "30"}), endpoint=sub.endpoint)
+    assert dispatch.run_pass() == {"retry": 1}
+    assert intent_state(intent.id).next_attempt_at == now() + dt.timedelta(seconds=30)
+    clock.advance(seconds=29)
+    dispatch.run_pass()
+    assert service.for_endpoint(sub.endpoint) == []
+    clock.advance(seconds=1)
+    dispatch.run_pass()
+    assert len(service.for_endpoint(sub.endpoint)) == 1
+    assert intent_state(intent.id).state == "sent"
+
+
+def test_500_then_success_backs_off_exponentially(app, service, clock, make_staff):
+    nurse = make_staff()
+    sub = subscribe_staff(service, nurse)
+    intent = make_intent("staff", nurse.id, purpose="test")
+    service.fail(500, 502, 503, endpoint=sub.endpoint)
+    waits = []
+    for _ in range(3):
+        dispatch.run_pass()
+        row = intent_state(intent.id)
+        waits.append((row.next_attempt_at - now()).total_seconds())
+        clock.set(row.next_attempt_at)
+    assert waits == [5, 10, 20]
+    dispatch.run_pass()
+    assert len(service.for_endpoint(sub.endpoint)) == 1
+    row = intent_state(intent.id)
+    assert row.state == "sent" and row.attempts == 4
+    statuses = db.session.execute(db.select(DeliveryAttempt.status_code)
+                                  .order_by(DeliveryAttempt.id)).scalars().all()
+    assert statuses == [500, 502, 503, 201]
+
+
+def test_timeout_is_retried(app, service, clock, make_staff):
+    nurse = make_staff()
+    sub = subscribe_staff(service, nurse)
+    intent = make_intent("staff", nurse.id, purpose="test")
+    service.timeout_seconds = 1.0  # > NOTIFICATIONS_TIMEOUT_SECONDS (0.5)
+    service.fail("timeout", endpoint=sub.endpoint)
+    assert dispatch.run_pass() == {"retry": 1}
+    assert intent_state(intent.id).last_error == "timeout"
+    clock.advance(seconds=5)
+    dispatch.run_pass()
+    assert len(service.for_endpoint(sub.endpoint)) == 1
+
+
+def test_service_down_for_a_while_loses_nothing(app, service, clock, make_staff, make_patient):
+    nurse = make_staff()
+    patient = make_patient()
+    subs = [subscribe_staff(service, nurse) for _ in range(2)]
+    rows = [make_intent("staff", nurse.id, purpose="test") for _ in range(5)]
+    rows += [make_intent("patient", patient.id) for _ in range(3)]  # no device: undeliverable
+    service.down = True
+    for _ in range(6):
+        dispatch.run_pass()
+        clock.advance(minutes=5)
+    down_requests = sum(1 for _sub, what in service.requests if what == "down")
+    assert down_requests >= 5 * 2 * 3 and service.deliveries == []
+    service.down = False
+    clock.advance(minutes=10)
+    dispatch.run_pass()
+    for sub in subs:
+        got = sorted(d.payload["data"]["intent_id"] for d in service.for_endpoint(sub.endpoint))
+        assert got == [r.id for r in rows[:5]]
+    states = {intent_state(r.id).state for r in rows[:5]}
+    assert states == {"sent"}
+
+
+def test_400_is_our_bug_and_401_keeps_the_subscription(app, service, make_staff):
+    nurse = make_staff()
+    sub = subscribe_staff(service, nurse)
+    first = make_intent("staff", nurse.id, purpose="test")
+    service.fail(400, endpoint=sub.endpoint)
+    dispatch.run_pass()
+    assert intent_state(first.id).state == "failed"
+    second = make_intent("staff", nurse.id, purpose="test")
+    service.fail(403, endpoint=sub.endpoint)
+    dispatch.run_pass()
+    assert intent_state(second.id).state == "failed"
+    assert db.session.get(PushSubscription, sub.id).deactivated_at is None
+    assert db.session.execute(db.select(AuditEvent).where(
+        AuditEvent.action == "push.vapid_refused")).scalar_one()
+    assert len(service.requests) == 2  # neither was retried
+
+
+def test_payload_over_3kb_is_not_sent(app, service, make_staff):
+    nurse = make_staff()
+    subscribe_staff(service, nurse)
+    intent = make_intent("staff", nurse.id, purpose="test")
+    intent.payload = {**intent.payload, "notification": {"title": "x", "body": "y" * 4000}}
+    db.session.commit()
+    dispatch.run_pass()
+    assert intent_state(intent.id).state == "failed" and service.requests == []
+
+
+def test_not_shown_within_two_minutes_skips_a_tier(app, service, clock, make_staff,
+                                                   make_patient):
+    first, second, _patient, escalation, intent = staff_alert(make_staff, make_patient)
+    subscribe_staff(service, first)
+    backup = subscribe_staff(service, second)
+    dispatch.run_pass()
+    clock.advance(seconds=119)
+    dispatch.run_pass()
+    assert db.session.get(Escalation, escalation.id).undeliverable_at is None
+    clock.advance(seconds=1)
+    dispatch.run_pass()
+    escalation = db.session.get(Escalation, escalation.id)
+    assert escalation.undeliverable_reason.startswith("not_shown")
+    assert escalation.ladder_level == 2
+    assert len(service.for_endpoint(backup.endpoint)) == 1
+
+
+def test_shown_receipt_within_two_minutes_keeps_the_tier(app, service, clock, make_staff,
+                                                         make_patient):
+    first, _second, _patient, escalation, intent = staff_alert(make_staff, make_patient)
+    subscribe_staff(service, first)
+    dispatch.run_pass()
+    db.session.add(Receipt(intent_id=intent.id, staff_id=first.id, event="shown", at=now()))
+    db.session.commit()
+    clock.advance(minutes=3)
+    dispatch.run_pass()
+    escalation = db.session.get(Escalation, escalation.id)
+    assert escalation.undeliverable_at is None and escalation.ladder_level == 1
+
+
+def test_leases_are_exclusive_and_reaped(app, clock, make_staff):
+    nurse = make_staff()
+    rows = [make_intent("staff", nurse.id, purpose="test") for _ in range(5)]
+    a = dispatch.claim("owner-a", now(), limit=3)
+    b = dispatch.claim("owner-b", now(), limit=3)
+    assert len(a) == 3 and len(b) == 2 and not set(a) & set(b)
+    assert dispatch.claim("owner-c", now()) == []
+    clock.advance(minutes=3)  # both leases expired: a crashed worker's rows come back
+    assert dispatch.reap(now()) == 5
+    c = dispatch.claim("owner-c", now())
+    assert sorted(c) == sorted(r.id for r in rows)
+    assert dispatch.deliver(a[0], "owner-a") == "lost"  # the old owner cannot finish it
+    assert db.session.get(NotificationIntent, a[0]).attempts == 2
