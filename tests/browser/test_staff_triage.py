@@ -76,3 +76,72 @@ def test_new_escalation_appears_live_then_acknowledge_undo_resolve(desktop, live
     card.get_by_label("Note (optional)").fill("Paracetamol; recheck in 1 h")
     card.get_by_role("button", name="Resolve escalation").click()
     expect(desktop.get_by_text("No open escalations")).to_be_visible()
+
+
+@pytest.fixture
+def loopback_push(live_server):
+    """A loopback Web Push service the live app may deliver to (http on 127.0.0.1)."""
+    from tests.loopback_push import LoopbackPushService
+
+    live_server.app.config["NOTIFICATIONS_ALLOW_HTTP_LOOPBACK"] = True
+    with LoopbackPushService() as service:
+        yield service
+    live_server.app.config.pop("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK", None)
+
+
+def _subscribe_staff(live_server, service, staff_id: int) -> str:
+    """The staff member's browser subscription, as POST /push/subscriptions stores it."""
+    from server.extensions import db
+    from server.models import PushSubscription
+
+    info = service.subscribe()
+    with live_server.app.app_context():
+        db.session.add(PushSubscription(staff_id=staff_id, endpoint=info["endpoint"],
+                                        p256dh=info["keys"]["p256dh"],
+                                        auth=info["keys"]["auth"]))
+        db.session.commit()
+    return info["endpoint"]
+
+
+def _dispatch(live_server) -> dict:
+    """One pass of the push worker in the live app."""
+    from server.extensions import db
+    from server.services import dispatch
+
+    with live_server.app.app_context():
+        try:
+            return dispatch.run_pass()
+        finally:
+            db.session.remove()
+
+
+def test_acknowledge_from_the_notification_action(desktop, live_server, api, loopback_push,
+                                                  screenshot):
+    account = centre_with_staff(live_server)
+    endpoint = _subscribe_staff(live_server, loopback_push, account.id)
+    patient = patient_at(live_server, account.centre_id, days=2)
+    token = device_token(live_server, patient)
+    staff_sign_in(desktop, account)
+
+    post_checkin(api, token, {"temperature": {"value": 39.1, "unit": "C"}})
+    card = desktop.locator("article.esc")
+    expect(card).to_contain_text("Not acknowledged yet", timeout=15_000)
+    assert _dispatch(live_server).get("sent", 0) >= 1
+    [delivery] = loopback_push.for_endpoint(endpoint)
+    payload = delivery.payload
+    assert delivery.urgency == "high"
+    assert payload["notification"]["navigate"].endswith(
+        f"/staff/#/escalations/{payload['escalation_id']}")
+    assert [a["action"] for a in payload["notification"]["actions"]] == ["acknowledge"]
+    assert "Alex" not in str(payload) and "39.1" not in str(payload)
+
+    # What the service worker does on the "Acknowledge" action: no session, only the token.
+    r = api.post("/api/v1/push/ack", data={"token": payload["data"]["ack_token"]})
+    assert r.status == 200, r.text()
+    assert r.json()["state"] == "acknowledged"
+
+    expect(card).to_contain_text("Acknowledged by Sam Admin", timeout=15_000)  # live update
+    expect(desktop.locator("#queue-badge")).to_be_hidden()
+    screenshot(desktop, "staff-queue-acknowledged-from-notification-desktop")
+    r = api.post("/api/v1/push/ack", data={"token": payload["data"]["ack_token"]})
+    assert r.status == 409  # a second tap changes nothing
