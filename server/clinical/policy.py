@@ -100,7 +100,7 @@ STROKES_CANVAS_MAX = 10_000  # canvas width/height, canvas units
 STROKES_DPR_RANGE = (0.5, 5.0)
 STROKES_EDGE_TOLERANCE = 0.05  # fraction of the canvas a point may lie outside it
 # Motion capture: [t_ms, ax, ay, az] in m/s^2 (devicemotion accelerationIncludingGravity).
-MOTION_SECONDS_RANGE = (10.0, 20.0)
+MOTION_SECONDS_RANGE = (9.5, 20.5)  # 10-20 s; slack for a timer's first and last event
 MOTION_RATE_RANGE_HZ = (20.0, 250.0)  # achieved mean rate
 MOTION_MAX_SAMPLES = 5_000
 MOTION_MAX_ABS = 100.0  # m/s^2, about 10 g: beyond that a reading is not a hand
