@@ -76,7 +76,7 @@ def add_slot(patient: Patient, slot_at: dt.datetime, at: dt.datetime) -> None:
 
 def plan(row: ScheduledStep, at: dt.datetime) -> bool:
     """(Re)start a patient's slot chain from now: drop future slots, add the next one."""
-    patient = db.session.get(Patient, row.patient_id)
+    patient = lock_patient(row.patient_id)  # one planner per patient at a time
     start = max(at, patient.enrolled_at)
     db.session.execute(
         db.update(ScheduledStep)
@@ -124,9 +124,10 @@ def _remind(row: ScheduledStep, at: dt.datetime, purpose: str, recipients) -> bo
 
 def run_reminder(row: ScheduledStep, at: dt.datetime) -> bool:
     """At the due time: remind patient and caregivers; persist the next slot of the chain."""
-    following = next_slot(row.patient, row.slot_at + dt.timedelta(minutes=1))
+    patient = lock_patient(row.patient_id)  # serialised with a concurrent re-plan
+    following = next_slot(patient, row.slot_at + dt.timedelta(minutes=1))
     if following is not None:
-        add_slot(row.patient, following, at)
+        add_slot(patient, following, at)
     return _remind(row, at, "reminder", notify.family)
 
 
