@@ -106,3 +106,10 @@ def test_writes_need_csrf_and_phones_are_refused(app, client, make_patient, enro
     staff_client.environ_base["HTTP_X_CSRF_TOKEN"] = csrf
     phone = enrol(make_patient())
     assert client.get(BASE, headers=phone).status_code == 401
+
+
+def test_out_of_range_ids_are_refused_not_errors(staff_client, escalation_id):
+    """Huge ids give 404 / 422, never a database error."""
+    assert staff_client.get(f"{BASE}/{2**40}").status_code == 404
+    assert staff_client.post(f"{BASE}/{2**40}/acknowledge").status_code == 404
+    assert staff_client.get(f"{BASE}?patient_id={2**40}").status_code == 422

@@ -20,7 +20,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 class EscalationQuery(StrictSchema):
     state = fields.String(validate=validate.OneOf(ESCALATION_STATES + ("unresolved",)))
     severity = fields.String(validate=validate.OneOf(P.SEVERITIES))
-    patient_id = fields.Integer(load_default=None)
+    patient_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
 
 
 class ResolveIn(StrictSchema):

@@ -104,7 +104,7 @@ def reference(escalation: Escalation | None, change: str | None = None) -> dict 
 
 def staff_escalation(escalation_id: int, staff: Staff) -> Escalation:
     """Load an escalation of the caller's centre, or refuse with 404 (audited)."""
-    escalation = db.session.get(Escalation, escalation_id)
+    escalation = db.session.get(Escalation, escalation_id) if 0 < escalation_id < 2**31 else None
     if escalation is None or escalation.patient.centre_id != staff.centre_id:
         audit.record_now("escalation.refused", outcome="denied",
                          detail={"escalation": escalation_id})
