@@ -292,3 +292,43 @@ def test_a_centre_override_within_bounds_changes_the_threshold(app, centre):
         service.valid_override("tremor_ratio", 1.0)
     with pytest.raises(ApiError):
         service.valid_override("handwriting_deviation", True)
+
+
+@pytest.mark.parametrize(("override", "beyond"), [(None, True), (6.0, False), (99, True)])
+def test_the_centres_tremor_threshold_applies_within_bounds(client, device, centre, override,
+                                                            beyond):
+    """Ratio about 5 (seed 7, 0.3 m/s^2): beyond the default 3, not beyond a centre's 6; an
+    out-of-bounds override (99) is ignored."""
+    _, headers = device
+    centre.threshold_overrides = {} if override is None else {"tremor_ratio": override}
+    db.session.commit()
+    rng = np.random.default_rng(7)
+    holder = random_holder(rng)
+    post(client, headers, {"tremor": {"rating": "none", "motion": motion(holder, rng)}})
+    r = post(client, headers, {"tremor": {"rating": "none",
+                                          "motion": motion(holder, rng, tremor=0.3)}})
+    features = r.json["tremor"]["features"]
+    assert 4 < features["deviation"] < 6
+    assert features["beyond_baseline"] is beyond
+    assert ("R-TREMOR-MEASURED" in r.json["findings"]) is beyond
+
+
+def test_the_largest_allowed_sample_is_accepted_and_measured(client, device):
+    _, headers = device
+    points = [[float(i % 900), float(50 + (i * 7) % 300), i * 2.95, 0.5] for i in range(20_000)]
+    strokes = [points[k:k + 500] for k in range(0, 20_000, 500)]
+    assert strokes[-1][-1][2] <= 60_000
+    r = post(client, headers, {"handwriting": {"strokes": {
+        "canvas": {"width": 1000, "height": 400}, "dpr": 1, "strokes": strokes}}})
+    assert r.status_code == 201, r.json
+    assert r.json["handwriting"]["features"]["points"] == 20_000
+
+
+def test_a_stored_response_replays_with_the_same_features(client, device, writer):
+    _, headers = device
+    person, rng = writer
+    body = {"handwriting": {"strokes": handwriting(person, rng)}}
+    key = str(uuid.uuid4())
+    first = client.post("/api/v1/checkins", json=body, headers={**headers, "Idempotency-Key": key})
+    again = client.post("/api/v1/checkins", json=body, headers={**headers, "Idempotency-Key": key})
+    assert first.json == again.json and stored() == 1

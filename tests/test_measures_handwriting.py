@@ -109,3 +109,15 @@ def test_another_persons_writing_is_not_the_point_but_is_measured():
     rng = np.random.default_rng(21)
     heights = [H.features(handwriting(random_writer(rng), rng))["height_px"] for _ in range(30)]
     assert max(heights) / min(heights) > 1.5
+
+
+def test_an_absurdly_long_path_is_measured_with_bounded_work():
+    rng = np.random.default_rng(30)
+    strokes = [[[float(rng.uniform(0, 2000)), float(rng.uniform(0, 800)), 3.0 * (k * 500 + i), 0.5]
+                for i in range(500)] for k in range(40)]
+    data = {"canvas": {"width": 2000, "height": 800}, "dpr": 2.0, "strokes": strokes}
+    parsed = H._strokes(data)
+    step = H._ink_step(parsed)
+    assert step > H.INK_STEP_PX
+    assert len(H._ink(parsed, step)) <= H.MAX_INK_POINTS + len(strokes)
+    assert H.features(data)["points"] == 20_000

@@ -13,6 +13,7 @@ import numpy as np
 from ..clinical import policy as P
 
 INK_STEP_PX = 0.5  # arc-length resampling step
+MAX_INK_POINTS = 100_000  # a longer (absurd) path gets a coarser step: bounded work
 SEGMENTS = 8  # slices of the line for the size trend and the baseline drift
 TIME_STEP_S = 0.01  # time resampling for the tremor index (100 Hz)
 
@@ -28,18 +29,24 @@ def _strokes(data: dict) -> list[np.ndarray]:
     return out
 
 
-def _ink(strokes: list[np.ndarray]) -> np.ndarray:
+def _ink_step(strokes: list[np.ndarray]) -> float:
+    """The resampling step: 0.5 px, coarser when the path is absurdly long."""
+    total = sum(float(np.hypot(*np.diff(s[:, :2], axis=0).T).sum()) for s in strokes)
+    return max(INK_STEP_PX, total / MAX_INK_POINTS)
+
+
+def _ink(strokes: list[np.ndarray], step: float) -> np.ndarray:
     """All ink as points evenly spaced along each stroke (x, y)."""
     parts = []
     for s in strokes:
         xy = s[:, :2]
         seg = np.hypot(*np.diff(xy, axis=0).T) if len(xy) > 1 else np.zeros(0)
         length = float(seg.sum())
-        if length < INK_STEP_PX:
+        if length < step:
             parts.append(xy[:1])
             continue
         along = np.concatenate([[0.0], np.cumsum(seg)])
-        at = np.arange(0.0, length, INK_STEP_PX)
+        at = np.arange(0.0, length, step)
         parts.append(np.column_stack([np.interp(at, along, xy[:, 0]),
                                       np.interp(at, along, xy[:, 1])]))
     return np.vstack(parts) if parts else np.zeros((0, 2))
@@ -60,10 +67,10 @@ def _segments(ink: np.ndarray) -> list[tuple[float, float, float]]:
     return out
 
 
-def _slant(ink: np.ndarray) -> float:
+def _slant(ink: np.ndarray, step: float) -> float:
     """Mean slant of the near-vertical strokes, degrees from vertical (positive = forward)."""
     d = np.diff(ink, axis=0)
-    d = d[np.hypot(d[:, 0], d[:, 1]) < 2 * INK_STEP_PX]  # drop jumps between strokes
+    d = d[np.hypot(d[:, 0], d[:, 1]) < 2 * step]  # drop jumps between strokes
     steep = np.abs(d[:, 1]) > np.abs(d[:, 0])
     dx, dy = d[steep, 0], d[steep, 1]
     if not len(dy):
@@ -101,9 +108,12 @@ def rhythm_hz(strokes: list[np.ndarray]) -> float | None:
     power = np.zeros(len(freqs))
     for xy in _timed(strokes):
         for values in xy:
-            v = np.diff(values)
-            v = (v - v.mean()) * np.hanning(len(v))
-            power += np.abs(np.fft.rfft(v, n)) ** 2
+            velocity = np.diff(values)
+            for start in range(0, len(velocity), n):  # a very long stroke: in pieces
+                v = velocity[start:start + n]
+                if len(v) >= 50:
+                    v = (v - v.mean()) * np.hanning(len(v))
+                    power += np.abs(np.fft.rfft(v, n)) ** 2
     band = (freqs >= 0.3) & (freqs <= 5.0)
     total = np.cumsum(power[band])
     if not total[-1] > 0:
@@ -135,11 +145,12 @@ def tremor_index(strokes: list[np.ndarray], rhythm: float | None) -> float | Non
 def features(data: dict) -> dict:
     """Compute the handwriting features of one validated stroke sample."""
     strokes = _strokes(data)
-    ink = _ink(strokes)
+    step = _ink_step(strokes)
+    ink = _ink(strokes, step)
     t_first = min(float(s[0, 2]) for s in strokes)
     t_last = max(float(s[-1, 2]) for s in strokes)
     down = sum(float(s[-1, 2] - s[0, 2]) for s in strokes)
-    length = len(ink) * INK_STEP_PX
+    length = len(ink) * step
     segs = _segments(ink) if len(ink) else []
     out: dict = {
         "points": int(sum(len(s) for s in strokes)),
@@ -150,7 +161,7 @@ def features(data: dict) -> dict:
         "speed_px_s": round(length / down, 1) if down > 0 else None,
         "width_px": round(float(np.ptp(ink[:, 0])), 1) if len(ink) else 0.0,
         "height_px": None, "height_trend": None, "drift_deg": None,
-        "slant_deg": round(_slant(ink), 2) if len(ink) > 2 else None,
+        "slant_deg": round(_slant(ink, step), 2) if len(ink) > 2 else None,
         "tremor_index": None,
     }
     if len(segs) >= 3:
