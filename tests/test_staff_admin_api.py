@@ -175,3 +175,43 @@ def test_audit_log_hides_other_centres(staff_client, app, make_staff, make_patie
     assert r.status_code == 404
     r = staff_client.get(f"/api/v1/staff/admin/audit?staff_id={stranger.id}")
     assert r.status_code == 404
+
+
+def test_overrides_within_bounds_are_kept_and_used(staff_client):
+    r = staff_client.patch("/api/v1/staff/admin/centre", json={
+        "threshold_overrides": {"fever_c": 38.5, "handwriting_deviation": 1.5}})
+    assert r.status_code == 200, r.json
+    assert r.json["threshold_overrides"] == {"fever_c": 38.5, "handwriting_deviation": 1.5}
+    assert r.json["override_bounds"]["fever_c"] == {"default": 38.0, "min": 37.5, "max": 38.5}
+    from server.clinical.rules import effective_thresholds
+
+    assert effective_thresholds(staff_client.staff.centre)["fever_c"] == 38.5
+
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"fever_c": 39.0}, "threshold_overrides.fever_c"),
+    ({"tremor_ratio": 1.0}, "threshold_overrides.tremor_ratio"),
+    ({"fever_c": True}, "threshold_overrides.fever_c"),
+])
+def test_overrides_outside_bounds_are_refused(staff_client, overrides, field):
+    r = staff_client.patch("/api/v1/staff/admin/centre", json={"threshold_overrides": overrides})
+    assert r.status_code == 422
+    assert field in r.json["error"]["fields"]
+    assert db.session.get(Centre, staff_client.staff.centre_id).threshold_overrides in ({}, None)
+
+
+def test_reset_totp_makes_next_login_enrol_again(staff_client, app, make_staff):
+    nurse = make_staff(handle="nurse-a")
+    r = staff_client.patch(f"/api/v1/staff/admin/staff/{nurse.id}", json={"reset_totp": True})
+    assert r.status_code == 200 and r.json["totp_enrolled"] is False
+    r = app.test_client().post("/api/v1/auth/login",
+                               json={"email": nurse.email, "password": PASSWORD})
+    assert r.json["next"] == "totp_enrol"
+
+
+def test_deactivated_staff_cannot_log_in(staff_client, app, make_staff):
+    nurse = make_staff(handle="nurse-a")
+    staff_client.patch(f"/api/v1/staff/admin/staff/{nurse.id}", json={"active": False})
+    r = app.test_client().post("/api/v1/auth/login",
+                               json={"email": nurse.email, "password": PASSWORD})
+    assert r.status_code == 401

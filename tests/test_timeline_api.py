@@ -184,3 +184,12 @@ def test_polling_the_queue_is_audited_on_change_not_every_poll(staff_client, mak
     clock.advance(minutes=6)
     staff_client.get("/api/v1/staff/queue")
     assert len(reads()) == 3
+
+
+def test_nurse_reads_queue_and_overview_but_anonymous_cannot(app, client, make_staff):
+    nurse_client = app.test_client()
+    login(nurse_client, make_staff(handle="nurse-a"))
+    assert nurse_client.get("/api/v1/staff/queue").status_code == 200
+    assert nurse_client.get("/api/v1/staff/overview").status_code == 200
+    assert client.get("/api/v1/staff/queue").status_code == 401
+    assert client.get("/api/v1/staff/overview").status_code == 401
