@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 import pyotp
+import pytest
 from playwright.sync_api import Page, expect
 
 from server.extensions import db
@@ -130,3 +131,40 @@ def checkin_at(hours_ago: float) -> str:
     """An observation time `hours_ago` in the past (a queued entry), ISO 8601 UTC."""
     at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago)
     return at.replace(microsecond=0).isoformat()
+
+
+@pytest.fixture
+def loopback_push(live_server):
+    """A loopback Web Push service the live app may deliver to (http on 127.0.0.1)."""
+    from tests.loopback_push import LoopbackPushService
+
+    live_server.app.config["NOTIFICATIONS_ALLOW_HTTP_LOOPBACK"] = True
+    with LoopbackPushService() as service:
+        yield service
+    live_server.app.config.pop("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK", None)
+
+
+def subscribe_staff(live_server, service, staff_id: int) -> str:
+    """The staff member's browser subscription, as POST /push/subscriptions stores it."""
+    from server.extensions import db
+    from server.models import PushSubscription
+
+    info = service.subscribe()
+    with live_server.app.app_context():
+        db.session.add(PushSubscription(staff_id=staff_id, endpoint=info["endpoint"],
+                                        p256dh=info["keys"]["p256dh"],
+                                        auth=info["keys"]["auth"]))
+        db.session.commit()
+    return info["endpoint"]
+
+
+def dispatch_pass(live_server) -> dict:
+    """One pass of the push worker in the live app."""
+    from server.extensions import db
+    from server.services import dispatch
+
+    with live_server.app.app_context():
+        try:
+            return dispatch.run_pass()
+        finally:
+            db.session.remove()

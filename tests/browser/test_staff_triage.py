@@ -6,7 +6,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import DESKTOP, centre_with_staff, device_token, patient_at, post_checkin
+from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
+    DESKTOP,
+    centre_with_staff,
+    device_token,
+    dispatch_pass,
+    loopback_push,
+    patient_at,
+    post_checkin,
+    subscribe_staff,
+)
 from .staff_steps import sign_in as staff_sign_in
 
 pytestmark = pytest.mark.browser
@@ -78,47 +87,10 @@ def test_new_escalation_appears_live_then_acknowledge_undo_resolve(desktop, live
     expect(desktop.get_by_text("No open escalations")).to_be_visible()
 
 
-@pytest.fixture
-def loopback_push(live_server):
-    """A loopback Web Push service the live app may deliver to (http on 127.0.0.1)."""
-    from tests.loopback_push import LoopbackPushService
-
-    live_server.app.config["NOTIFICATIONS_ALLOW_HTTP_LOOPBACK"] = True
-    with LoopbackPushService() as service:
-        yield service
-    live_server.app.config.pop("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK", None)
-
-
-def _subscribe_staff(live_server, service, staff_id: int) -> str:
-    """The staff member's browser subscription, as POST /push/subscriptions stores it."""
-    from server.extensions import db
-    from server.models import PushSubscription
-
-    info = service.subscribe()
-    with live_server.app.app_context():
-        db.session.add(PushSubscription(staff_id=staff_id, endpoint=info["endpoint"],
-                                        p256dh=info["keys"]["p256dh"],
-                                        auth=info["keys"]["auth"]))
-        db.session.commit()
-    return info["endpoint"]
-
-
-def _dispatch(live_server) -> dict:
-    """One pass of the push worker in the live app."""
-    from server.extensions import db
-    from server.services import dispatch
-
-    with live_server.app.app_context():
-        try:
-            return dispatch.run_pass()
-        finally:
-            db.session.remove()
-
-
-def test_acknowledge_from_the_notification_action(desktop, live_server, api, loopback_push,
-                                                  screenshot):
+def test_acknowledge_from_the_notification_action(desktop, live_server, api,
+                                                  loopback_push, screenshot):  # noqa: F811
     account = centre_with_staff(live_server)
-    endpoint = _subscribe_staff(live_server, loopback_push, account.id)
+    endpoint = subscribe_staff(live_server, loopback_push, account.id)
     patient = patient_at(live_server, account.centre_id, days=2)
     token = device_token(live_server, patient)
     staff_sign_in(desktop, account)
@@ -126,7 +98,7 @@ def test_acknowledge_from_the_notification_action(desktop, live_server, api, loo
     post_checkin(api, token, {"temperature": {"value": 39.1, "unit": "C"}})
     card = desktop.locator("article.esc")
     expect(card).to_contain_text("Not acknowledged yet", timeout=15_000)
-    assert _dispatch(live_server).get("sent", 0) >= 1
+    assert dispatch_pass(live_server).get("sent", 0) >= 1
     [delivery] = loopback_push.for_endpoint(endpoint)
     payload = delivery.payload
     assert delivery.urgency == "high"
