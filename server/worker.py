@@ -6,8 +6,10 @@ through the `cartwatch.dev_starters` hook. Nothing starts on import or under tes
 """
 from __future__ import annotations
 
+import json
 import logging
 import signal
+from collections import Counter
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -44,17 +46,20 @@ def run_once(app: Flask) -> dict:
     return {"due": due, "dispatch": sent}
 
 
-def _schedule(scheduler, app: Flask) -> None:
-    seconds = float(app.config.get("WORKER_INTERVAL_SECONDS", 5))
-    scheduler.add_job(run_once, "interval", args=[app], seconds=seconds, id="cartwatch-tick",
+def _schedule(scheduler, tick, seconds: float) -> None:
+    scheduler.add_job(tick, "interval", seconds=seconds, id="cartwatch-tick",
                       max_instances=1, coalesce=True)
-    scheduler.add_job(run_once, args=[app], id="cartwatch-first-tick")  # at start
+    scheduler.add_job(tick, id="cartwatch-first-tick")  # at once, not after one interval
+
+
+def _interval(app: Flask) -> float:
+    return float(app.config.get("WORKER_INTERVAL_SECONDS", 5))
 
 
 def start_background(app: Flask) -> BackgroundScheduler:
     """Run the worker in this process (the development server)."""
     scheduler = BackgroundScheduler(timezone="UTC")
-    _schedule(scheduler, app)
+    _schedule(scheduler, lambda: run_once(app), _interval(app))
     scheduler.start()
     app.extensions["cartwatch.worker"] = scheduler
     log.info("background worker started (every %ss)", app.config["WORKER_INTERVAL_SECONDS"])
@@ -80,14 +85,20 @@ def worker_command(until_idle: bool) -> None:
         ticks = run_until_idle(app)
         click.echo(f"idle after {ticks} ticks")
         return
+    totals: Counter = Counter()
+
+    def tick() -> None:
+        totals.update(run_once(app)["dispatch"])
+
     scheduler = BlockingScheduler(timezone="UTC")
-    _schedule(scheduler, app)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    click.echo(f"worker running every {app.config['WORKER_INTERVAL_SECONDS']} s")
+    _schedule(scheduler, tick, _interval(app))
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
+    click.echo(f"worker running every {app.config['WORKER_INTERVAL_SECONDS']} s", err=True)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    click.echo("worker stopped; dispatched " + json.dumps(dict(totals), sort_keys=True))
 
 
 def init_app(app: Flask) -> None:

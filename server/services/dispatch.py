@@ -17,6 +17,7 @@ import socket
 import threading
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask import Flask, current_app
@@ -115,10 +116,11 @@ def claim(owner: str, at: dt.datetime, limit: int = BATCH) -> list[int]:
 
 def _finish(job: Job, owner: str, **values) -> bool:
     """Write the outcome, only while `owner` still holds the lease."""
-    done = db.session.execute(
-        db.update(NI).where(NI.id == job.id, NI.lease_owner == owner, NI.state == "leased")
+    table = NI.__table__  # Core statement: no ORM bookkeeping for a keyed single-row update
+    done = db.session.connection().execute(
+        table.update().where(table.c.id == job.id, table.c.lease_owner == owner,
+                             table.c.state == "leased")
         .values(lease_owner=None, lease_until=None, **values)
-        .execution_options(synchronize_session=False)
     ).rowcount == 1
     if not done:
         log.warning("outbox row %s: lease lost before finishing", job.id)
@@ -170,25 +172,51 @@ def _topic(job: Job) -> str | None:
 
 
 # ---- delivery -----------------------------------------------------------------------------
-def _load(intent_id: int, owner: str) -> tuple[Job, list[tuple[int, dict]], bool] | None:
-    intent = db.session.get(NI, intent_id)
-    if intent is None or intent.lease_owner != owner or intent.state != "leased":
-        return None
-    job = Job(intent.id, intent.recipient_kind, intent.recipient_id, intent.escalation_id,
-              intent.purpose, intent.urgency, intent.topic, dict(intent.payload),
-              intent.created_at, intent.attempts)
-    if (job.staff_alert and job.urgency == "high" and intent.shown_deadline is None
-            and intent.sent_at is None and job.attempts == 1):
-        intent.shown_deadline = job.created_at + dt.timedelta(minutes=P.PUSH_SHOWN_WITHIN_MINUTES)
-    subscriptions = active_subscriptions(job.recipient_kind, job.recipient_id)
-    done = _delivered_to(job.id)
-    todo = [(s.id, s.info()) for s in subscriptions if s.id not in done]
+Loaded = tuple[Job, list[tuple[int, dict]], bool]  # job, (subscription id, info) to do, sent
+
+
+def _load(ids: list[int], owner: str) -> dict[int, Loaded]:
+    """Read the leased rows and their recipients' subscriptions, then end the transaction."""
+    loaded: dict[int, Loaded] = {}
+    intents = db.session.execute(
+        db.select(NI).where(NI.id.in_(ids), NI.lease_owner == owner, NI.state == "leased")
+    ).scalars().all()
+    recipients: dict[tuple[str, int], list[PushSubscription]] = {}
+    for intent in intents:
+        job = Job(intent.id, intent.recipient_kind, intent.recipient_id, intent.escalation_id,
+                  intent.purpose, intent.urgency, intent.topic, dict(intent.payload),
+                  intent.created_at, intent.attempts)
+        if (job.staff_alert and job.urgency == "high" and intent.shown_deadline is None
+                and intent.sent_at is None and job.attempts == 1):
+            intent.shown_deadline = job.created_at + dt.timedelta(
+                minutes=P.PUSH_SHOWN_WITHIN_MINUTES)
+        key = (job.recipient_kind, job.recipient_id)
+        if key not in recipients:
+            recipients[key] = active_subscriptions(*key)
+        done = _delivered_to(job.id) if job.attempts > 1 else set()  # a retry or reaped row
+        todo = [(s.id, s.info()) for s in recipients[key] if s.id not in done]
+        loaded[job.id] = (job, todo, bool(done))
     db.session.commit()  # no transaction (nor SQLite write lock) is held during network I/O
-    return job, todo, bool(done)
+    return loaded
 
 
-def _record(job: Job, subscription_id: int, result) -> None:
-    at = now()
+def _send_all(sends: list[tuple[Job, int, dict]], messages: dict[int, dict]) -> list:
+    """POST every (job, subscription) message, several at a time; results in order."""
+    app = current_app._get_current_object()
+
+    def one(item):
+        job, _subscription_id, info = item
+        with app.app_context():
+            return push.send(info, messages[job.id], urgency=job.urgency, topic=_topic(job))
+
+    if len(sends) <= 1:
+        return [one(item) for item in sends]
+    threads = min(int(app.config.get("NOTIFICATIONS_SEND_THREADS", 8)), len(sends))
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push-send") as pool:
+        return list(pool.map(one, sends))
+
+
+def _record(job: Job, subscription_id: int, result, at: dt.datetime) -> None:
     db.session.add(DeliveryAttempt(intent_id=job.id, subscription_id=subscription_id, at=at,
                                    status_code=result.status, outcome=result.outcome,
                                    error=result.error))
@@ -201,7 +229,6 @@ def _record(job: Job, subscription_id: int, result) -> None:
     elif result.outcome == "vapid":
         audit.record("push.vapid_refused", outcome="failed",
                      detail={"subscription": subscription_id, "status": result.status})
-    db.session.commit()
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -210,51 +237,82 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(BACKOFF_MAX_SECONDS, seconds))
 
 
+def deliver_batch(ids: list[int], owner: str) -> dict[int, str]:
+    """Deliver leased rows to every working subscription; return each row's new state.
+
+    Attempts and outcomes of the whole batch are written in one transaction after the
+    sends (a crash in between re-sends the batch once its leases expire: at least once,
+    and the notification tag makes a repeat replace rather than add on the device).
+    """
+    loaded = _load(ids, owner)
+    states = {i: "lost" for i in ids if i not in loaded}
+    sends = [(job, sid, info) for job, todo, _ in loaded.values() for sid, info in todo]
+    messages = {job.id: message(job) for job, todo, _ in loaded.values() if todo}
+    results = _send_all(sends, messages)
+    at = now()
+    by_job: dict[int, list] = {i: [] for i in loaded}
+    for (job, subscription_id, _info), result in zip(sends, results, strict=True):
+        _record(job, subscription_id, result, at)
+        by_job[job.id].append(result)
+    first_time_ok = []  # the common case, finished with one statement below
+    for job, todo, delivered_before in loaded.values():
+        results = by_job[job.id]
+        if results and not delivered_before and all(r.ok for r in results):
+            first_time_ok.append(job.id)
+        else:
+            states[job.id] = _decide(job, owner, results, delivered_before, bool(todo), at)
+    if first_time_ok:
+        table = NI.__table__
+        finished = set(db.session.connection().execute(
+            table.update().where(table.c.id.in_(first_time_ok), table.c.lease_owner == owner,
+                                 table.c.state == "leased")
+            .values(state="sent", sent_at=at, last_error=None, lease_owner=None,
+                    lease_until=None).returning(table.c.id)).scalars())
+        for intent_id in first_time_ok:
+            states[intent_id] = "sent" if intent_id in finished else "lost"
+            if intent_id not in finished:
+                log.warning("outbox row %s: lease lost before finishing", intent_id)
+    db.session.commit()
+    return states
+
+
 def deliver(intent_id: int, owner: str) -> str:
-    """Deliver one leased intent to every working subscription; return its new state."""
-    loaded = _load(intent_id, owner)
-    if loaded is None:
-        return "lost"
-    job, todo, delivered_before = loaded
-    if not todo and not delivered_before:
-        return _close(job, owner, "undeliverable", "no working subscription",
+    """Deliver one leased row (see deliver_batch)."""
+    return deliver_batch([intent_id], owner)[intent_id]
+
+
+def _decide(job: Job, owner: str, results: list, delivered_before: bool, had_work: bool,
+            at: dt.datetime) -> str:
+    if not had_work and not delivered_before:
+        return _close(job, owner, "undeliverable", "no working subscription", at,
                       flag="no_subscription")
-    results = []
-    for subscription_id, info in todo:
-        result = push.send(info, message(job), urgency=job.urgency, topic=_topic(job))
-        _record(job, subscription_id, result)
-        results.append(result)
     delivered = delivered_before or any(r.ok for r in results)
     retries = [r for r in results if r.outcome == "retry"]
-    at = now()
     first_sent = {"sent_at": at} if any(r.ok for r in results) and not delivered_before else {}
     if retries:
         ttl = dt.timedelta(seconds=current_app.config.get("NOTIFICATIONS_TTL_SECONDS", 3600))
-        if at - job.created_at >= ttl:
-            return _close(job, owner, "expired" if not delivered else "sent",
-                          retries[-1].error, flag=None if delivered else "push_failed",
-                          **first_sent)
+        if at - job.created_at >= ttl:  # the push service would drop it by now anyway
+            return _close(job, owner, "sent" if delivered else "expired", retries[-1].error,
+                          at, flag=None if delivered else "push_failed", **first_sent)
         wait = max([backoff(job.attempts)] + [dt.timedelta(seconds=r.retry_after)
                                               for r in retries if r.retry_after])
         _finish(job, owner, state="pending", next_attempt_at=at + wait,
                 last_error=(retries[-1].error or "")[:200], **first_sent)
-        db.session.commit()
         return "retry"
     if delivered:
-        return _close(job, owner, "sent", None, **first_sent)
+        return _close(job, owner, "sent", None, at, **first_sent)
     gone = all(r.outcome == "gone" for r in results)
-    return _close(job, owner, "failed", results[-1].error,
+    return _close(job, owner, "failed", results[-1].error if results else None, at,
                   flag="subscription_gone" if gone else "push_refused")
 
 
-def _close(job: Job, owner: str, state: str, error: str | None, flag: str | None = None,
-           **values) -> str:
+def _close(job: Job, owner: str, state: str, error: str | None, at: dt.datetime,
+           flag: str | None = None, **values) -> str:
     if flag:
         values["shown_deadline"] = None  # flagged now: no second flag from the receipt check
     if _finish(job, owner, state=state, last_error=(error or None) and error[:200], **values):
         if flag:
-            flag_unreachable(job, now(), flag)
-    db.session.commit()
+            flag_unreachable(job, at, flag)
     return state
 
 
@@ -302,23 +360,27 @@ def check_shown(at: dt.datetime, limit: int = 500) -> int:
 
 
 # ---- a pass -------------------------------------------------------------------------------
-def run_pass(max_batches: int = 200) -> dict:
-    """Reap, check receipts, then claim and deliver due rows until none is due."""
+def run_pass(max_batches: int = 200, housekeeping: bool = True) -> dict:
+    """Reap, check receipts, then claim and deliver due rows until none is due.
+
+    Immediate dispatch passes `housekeeping=False`: it only sends; the worker's periodic
+    pass reaps leases and checks receipts.
+    """
     owner = new_owner()
     counts: Counter = Counter()
-    counts["reaped"] += reap(now())
-    counts["not_shown"] += check_shown(now())
+    if housekeeping:
+        counts["reaped"] += reap(now())
+        counts["not_shown"] += check_shown(now())
     for _ in range(max_batches):
         ids = claim(owner, now())
         if not ids:
             break
-        for intent_id in ids:
-            try:
-                counts[deliver(intent_id, owner)] += 1
-            except Exception:  # one bad row must not stop the others; its lease expires
-                db.session.rollback()
-                log.exception("delivering outbox row %s failed", intent_id)
-                counts["error"] += 1
+        try:
+            counts.update(deliver_batch(ids, owner).values())
+        except Exception:  # a bad batch must not stop the pass; its leases expire
+            db.session.rollback()
+            log.exception("delivering outbox rows %s failed", ids)
+            counts["error"] += len(ids)
     return {k: v for k, v in counts.items() if v}
 
 
@@ -341,7 +403,7 @@ class _Kicker:
                 return
             with self.app.app_context():
                 try:
-                    run_pass()
+                    run_pass(housekeeping=False)
                 except Exception:  # the worker's periodic pass is the safety net
                     log.exception("immediate dispatch failed")
                 finally:

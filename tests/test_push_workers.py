@@ -1,0 +1,99 @@
+"""Two `flask worker` processes on PostgreSQL dispatch 1 000 notifications exactly once."""
+# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from push_fixtures import app, service, subscribe_staff  # noqa: F401 (fixtures)
+
+from server.clock import now
+from server.extensions import db
+from server.models import DeliveryAttempt, NotificationIntent, Staff
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTIFICATIONS = 1000
+STAFF = 50
+
+
+def start_worker(database_url: str, instance: Path, pem: str) -> subprocess.Popen:
+    """A real `flask worker` process (the production command) on the test database."""
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(instance),
+              "SECRET_KEY": "test-secret", "WORKER_INTERVAL_SECONDS": 0.2,
+              "NOTIFICATIONS_TIMEOUT_SECONDS": 5, "NOTIFICATIONS_VAPID_PRIVATE_KEY": pem}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", f"server:create_app({config!r})", "worker"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_workers_deliver_each_notification_exactly_once(app, service, database_url,
+                                                            tmp_path):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL): SKIP LOCKED between processes")
+    staff = []
+    for n in range(STAFF):
+        member = Staff(centre_id=None, handle=f"w{n}", name=f"W{n}", email=f"w{n}@example.org",
+                       role="nurse", tier=1)
+        staff.append(member)
+    from server.models import Centre
+
+    centre = Centre(name="C", phone_24h="1", emergency_number="112", timezone="UTC")
+    db.session.add(centre)
+    db.session.flush()
+    for member in staff:
+        member.centre_id = centre.id
+    db.session.add_all(staff)
+    db.session.commit()
+    subs = {member.id: subscribe_staff(service, member) for member in staff}
+    pem = (Path(app.instance_path) / "vapid_private.pem").read_text()
+    workers = [start_worker(database_url, tmp_path / f"w{i}", pem) for i in range(2)]
+    try:
+        time.sleep(3)  # both processes up and ticking (idle)
+        at = now()
+        db.session.add_all([NotificationIntent(
+            dedupe_key=f"load:{i}", recipient_kind="staff", recipient_id=staff[i % STAFF].id,
+            purpose="test", urgency="normal", created_at=at, next_attempt_at=at,
+            state="pending", attempts=0,
+            payload={"web_push": 8030, "notification": {"title": "Load", "body": "Test",
+                                                        "navigate": "/staff/", "tag": f"t{i}"},
+                     "kind": "test"}) for i in range(NOTIFICATIONS)])
+        db.session.commit()
+        started = time.perf_counter()
+        deadline = started + 120
+        while len(service.deliveries) < NOTIFICATIONS and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        elapsed = service.deliveries[-1].at - started
+        time.sleep(1)  # a duplicate would arrive now
+    finally:
+        outputs = []
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            out, err = worker.communicate(timeout=30)
+            outputs.append((out, err))
+    per_intent = Counter((d.sub_id, d.payload["data"]["intent_id"]) for d in service.deliveries)
+    assert len(per_intent) == NOTIFICATIONS, outputs
+    assert set(per_intent.values()) == {1}, "a notification was delivered twice"
+    db.session.expire_all()
+    states = Counter(db.session.execute(db.select(NotificationIntent.state)).scalars())
+    assert states == {"sent": NOTIFICATIONS}
+    assert db.session.execute(db.select(db.func.count(DeliveryAttempt.id))).scalar() == \
+        NOTIFICATIONS
+    shares = []
+    for out, err in outputs:
+        line = [x for x in out.splitlines() if x.startswith("worker stopped; dispatched ")]
+        assert line, (out, err)
+        shares.append(json.loads(line[0].split("dispatched ", 1)[1]).get("sent", 0))
+    assert sum(shares) == NOTIFICATIONS and all(shares), shares
+    assert all(len(service.for_endpoint(s.endpoint)) == NOTIFICATIONS // STAFF
+               for s in subs.values())
+    print(f"\n2 workers, {NOTIFICATIONS} notifications through the loopback service in "
+          f"{elapsed:.2f} s = {NOTIFICATIONS / elapsed:.0f}/s (shares {shares})")
