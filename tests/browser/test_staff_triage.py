@@ -117,3 +117,9 @@ def test_acknowledge_from_the_notification_action(desktop, live_server, api,
     screenshot(desktop, "staff-queue-acknowledged-from-notification-desktop")
     r = api.post("/api/v1/push/ack", data={"token": payload["data"]["ack_token"]})
     assert r.status == 409  # a second tap changes nothing
+
+    card.get_by_role("link", name="Details").click()  # where the notification's "Open" leads
+    deliveries = desktop.locator("#deliveries")
+    expect(deliveries).to_contain_text("(escalation) · sent · reached 1 device(s)")
+    expect(desktop.get_by_role("region", name="History")).to_contain_text("acknowledged")
+    screenshot(desktop, "staff-escalation-detail-desktop")

@@ -32,22 +32,29 @@ export function render(main, ctx, id) {
     const patient = queueFeed.patient(e.patient_id);
     const tz = (patient && patient.timezone) || 'UTC';
     const delivery = await deliveries(id);
-    const rows = (delivery && (delivery.items || delivery.deliveries || delivery)) || [];
-    const history = e.events || e.history || [];
+    const rows = (delivery && delivery.items) || [];
+    const history = e.events || [];
+    const ladder = e.ladder || {};
     replace(main,
       h('p', {}, h('a', { href: '#/queue' }, t('back_to_queue'))),
       h('h1', {}, t('escalation_title', { id })),
       escalationCard(e, patient, () => { queueFeed.poll(); load(); }, { details: false }),
-      Array.isArray(rows) && rows.length ? h('section', { 'aria-labelledby': 'deliv-title' },
+      h('section', { class: 'card', 'aria-labelledby': 'deliv-title' },
         h('h2', { id: 'deliv-title' }, t('deliveries')),
-        h('ul', {}, rows.map((r) => h('li', {}, [r.recipient || r.staff || r.recipient_id,
-          r.state || r.status, r.shown_at ? `shown ${localTime(r.shown_at, tz)}` : '',
-          r.clicked_at ? `clicked ${localTime(r.clicked_at, tz)}` : '']
-          .filter(Boolean).join(' · '))))) : null,
-      history.length ? h('section', { 'aria-labelledby': 'hist-title' },
-        h('h2', { id: 'hist-title' }, 'History'),
-        h('ul', {}, history.map((ev) => h('li', {},
-          `${localTime(ev.at, tz)} · ${ev.kind} · ${ev.severity || ''}`)))) : null);
+        h('p', {}, t('ladder_state', { level: ladder.level ?? '—', tiers: ladder.tiers_on_duty ?? '—',
+          running: ladder.running ? t('yes') : t('no') })),
+        rows.length ? h('ul', { id: 'deliveries' }, rows.map((r) => h('li', {}, [
+          `${r.recipient} (${r.purpose})`, r.state,
+          t('devices_reached', { count: r.devices_reached, shown: r.shown_devices }),
+          r.shown_at ? t('shown_at', { time: localTime(r.shown_at, tz) }) : null,
+          r.clicked_at ? t('clicked_at', { time: localTime(r.clicked_at, tz) }) : null,
+          r.last_error ? `error: ${r.last_error}` : null,
+        ].filter(Boolean).join(' · ')))) : h('p', {}, t('ladder_none'))),
+      history.length ? h('section', { class: 'card', 'aria-labelledby': 'hist-title' },
+        h('h2', { id: 'hist-title' }, t('history')),
+        h('ul', {}, history.map((ev) => h('li', {}, [localTime(ev.at, tz), ev.kind,
+          t(`severity_${ev.severity}`), ev.by ? (ev.by.name || ev.by.handle) : null]
+          .filter(Boolean).join(' · '))))) : null);
   };
   load();
   return () => { alive = false; };

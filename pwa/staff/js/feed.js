@@ -91,6 +91,7 @@ class QueueFeed {
     this.seen = new Map(this.items.map((e) => [e.id, e.severity]));
     const loud = this.items.filter((e) => e.state === 'open' && LOUD.has(e.severity));
     setBadge(loud.length);
+    if (!loud.length) alertStrip(null); // nothing left unacknowledged: the alarm is over
     if (first) return;
     const fresh = loud.filter((e) => !previous.has(e.id)
       || (RANK[e.severity] < (RANK[previous.get(e.id)] ?? 9)));
