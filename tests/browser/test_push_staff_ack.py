@@ -1,0 +1,115 @@
+"""End to end: a fever check-in → dispatcher → loopback push service (decrypted) → the staff
+browser's service worker (via DevTools deliverPushMessage) → `shown` receipt stored →
+the Acknowledge action acknowledges the escalation with the signed token."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
+    DESKTOP,
+    centre_with_staff,
+    device_token,
+    dispatch_pass,
+    loopback_push,
+    patient_at,
+    post_checkin,
+    sign_in,
+    subscribe_staff,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def registration_id(context, page) -> tuple:
+    """The scope-/ service worker registration id, from the DevTools ServiceWorker domain."""
+    cdp = context.new_cdp_session(page)
+    found: list[str] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: found.extend(r["registrationId"] for r in event["registrations"]
+                                      if r["scopeURL"].endswith("/") and not r["isDeleted"]))
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 5
+    while not found and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert found, "no service worker registration reported"
+    return cdp, found[0]
+
+
+def wait_until(check, timeout: float = 5.0):
+    """Poll `check()` until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    return check()
+
+
+def test_staff_push_is_shown_receipted_and_acknowledged(browser, live_server,
+                                                        loopback_push):  # noqa: F811
+    from server.extensions import db
+    from server.models import Escalation, Receipt
+
+    account = centre_with_staff(live_server)
+    patient = patient_at(live_server, account.centre_id)
+    endpoint = subscribe_staff(live_server, loopback_push, account.id)
+    desk = browser.new_context(base_url=live_server.url, **DESKTOP)
+    desk.set_default_timeout(10_000)
+    desk.grant_permissions(["notifications"], origin=live_server.url)
+    page = desk.new_page()
+    sign_in(page, account)
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=15_000)
+
+    answer = post_checkin(desk.request, device_token(live_server, patient),
+                          {"temperature": {"value": 38.6, "unit": "C"}})
+    escalation_id = answer["escalation"]["id"]
+    assert dispatch_pass(live_server).get("sent", 0) >= 1
+    [delivery] = loopback_push.for_endpoint(endpoint)
+    payload = delivery.payload  # what the push service decrypted: the browser gets the same
+    assert payload["escalation_id"] == escalation_id and payload["data"]["ack_token"]
+
+    cdp, rid = registration_id(desk, page)
+    cdp.send("ServiceWorker.deliverPushMessage",
+             {"origin": live_server.url, "registrationId": rid, "data": json.dumps(payload)})
+    shown = wait_until(lambda: page.evaluate("""navigator.serviceWorker.ready
+        .then((r) => r.getNotifications())
+        .then((list) => list.map((n) => ({title: n.title, tag: n.tag, actions: n.actions})))"""))
+    assert shown and shown[0]["tag"] == f"escalation-{escalation_id}"
+    assert [a["action"] for a in shown[0]["actions"]] == ["acknowledge"]
+
+    def receipt():
+        with live_server.app.app_context():
+            try:
+                return db.session.execute(db.select(Receipt).where(
+                    Receipt.intent_id == payload["data"]["intent_id"])).scalars().all()
+            finally:
+                db.session.remove()
+
+    [row] = wait_until(receipt)
+    assert (row.event, row.staff_id) == ("shown", account.id)
+
+    worker = desk.service_workers[0] if desk.service_workers else desk.wait_for_event(
+        "serviceworker")
+    worker.evaluate("""self.registration.getNotifications()
+        .then((list) => handleNotificationClick(list[0], 'acknowledge'))""")
+
+    def acknowledged():
+        with live_server.app.app_context():
+            try:
+                escalation = db.session.get(Escalation, escalation_id)
+                return escalation.state == "acknowledged" and escalation.acknowledged_by_id
+            finally:
+                db.session.remove()
+
+    assert wait_until(acknowledged) == account.id
+    deliveries = page.request.get(f"/api/v1/push/escalations/{escalation_id}/deliveries").json()
+    mine = [i for i in deliveries["items"] if i["recipient_kind"] == "staff"]
+    assert mine[0]["shown_devices"] == 1 and mine[0]["clicked_at"]
+    page.goto(f"/staff/#/escalations/{escalation_id}")
+    expect(page.get_by_role("heading", name="Delivery")).to_be_visible()
+    desk.close()
