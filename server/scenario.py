@@ -37,6 +37,7 @@ MAX_STEPS = 200_000
 # so everything an event causes is stamped strictly after the event and after due work of
 # the same instant.
 LATENCY = dt.timedelta(seconds=1)
+LATE_ENTRY = dt.timedelta(minutes=10)  # opened/raised lines then say when it was observed
 
 
 class ScenarioError(ValueError):
@@ -321,6 +322,8 @@ def _lines(replay: Replay) -> list[dict]:
         if e.kind in ("opened", "raised"):
             line.update(severity=e.severity, syndromes=list(e.syndromes),
                         reasons=list(e.reasons))
+            if e.observed_at is not None and e.at - e.observed_at > LATE_ENTRY:
+                line["observed_at"] = local_iso(e.observed_at, tz)  # a late (offline) entry
         else:
             line["by"] = f"staff:{handles.get(e.staff_id)}"
         keyed.append((e.at, 1, e.id, line))

@@ -49,7 +49,7 @@ def _event(escalation: Escalation, kind: str, at: dt.datetime, staff_id=None) ->
     db.session.add(EscalationEvent(
         escalation_id=escalation.id, at=at, kind=kind, severity=escalation.severity,
         syndromes=list(escalation.syndromes), reasons=list(escalation.reasons),
-        staff_id=staff_id))
+        staff_id=staff_id, observed_at=escalation.observed_at))
 
 
 def record_findings(patient: Patient, found: list[Found], at: dt.datetime,

@@ -82,6 +82,7 @@ class EscalationEvent(db.Model):
     syndromes: Mapped[list[str]] = mapped_column(JSON, default=list)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    observed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # of the escalation
 
 
 class ScheduledStep(db.Model):
