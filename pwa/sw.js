@@ -42,6 +42,7 @@ const SHELL = [
 ];
 const DEFAULT_ACK_TITLE = 'Acknowledge'; // used only when the payload names no actions
 const MESSAGES_KEEP = 20;
+const DUE_CHECK_KINDS = ['reminder', 'missed_checkin'];
 
 // ---- install / activate ----------------------------------------------------------------
 self.addEventListener('install', (event) => {
@@ -173,7 +174,11 @@ function parsePush(data) {
   }
   const n = msg.notification || {};
   const extra = { ...(n.data || {}), ...(msg.data || {}) };
-  const url = n.navigate || extra.url || '/app/';
+  let url = n.navigate || extra.url || '/app/';
+  const target = new URL(url, self.location.origin);
+  if (DUE_CHECK_KINDS.includes(msg.kind) && /^\/app\/?$/.test(target.pathname) && !target.hash) {
+    url = new URL('/app/#/check', target).href; // a reminder opens the due check
+  }
   const urgent = msg.severity === 'urgent' || msg.severity === 'emergency';
   let actions = Array.isArray(n.actions) ? n.actions.map((a) => ({ action: a.action, title: a.title })) : [];
   if (!actions.length && extra.ack_token) actions = [{ action: 'acknowledge', title: DEFAULT_ACK_TITLE }];

@@ -28,12 +28,12 @@ if (self.PushManager) {
   };
 }
 """
-REMINDER = {
+REMINDER = {  # as server.clinical.notify + services.dispatch build it
     "web_push": 8030,
     "notification": {"title": "Time for your check", "body": "Your 14:00 check is due.",
-                     "navigate": "/app/#/check", "tag": "reminder-1", "silent": False},
-    "kind": "reminder", "severity": None,
-    "data": {"intent_id": 4242, "url": "/app/#/check"},
+                     "navigate": "http://127.0.0.1/app/", "tag": "reminder-1", "silent": False},
+    "kind": "reminder", "severity": None, "escalation_id": None,
+    "data": {"intent_id": 4242, "url": "http://127.0.0.1/app/"},
 }
 
 
@@ -123,7 +123,8 @@ def test_reminder_push_shows_notification_and_click_opens_due_check(
     [shown] = wait_for_notifications(page, 1)
     assert (shown["title"], shown["body"], shown["tag"]) == (
         "Time for your check", "Your 14:00 check is due.", "reminder-1")
-    assert shown["data"]["url"] == "/app/#/check" and shown["data"]["intent_id"] == 4242
+    assert shown["data"]["url"] == "http://127.0.0.1/app/#/check"  # reminders open the check
+    assert shown["data"]["intent_id"] == 4242
     page.wait_for_timeout(300)
     assert {"intent_id": 4242, "event": "shown"} in posted(requests, "/api/v1/push/receipts")
 
