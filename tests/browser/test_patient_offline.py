@@ -65,3 +65,49 @@ def test_three_offline_entries_survive_a_reload_and_arrive_once(
     assert len(rows) == 3
     assert len({r.idempotency_key for r in rows}) == 3
     assert all(r.received_at >= r.observed_at for r in rows)
+
+
+def test_server_error_keeps_the_entry_and_a_retry_stores_it_once(page, context, live_server):
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    failed_keys: list[str] = []
+    down = [True]
+
+    def checkins(route):  # context.route also sees the service worker's Background Sync
+        if route.request.method == "POST" and down[0]:
+            failed_keys.append(route.request.headers["idempotency-key"])
+            route.fulfill(status=503, json={"error": {"status": 503, "code": "unavailable",
+                                                      "message": "Try again"}})
+        else:
+            route.fallback()
+
+    context.route("**/api/v1/checkins", checkins)
+    enter_temperature(page, "37.0")
+    page.get_by_role("link", name="Back to today").click()
+    page.get_by_role("link", name="1 waiting to be sent").click()
+    expect(page.locator(".entry.queued")).to_have_count(1)
+    down[0] = False
+    page.get_by_role("button", name="Send now").click()
+    expect(page.locator(".entry.sent")).to_have_count(1)
+    [row] = live_server.checkins(patient)
+    assert failed_keys and set(failed_keys) == {row.idempotency_key}  # retries reuse the key
+
+
+def test_refused_entry_is_shown_and_can_be_discarded(page, live_server, screenshot):
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    refusal = {"error": {"status": 422, "code": "validation", "message": "Invalid input",
+                         "fields": {"observed_at": ["may be at most 72 h in the past"]}}}
+    page.context.route("**/api/v1/checkins", lambda route: route.fulfill(status=422, json=refusal)
+                       if route.request.method == "POST" else route.fallback())
+    open_check(page, "Temperature")
+    page.get_by_label("Temperature in °C").fill("37.0")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("may be at most 72 h")
+    page.get_by_role("link", name="Entries on this phone").click()
+    expect(page.locator(".entry.error")).to_contain_text("Not accepted: Invalid input")
+    screenshot(page, "entries-refused")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Discard this entry").click()
+    expect(page.get_by_text("No entries on this phone.")).to_be_visible()
+    assert live_server.checkins(patient) == []

@@ -31,9 +31,6 @@ export async function enqueue(body, kind) {
   };
   await store.outboxPut(entry);
   changed();
-  if ('serviceWorker' in navigator && 'SyncManager' in window) {
-    navigator.serviceWorker.ready.then((reg) => reg.sync.register('outbox')).catch(() => {});
-  }
   return entry;
 }
 
@@ -93,9 +90,17 @@ function scheduleRetry() {
   clearTimeout(retryTimer);
   retryTimer = null;
   store.outboxAll().then((rows) => {
-    if (rows.some((r) => r.status === 'queued')) retryTimer = setTimeout(flush, RETRY_MS);
+    if (!rows.some((r) => r.status === 'queued')) return;
+    retryTimer = setTimeout(flush, RETRY_MS);
+    // Background Sync sends them even if the app is closed before the connection returns
+    if ('serviceWorker' in navigator && 'SyncManager' in window) {
+      navigator.serviceWorker.ready.then((reg) => reg.sync.register('outbox')).catch(() => {});
+    }
   });
 }
+
+/** The outbox entry with this id (null once it was sent). */
+export const find = async (id) => (await store.outboxAll()).find((e) => e.id === id) || null;
 
 /** Send what is waiting, one flush at a time (also across tabs and the service worker). */
 export function flush() {

@@ -16,9 +16,11 @@ export async function submit(body, kind) {
   try {
     const results = await outbox.flush();
     answer = results.find((r) => r.entry.id === entry.id) || null;
-    if (!answer) {
+    if (!answer) { // another flush (a tab, the service worker) handled it
       const sent = (await outbox.sent()).find((s) => s.id === entry.id);
+      const waiting = await outbox.find(entry.id);
       if (sent) answer = { ok: true, response: sent.response };
+      else if (waiting?.status === 'error') answer = { ok: false, retryable: false, entry: waiting };
     }
   } catch {
     answer = null;
