@@ -45,6 +45,9 @@ class Config:
         self.NOTIFICATIONS_TTL_SECONDS = _int(env.get("NOTIFICATIONS_TTL_SECONDS"), 3600)
         self.NOTIFICATIONS_TIMEOUT_SECONDS = _int(env.get("NOTIFICATIONS_TIMEOUT_SECONDS"), 10)
         self.WORKER_INTERVAL_SECONDS = _int(env.get("WORKER_INTERVAL_SECONDS"), 5)
+        immediate = env.get("NOTIFICATIONS_IMMEDIATE")  # unset: on, except tests and replays
+        self.NOTIFICATIONS_IMMEDIATE = None if not immediate else _bool(immediate, True)
+        self.NOTIFICATIONS_SEND_THREADS = _int(env.get("NOTIFICATIONS_SEND_THREADS"), 8)
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.API_TITLE = "CARTwatch API"
