@@ -85,6 +85,7 @@ export async function showHome() {
   if (pending.length) {
     parts.push(h('p.pending', {}, h('a', { href: '#/entries' }, t('pendingCount', { n: pending.length }))));
   }
+  if (context.role === 'caregiver') parts.push(alerts(rows)); // alerts first for the carer
   const due = h('section.card', {}, h('h2', {}, t('dueTitle')));
   if (slots.list) due.append(slots.list);
   if (slots.due) {
@@ -97,7 +98,6 @@ export async function showHome() {
   parts.push(h('section.card', {}, h('h2', {}, t('lastResult')),
     h('p', {}, last ? t('lastAt', { when: when(last.observed_at), what: summary(last) }) : t('lastNone'))));
   if (context.role === 'caregiver') {
-    parts.push(alerts(rows));
     parts.push(h('section.card', {}, h('h2', {}, t('patientEntries')),
       rows.length
         ? h('ul.plain.entries', {}, rows.slice(0, 10).map((r) => h('li', {},
