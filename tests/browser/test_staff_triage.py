@@ -61,6 +61,12 @@ def test_new_escalation_appears_live_then_acknowledge_undo_resolve(desktop, live
     account = centre_with_staff(live_server)
     patient = patient_at(live_server, account.centre_id, days=4)
     token = device_token(live_server, patient)
+    desktop.add_init_script("""(() => {  // count the tones the page plays
+      window.tones = 0;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function () { window.tones += 1;
+        return create.call(this); };
+    })();""")
     staff_sign_in(desktop, account)
     expect(desktop.get_by_text("No open escalations")).to_be_visible()
 
@@ -73,6 +79,8 @@ def test_new_escalation_appears_live_then_acknowledge_undo_resolve(desktop, live
     expect(card).to_contain_text("CRS")
     expect(desktop.locator("#queue-badge")).to_have_text("1")
     expect(desktop.get_by_role("alert")).to_contain_text("New urgent escalation")
+    assert desktop.evaluate("window.tones") == 2  # two-tone chime for an urgent one
+    assert desktop.title().startswith("(1) ")
     screenshot(desktop, "staff-queue-new-urgent-desktop")
 
     card.get_by_role("button", name="Acknowledge").click()
