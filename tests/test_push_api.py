@@ -202,7 +202,8 @@ def test_urgent_checkin_is_pushed_at_once(app, client, service, make_staff, make
     nurse = make_staff()
     subscribe_staff(service, nurse)
     latencies = []
-    for round_ in range(5):
+    client.get("/api/v1/push/key")  # the process's first request starts the dispatch thread
+    for round_ in range(20):
         patient = make_patient()
         headers = enrol(patient)
         before = len(service.deliveries)
@@ -217,5 +218,6 @@ def test_urgent_checkin_is_pushed_at_once(app, client, service, make_staff, make
         assert len(service.deliveries) == before + 1, "not pushed within 5 s"
         latencies.append(service.deliveries[-1].at - started)
         assert service.deliveries[-1].urgency == "high"
-    print(f"\ncheck-in to push latency: max {max(latencies) * 1000:.0f} ms, "
-          f"median {sorted(latencies)[2] * 1000:.0f} ms")
+    latencies.sort()
+    print(f"\ncheck-in to push latency over {len(latencies)}: median "
+          f"{latencies[len(latencies) // 2] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")

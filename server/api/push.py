@@ -37,6 +37,7 @@ def register_extra(app: Flask) -> None:
 
     push.init_app(app)
     worker.init_app(app)
+    app.before_request(dispatch.warm_up)  # immediate dispatch ready before the first alarm
 
 
 def _decoded(value: str, what: str) -> bytes:

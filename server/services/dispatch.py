@@ -428,15 +428,29 @@ def immediate_enabled(app: Flask) -> bool:
     return not app.config.get("TESTING") and not virtual
 
 
+def _kicker(app: Flask) -> _Kicker | None:
+    if not immediate_enabled(app):
+        return None
+    kicker = app.extensions.get("cartwatch.dispatch_kicker")
+    if kicker is None or kicker.stopped:
+        with _kick_lock:
+            kicker = app.extensions.get("cartwatch.dispatch_kicker")
+            if kicker is None or kicker.stopped:
+                kicker = app.extensions["cartwatch.dispatch_kicker"] = _Kicker(app)
+                kicker.event.set()  # a first, empty pass: connection and statements warm
+    return kicker
+
+
+def warm_up() -> None:
+    """Before a request (so after any fork): start this process's dispatch thread."""
+    _kicker(current_app._get_current_object())
+
+
 def kick() -> bool:
     """After a commit that wrote urgent intents: dispatch now, off the request thread."""
-    app = current_app._get_current_object()
-    if not immediate_enabled(app):
+    kicker = _kicker(current_app._get_current_object())
+    if kicker is None:
         return False
-    with _kick_lock:
-        kicker = app.extensions.get("cartwatch.dispatch_kicker")
-        if kicker is None or kicker.stopped:
-            kicker = app.extensions["cartwatch.dispatch_kicker"] = _Kicker(app)
     kicker.event.set()
     return True
 
