@@ -36,7 +36,11 @@ def run_dev(host: str, port: int) -> None:
     starters = current_app.extensions.get("cartwatch.dev_starters", [])
     for start in starters:
         start(current_app._get_current_object())
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # app.run() is a no-op under the flask CLI; werkzeug's server is what it would start
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), threaded=True,
+               use_reloader=False)
 
 
 @click.command("demo")
