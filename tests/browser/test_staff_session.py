@@ -77,3 +77,9 @@ def test_notification_open_link_goes_to_the_escalation(desktop, live_server, pla
     expect(card).to_contain_text("Emergency")
     expect(card).to_contain_text("Low oxygen")
     expect(desktop.locator("#hist-title")).to_be_visible()
+
+
+def test_on_duty_staff_without_push_is_warned(desktop, live_server):
+    account = centre_with_staff(live_server)
+    sign_in(desktop, account)
+    expect(desktop.locator("#push-health")).to_contain_text("no device of yours receives")

@@ -178,6 +178,8 @@ const EN = {
   push_unsupported: 'This browser cannot receive notifications.',
   push_denied: 'Notifications are blocked in the browser settings.',
   push_test: 'Send test notification',
+  push_stale: 'None of your devices has shown a notification in the last 24 hours. Send a test notification to check this device.',
+  push_none: 'You are on duty but no device of yours receives notifications. Enable them on this device.',
   push_test_sent: 'Test notification sent.',
   error_generic: 'Something went wrong: {message}',
 };

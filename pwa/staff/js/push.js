@@ -78,3 +78,15 @@ export function pushControls() {
   }
   return h('div', { class: 'push' }, enable, test, status);
 }
+
+/** A notice on the queue when none of the caller's devices has shown a push for 24 h. */
+export async function pushHealth(slot) {
+  try {
+    const status = await api('/api/v1/push/status');
+    if (!status.warning) return;
+    slot.textContent = status.subscriptions ? t('push_stale') : t('push_none');
+    slot.hidden = false;
+  } catch (err) {
+    // Push health is advice; the queue works without it.
+  }
+}

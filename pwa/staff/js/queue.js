@@ -4,12 +4,15 @@ import { h, replace } from './dom.js';
 import { escalationCard } from './cards.js';
 import { queueFeed } from './feed.js';
 import { t } from './i18n.js';
+import { pushHealth } from './push.js';
 
 /** Render the queue and keep it live; returns the cleanup function. */
 export function render(main) {
   const list = h('div', { class: 'queue', id: 'queue', 'aria-live': 'off' });
   const status = h('p', { class: 'status', id: 'queue-status' });
-  replace(main, h('h1', {}, t('queue_title')), status, list);
+  const health = h('p', { class: 'notice', id: 'push-health', hidden: true });
+  replace(main, h('h1', {}, t('queue_title')), health, status, list);
+  pushHealth(health);
   let lastKey = '';
   return queueFeed.subscribe((feed) => {
     status.textContent = feed.error ? t('queue_offline')
