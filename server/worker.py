@@ -47,6 +47,7 @@ def run_once(app: Flask) -> dict:
 
 
 def _schedule(scheduler, tick, seconds: float) -> None:
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # per tick
     scheduler.add_job(tick, "interval", seconds=seconds, id="cartwatch-tick",
                       max_instances=1, coalesce=True)
     scheduler.add_job(tick, id="cartwatch-first-tick")  # at once, not after one interval

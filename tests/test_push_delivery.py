@@ -255,3 +255,14 @@ def test_leases_are_exclusive_and_reaped(app, clock, make_staff):
     assert sorted(c) == sorted(r.id for r in rows)
     assert dispatch.deliver(a[0], "owner-a") == "lost"  # the old owner cannot finish it
     assert db.session.get(NotificationIntent, a[0]).attempts == 2
+
+
+def test_alert_for_an_escalation_acknowledged_meanwhile_is_cancelled(app, service, make_staff,
+                                                                     make_patient):
+    first, _second, _patient, escalation, intent = staff_alert(make_staff, make_patient)
+    subscribe_staff(service, first)
+    escalation.state = "acknowledged"
+    db.session.commit()
+    assert dispatch.run_pass() == {"cancelled": 1}
+    row = intent_state(intent.id)
+    assert row.state == "cancelled" and row.lease_owner is None and service.requests == []

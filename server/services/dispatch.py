@@ -49,7 +49,7 @@ BATCH = 50
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 600
 STAFF_ALERT_PURPOSES = ("escalation", "renotify")
-FINAL_STATES = ("sent", "failed", "expired", "undeliverable")
+FINAL_STATES = ("sent", "failed", "expired", "undeliverable", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -175,9 +175,13 @@ def _topic(job: Job) -> str | None:
 Loaded = tuple[Job, list[tuple[int, dict]], bool]  # job, (subscription id, info) to do, sent
 
 
-def _load(ids: list[int], owner: str) -> dict[int, Loaded]:
-    """Read the leased rows and their recipients' subscriptions, then end the transaction."""
+def _load(ids: list[int], owner: str) -> tuple[dict[int, Loaded], set[int]]:
+    """Read the leased rows and their recipients' subscriptions, then end the transaction.
+
+    Staff alerts whose escalation was acknowledged or resolved meanwhile are cancelled.
+    """
     loaded: dict[int, Loaded] = {}
+    cancelled: set[int] = set()
     intents = db.session.execute(
         db.select(NI).where(NI.id.in_(ids), NI.lease_owner == owner, NI.state == "leased")
     ).scalars().all()
@@ -190,6 +194,11 @@ def _load(ids: list[int], owner: str) -> dict[int, Loaded]:
                 and intent.sent_at is None and job.attempts == 1):
             intent.shown_deadline = job.created_at + dt.timedelta(
                 minutes=P.PUSH_SHOWN_WITHIN_MINUTES)
+        if job.staff_alert and not _still_open(job.escalation_id):
+            intent.state, intent.lease_owner, intent.lease_until = "cancelled", None, None
+            intent.shown_deadline = None  # acknowledged or resolved meanwhile: no stale alarm
+            cancelled.add(intent.id)
+            continue
         key = (job.recipient_kind, job.recipient_id)
         if key not in recipients:
             recipients[key] = active_subscriptions(*key)
@@ -197,7 +206,12 @@ def _load(ids: list[int], owner: str) -> dict[int, Loaded]:
         todo = [(s.id, s.info()) for s in recipients[key] if s.id not in done]
         loaded[job.id] = (job, todo, bool(done))
     db.session.commit()  # no transaction (nor SQLite write lock) is held during network I/O
-    return loaded
+    return loaded, cancelled
+
+
+def _still_open(escalation_id: int) -> bool:
+    escalation = db.session.get(Escalation, escalation_id)
+    return escalation is not None and escalation.state == "open"
 
 
 def _send_all(sends: list[tuple[Job, int, dict]], messages: dict[int, dict]) -> list:
@@ -244,8 +258,8 @@ def deliver_batch(ids: list[int], owner: str) -> dict[int, str]:
     sends (a crash in between re-sends the batch once its leases expire: at least once,
     and the notification tag makes a repeat replace rather than add on the device).
     """
-    loaded = _load(ids, owner)
-    states = {i: "lost" for i in ids if i not in loaded}
+    loaded, cancelled = _load(ids, owner)
+    states = {i: "cancelled" if i in cancelled else "lost" for i in ids if i not in loaded}
     sends = [(job, sid, info) for job, todo, _ in loaded.values() for sid, info in todo]
     messages = {job.id: message(job) for job, todo, _ in loaded.values() if todo}
     results = _send_all(sends, messages)
