@@ -91,6 +91,28 @@ def test_timeline_draws_charts_and_handwriting_side_by_side(browser, live_server
     expect(page.locator("#tremor")).to_contain_text("mild")
     assert_accessible(page, "staff-timeline-desktop")
     screenshot(page, "staff-timeline-desktop")
+
+    page.get_by_role("button", name="Use the latest sample as baseline").click()
+    expect(page.locator("#writing-card")).to_contain_text("Baseline updated.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#devices").get_by_role("button", name="Revoke").click()
+    expect(page.locator("#devices")).to_contain_text("revoked")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="End monitoring").click()
+    expect(page.get_by_role("button", name="Resume monitoring")).to_be_visible()
+    from server.extensions import db
+    from server.models import CheckIn, Device, Patient
+
+    with live_server.app.app_context():
+        row = db.session.get(Patient, patient)
+        latest = db.session.execute(db.select(CheckIn.id).where(
+            CheckIn.patient_id == patient, CheckIn.handwriting_strokes.is_not(None))
+            .order_by(CheckIn.observed_at.desc())).scalars().first()
+        assert row.baseline_handwriting_checkin_id == latest
+        assert row.monitoring_ended_at is not None
+        devices = db.session.execute(db.select(Device).where(
+            Device.patient_id == patient)).scalars().all()
+        assert all(d.revoked_at is not None for d in devices)
     context.close()
     assert not errors, errors
 

@@ -71,6 +71,15 @@ function tremorTable(data) {
       keys.map((k) => h('td', {}, fmt((c.tremor || {})[k]))))))));
 }
 
+function tremorBaselineButton(data, setBaseline) {
+  const measured = data.checkins.filter((c) => c.tremor && c.tremor.complete !== false
+    && Object.keys(c.tremor).length);
+  const latest = measured[measured.length - 1];
+  if (!latest || latest.id === data.patient.baseline_tremor_checkin_id) return null;
+  return h('button', { type: 'button', class: 'secondary',
+    onclick: () => setBaseline(latest, 'tremor') }, t('set_tremor_baseline'));
+}
+
 function handwritingPanel(data, onBaseline) {
   const tz = data.patient.timezone;
   const samples = data.checkins.filter((c) => c.has_handwriting);
@@ -96,10 +105,10 @@ async function timelineSection(patientId, holder) {
   const p = data.patient;
   const charts = h('div', { class: 'charts', id: 'charts' });
   const note = status();
-  const setBaseline = async (latest) => {
+  const setBaseline = async (latest, kind = 'handwriting') => {
     try {
       await api(`/api/v1/staff/patients/${p.id}/baseline`, { method: 'POST',
-        body: { handwriting_checkin_id: latest.id } });
+        body: { [`${kind}_checkin_id`]: latest.id } });
       note.textContent = t('baseline_set');
     } catch (err) {
       fail(note, err);
@@ -113,7 +122,8 @@ async function timelineSection(patientId, holder) {
     section('timeline', t('timeline_title'), charts, eventsTable(data)),
     h('div', { class: 'two-col' },
       section('writing-card', t('handwriting_title'), handwritingPanel(data, setBaseline), note),
-      section('tremor-card', t('tremor_title'), tremorTable(data) || h('p', {}, '—'))));
+      section('tremor-card', t('tremor_title'), tremorTable(data) || h('p', {}, '—'),
+        tremorBaselineButton(data, setBaseline))));
   return { data, destroy: drawCharts(charts, data, {
     temperature: t('chart_temperature', { fever: data.thresholds.fever_c }),
     ice: t('chart_ice', { baseline: data.thresholds.baseline_ice }),
