@@ -133,31 +133,30 @@ def test_confusion_check_needs_every_part(page, live_server):
 
 
 def test_tremor_sends_rating_and_motion_samples(page, live_server, screenshot):
+    page.clock.install()  # the 12 s test runs on Playwright's clock, not the wall clock
     patient = live_server.patient()
     enrol(page, live_server, patient)
     open_check(page, "Tremor")
     page.get_by_text("Mild", exact=True).click()
+    page.clock.pause_at(page.evaluate("Date.now() / 1000") + 1)  # (seconds) time moves when told
     page.get_by_role("button", name="Start the movement test").click()
-    # a phone held out for 11 s at 50 Hz, with an 8 Hz shake on x
-    page.evaluate("""() => new Promise((resolve) => {
-        const start = performance.now();
-        const timer = setInterval(() => {
-          const s = (performance.now() - start) / 1000;
-          const a = {x: 0.3 * Math.sin(2 * Math.PI * 8 * s), y: 0.1, z: 9.8};
-          window.dispatchEvent(new DeviceMotionEvent('devicemotion',
-            {acceleration: a, accelerationIncludingGravity: a, interval: 20}));
-          if (s > 11) { clearInterval(timer); resolve(); }
-        }, 20);
-      })""")
-    expect(page.get_by_text(re.compile(r"Movement recorded \(\d+ readings\)"))).to_be_visible(
-        timeout=5_000)
+    # a phone held out at 25 Hz for 12.5 s, with an 8 Hz shake on x
+    for i in range(313):
+        page.evaluate("""(s) => {
+            const a = {x: 0.3 * Math.sin(2 * Math.PI * 8 * s), y: 0.1, z: 9.8};
+            window.dispatchEvent(new DeviceMotionEvent('devicemotion',
+              {acceleration: a, accelerationIncludingGravity: a, interval: 20}));
+          }""", i * 0.04)
+        page.clock.run_for(40)
+    expect(page.get_by_text(re.compile(r"Movement recorded \(\d+ readings\)"))).to_be_visible()
+    page.clock.resume()
     screenshot(page, "tremor")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("status").last).to_contain_text("Sent to the centre.")
     [row] = live_server.checkins(patient)
     assert row.tremor_rating == "mild"
     samples = row.tremor_motion["samples"]
-    assert len(samples) > 200 and samples[0][0] == 0 and len(samples[0]) == 4
+    assert 290 <= len(samples) <= 313 and samples[0][0] == 0 and len(samples[0]) == 4
     assert samples[-1][0] >= 10_000 and samples[0][3] == 9.8
 
 

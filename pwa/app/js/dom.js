@@ -47,13 +47,6 @@ export function show(...nodes) {
   window.scrollTo(0, 0);
 }
 
-/** Say something to screen readers. */
-export function announce(text) {
-  const live = document.getElementById('live');
-  live.textContent = '';
-  setTimeout(() => { live.textContent = text; }, 50);
-}
-
 /** A group of big radio buttons; returns {el, value()}. */
 export function choice(legend, name, options, { onchange, required = true } = {}) {
   const inputs = options.map(([value, label]) => {

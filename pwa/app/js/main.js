@@ -80,7 +80,11 @@ function listen() {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && state.context) outbox.flush();
   });
-  document.addEventListener('cartwatch:enrolled', () => { renderChrome(); refresh(); });
+  document.addEventListener('cartwatch:enrolled', () => {
+    renderChrome();
+    navigator.storage?.persist?.().catch(() => {}); // keep the outbox when space is short
+    refresh();
+  });
   document.addEventListener('cartwatch:unenrolled', route);
   outbox.onChange(() => {
     if (location.hash === '#/entries') showEntries(); // queued / sent follow the outbox live

@@ -15,9 +15,10 @@ function record(seconds, onTick) {
     const onMotion = (event) => {
       const a = event.accelerationIncludingGravity;
       if (!a || a.x == null) return;
-      if (start === null) start = event.timeStamp;
+      const at = performance.now(); // the clock of the countdown, so both agree
+      if (start === null) start = at;
       const r = (v) => Math.round(v * 1000) / 1000;
-      samples.push([Math.round(event.timeStamp - start), r(a.x), r(a.y), r(a.z)]);
+      samples.push([Math.round(at - start), r(a.x), r(a.y), r(a.z)]);
     };
     window.addEventListener('devicemotion', onMotion);
     let left = seconds;
