@@ -111,3 +111,15 @@ def test_refused_entry_is_shown_and_can_be_discarded(page, live_server, screensh
     page.get_by_role("button", name="Discard this entry").click()
     expect(page.get_by_text("No entries on this phone.")).to_be_visible()
     assert live_server.checkins(patient) == []
+
+
+def test_without_thresholds_offline_advice_never_says_all_is_well(page, context, live_server):
+    context.route("**/api/v1/device/thresholds", lambda route: route.fulfill(status=503))
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    enter_temperature(page, "39.5")
+    expect(page.get_by_text("could not check the entry")).to_be_visible()
+    expect(page.get_by_text("Nothing alarming")).to_have_count(0)
+    expect(page.get_by_role("link", name="Call +49 30 111 222")).to_be_visible()

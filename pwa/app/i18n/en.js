@@ -203,6 +203,7 @@ export default {
   advice_urgent: 'Call the centre now.',
   advice_routine: 'The team will review it today. Call if it gets worse.',
   advice_none: 'Nothing alarming in this entry. Call the centre if you are worried.',
+  advice_unknown: 'This phone could not check the entry without a connection. If you feel unwell or are worried, call the centre now.',
   adviceOfflineNote: 'This advice was worked out on this phone because there is no connection.',
   continueCheck: 'Continue: {name}',
   finishCheck: 'Back to today',

@@ -31,7 +31,9 @@ export async function submit(body, kind) {
   } else if (answer && !answer.retryable) {
     showRefused(answer.entry);
   } else {
-    showResult({ instruction: localInstruction(entry.body, state.thresholds), sent: false, next });
+    // without published thresholds the phone cannot judge the entry: never say "nothing alarming"
+    const local = localInstruction(entry.body, state.thresholds) || { severity: null, unknown: true };
+    showResult({ instruction: local, sent: false, next });
   }
 }
 
@@ -63,6 +65,9 @@ export function showResult({ instruction, sent, next }) {
     parts.push(callLink(ctx.centre_phone, t('callNow', { phone: ctx.centre_phone })));
   } else if (severity === 'urgent') {
     parts.push(callLink(instruction.phone || ctx.centre_phone, t('callNow', { phone: instruction.phone || ctx.centre_phone }), 'call.danger'));
+  } else if (instruction?.unknown) {
+    parts.push(h('p.big', {}, t('advice_unknown')));
+    parts.push(callLink(ctx.centre_phone, t('callNow', { phone: ctx.centre_phone })));
   } else if (!severity) {
     parts.push(h('p.big', {}, t('advice_none')));
   }
