@@ -164,3 +164,12 @@ def test_sessions_are_stored_as_hashes(client, make_staff):
     cookie = client.get_cookie("cw_session").value
     ids = [s.id_hash for s in db.session.execute(db.select(StaffSession)).scalars()]
     assert cookie not in ids and len(ids[0]) == 64
+
+
+def test_background_polls_do_not_keep_a_session_alive(client, make_staff, clock):
+    staff = make_staff()
+    login(client, staff)
+    for _ in range(4):  # 16 minutes of polling the queue, nobody at the screen
+        clock.advance(minutes=4)
+        r = client.get("/api/v1/staff/queue", headers={"X-CW-Background": "1"})
+    assert r.status_code == 401

@@ -22,6 +22,7 @@ from .tokens import constant_time_equal, hash_secret
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
+BACKGROUND_HEADER = "X-CW-Background"  # set by the staff app's polls
 # Posted by the service worker, which cannot send the header: receipts (the SameSite=Lax
 # cookie already stops cross-site posts) and acknowledge (authorised by its signed token).
 CSRF_EXEMPT_PATHS = frozenset({"/api/v1/push/receipts", "/api/v1/push/ack"})
@@ -99,7 +100,8 @@ def _staff_actor(cookie: str) -> Actor:
         return Actor("anonymous", problem="inactive_staff")
     if session.stage != "active":
         return Actor("anonymous", session=session, problem="totp_pending")
-    session.last_seen_at = current
+    if request.headers.get(BACKGROUND_HEADER) != "1":
+        session.last_seen_at = current  # polls do not count as activity for the idle limit
     return Actor("staff", staff=session.staff, session=session)
 
 

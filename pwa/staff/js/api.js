@@ -19,7 +19,7 @@ export class ApiError extends Error {
 }
 
 /** Call the API; throws ApiError; a 401 also tells the app the session is gone. */
-export async function api(path, { method = 'GET', body, query } = {}) {
+export async function api(path, { method = 'GET', body, query, background = false } = {}) {
   const url = new URL(path.startsWith('/') ? path : `/api/v1/${path}`, location.origin);
   for (const [key, value] of Object.entries(query || {})) {
     if (value !== null && value !== undefined && value !== '') url.searchParams.set(key, value);
@@ -27,6 +27,8 @@ export async function api(path, { method = 'GET', body, query } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  // A poll is not the user at work: it must not keep the session from idling out.
+  if (background) headers['X-CW-Background'] = '1';
   let response;
   try {
     response = await fetch(url, {

@@ -72,7 +72,7 @@ class QueueFeed {
   async poll() {
     clearTimeout(this.timer);
     try {
-      const list = await api('/api/v1/staff/queue');
+      const list = await api('/api/v1/staff/queue', { background: true });
       for (const e of list) if (e.patient) this.patients.set(e.patient_id, e.patient);
       this.items = list.sort(queueOrder);
       this.error = null;
