@@ -39,6 +39,9 @@ def test_enrolment_screen_is_accessible(page, screenshot):
 
 
 def test_every_enrolled_screen_is_accessible(page, live_server, screenshot):
+    blocked: list[str] = []  # the strict CSP must not block anything the app does
+    page.on("console", lambda msg: blocked.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
     patient = live_server.patient()
     enrol(page, live_server, patient, role="caregiver")
     failures = {}
@@ -52,6 +55,7 @@ def test_every_enrolled_screen_is_accessible(page, live_server, screenshot):
         if found:
             failures[hash_] = found
     assert failures == {}
+    assert blocked == []
 
 
 def test_text_is_large_and_targets_big_enough(page, live_server):
