@@ -35,9 +35,14 @@ def open_escalation(patient_id: int) -> Escalation | None:
 
 
 def lock_patient(patient_id: int) -> Patient:
-    """Serialise evaluations per patient (row lock on PostgreSQL; SQLite locks at BEGIN)."""
+    """Serialise evaluations per patient (row lock on PostgreSQL; SQLite locks at BEGIN).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: the check-in row just inserted holds FOR KEY SHARE
+    on its patient (the foreign key), and two check-ins of one patient each holding that
+    and waiting for FOR UPDATE deadlocked (a 500 for one of them).
+    """
     return db.session.execute(
-        db.select(Patient).where(Patient.id == patient_id).with_for_update()
+        db.select(Patient).where(Patient.id == patient_id).with_for_update(key_share=True)
     ).scalar_one()
 
 
