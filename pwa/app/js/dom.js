@@ -35,6 +35,22 @@ export function newId(prefix = 'f') {
   return `${prefix}-${uid}`;
 }
 
+let navigations = 0;
+
+/** Count a navigation; a screen still loading when another opens must not replace it. */
+export function navigated() {
+  navigations += 1;
+  return navigations;
+}
+
+/** The current navigation number (compare before showing late results). */
+export const navigation = () => navigations;
+
+/** Update the screen already shown without moving focus (live counts). */
+export function update(...nodes) {
+  document.getElementById('main').replaceChildren(...nodes);
+}
+
 /** Replace the main region with a screen and move focus to its heading. */
 export function show(...nodes) {
   const main = document.getElementById('main');

@@ -1,11 +1,12 @@
 // Start-up: service worker, enrolment state, the router and the outbox flush triggers.
 import * as api from './api.js';
-import { h, show, t } from './dom.js';
+import { h, navigated, show, t } from './dom.js';
 import * as outbox from './outbox.js';
 import * as push from './push.js';
 import * as settings from './state.js';
 import { state } from './state.js';
 import { showEnrol, tokenFrom } from './screens/enrol.js';
+import { showNotifySetup } from './screens/notify.js';
 import { showEntries } from './screens/entries.js';
 import { showHandwriting } from './screens/handwriting.js';
 import { showHome, startDueCheck } from './screens/home.js';
@@ -19,6 +20,7 @@ const ROUTES = {
   '': showHome, '/': showHome, '/temperature': showTemperature, '/ice': showIce,
   '/tremor': showTremor, '/handwriting': showHandwriting, '/symptoms': showSymptoms,
   '/entries': showEntries, '/settings': showSettings,
+  '/welcome': () => showNotifySetup(state.context.role),
 };
 
 function renderChrome() {
@@ -39,6 +41,7 @@ function renderChrome() {
 }
 
 async function route() {
+  navigated();
   renderChrome();
   const hash = location.hash.replace(/^#/, '');
   const token = tokenFrom(location.hash);
@@ -86,8 +89,14 @@ function listen() {
     refresh();
   });
   document.addEventListener('cartwatch:unenrolled', route);
-  outbox.onChange(() => {
-    if (location.hash === '#/entries') showEntries(); // queued / sent follow the outbox live
+  let pendingUpdate = null;
+  outbox.onChange(() => { // queued / sent counts follow the outbox live
+    clearTimeout(pendingUpdate);
+    pendingUpdate = setTimeout(() => {
+      if (!state.context) return;
+      if (location.hash === '#/entries') showEntries({ quiet: true });
+      else if (['', '#/'].includes(location.hash)) showHome({ quiet: true });
+    }, 200);
   });
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.addEventListener('message', (event) => {
@@ -99,7 +108,7 @@ function listen() {
       } else if (msg.type === 'flush') {
         outbox.flush();
       } else if (msg.type === 'message' && state.context && ['', '#/'].includes(location.hash)) {
-        showHome();
+        showHome({ quiet: true });
       }
     });
   }

@@ -21,7 +21,7 @@ async function redeem(payload, error, button) {
     const answer = await api.post('/api/v1/enrol', payload);
     await enrolled(answer);
     stopCamera();
-    if (location.hash) history.replaceState(null, '', location.pathname);
+    history.replaceState(null, '', `${location.pathname}#/welcome`); // drop the token
     document.dispatchEvent(new CustomEvent('cartwatch:enrolled'));
     showNotifySetup(answer.role);
   } catch (err) {

@@ -1,5 +1,5 @@
 // Entries on this phone: waiting (queued or refused) and recently sent.
-import { h, show, t } from '../dom.js';
+import { h, navigation, show, t, update } from '../dom.js';
 import * as outbox from '../outbox.js';
 import { summary, when } from './home.js';
 
@@ -9,7 +9,8 @@ function statusText(entry) {
 }
 
 /** Render the entries screen. */
-export async function showEntries() {
+export async function showEntries({ quiet = false } = {}) {
+  const at = navigation();
   const [pending, sent] = await Promise.all([outbox.pending(), outbox.sent()]);
   const rows = [];
   for (const entry of pending) {
@@ -19,7 +20,7 @@ export async function showEntries() {
         onclick: async () => {
           if (window.confirm(t('entryDiscardConfirm'))) {
             await outbox.discard(entry.id);
-            showEntries();
+            showEntries({ quiet: true });
           }
         },
       }, t('entryDiscard'))
@@ -35,9 +36,10 @@ export async function showEntries() {
   }
   const sendNow = h('button.primary', {
     type: 'button',
-    onclick: async () => { await outbox.flush(); showEntries(); },
+    onclick: async () => { await outbox.flush(); showEntries({ quiet: true }); },
   }, t('sendNow'));
-  show(h('section', {}, h('h1', {}, t('entriesTitle')),
+  if (navigation() !== at) return;
+  (quiet ? update : show)(h('section', {}, h('h1', {}, t('entriesTitle')),
     pending.length ? h('p.pending', { role: 'status' }, t('pendingCount', { n: pending.length })) : null,
     rows.length ? h('ul.plain.entries', {}, rows) : h('p', {}, t('entriesEmpty')),
     pending.length ? sendNow : null,

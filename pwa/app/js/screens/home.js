@@ -1,6 +1,6 @@
 // Home: day since infusion, today's due checks, the last entry, alerts and messages.
 import * as api from '../api.js';
-import { h, show, t } from '../dom.js';
+import { h, navigation, show, t, update } from '../dom.js';
 import * as outbox from '../outbox.js';
 import { localTime, todaySlots } from '../schedule.js';
 import { state } from '../state.js';
@@ -73,7 +73,8 @@ function alerts(rows) {
 }
 
 /** Render the home screen. */
-export async function showHome() {
+export async function showHome({ quiet = false } = {}) {
+  const at = navigation();
   const context = state.context;
   const [rows, pending, messages] = await Promise.all([
     recentCheckins(), outbox.pending(), store.messagesAll().catch(() => []),
@@ -113,7 +114,8 @@ export async function showHome() {
   if (push.permission() !== 'granted') parts.push(notifyBlock());
   parts.push(h('p.links', {}, h('a', { href: '#/entries' }, t('entriesLink')), ' · ',
     h('a', { href: '#/settings' }, t('settingsLink'))));
-  show(h('section.home', {}, ...parts));
+  if (navigation() !== at) return slots; // the user moved on while this loaded
+  (quiet ? update : show)(h('section.home', {}, ...parts));
   return slots;
 }
 
