@@ -54,6 +54,11 @@ class _Sub:
     faults: deque = field(default_factory=deque)
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 refuses connections under concurrent senders
+    daemon_threads = True
+
+
 class VapidError(Exception):
     """The request's VAPID header is missing or wrong."""
 
@@ -102,8 +107,7 @@ class LoopbackPushService:
         self.timeout_seconds = 2.0
         self.lock = threading.Lock()
         self._ids = itertools.count(1)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

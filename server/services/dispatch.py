@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError
 
 from notifications import push
 
@@ -49,6 +50,7 @@ BATCH = 50
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 600
 STAFF_ALERT_PURPOSES = ("escalation", "renotify")
+WRITE_TRIES = 3
 FINAL_STATES = ("sent", "failed", "expired", "undeliverable", "cancelled")
 
 
@@ -230,19 +232,33 @@ def _send_all(sends: list[tuple[Job, int, dict]], messages: dict[int, dict]) -> 
         return list(pool.map(one, sends))
 
 
-def _record(job: Job, subscription_id: int, result, at: dt.datetime) -> None:
-    db.session.add(DeliveryAttempt(intent_id=job.id, subscription_id=subscription_id, at=at,
-                                   status_code=result.status, outcome=result.outcome,
-                                   error=result.error))
-    subscription = db.session.get(PushSubscription, subscription_id)
-    if result.outcome == "ok":
-        subscription.last_success_at = at
-    elif result.outcome == "gone":
-        subscription.deactivated_at = at
-        subscription.deactivated_reason = f"push_service_{result.status}"
-    elif result.outcome == "vapid":
-        audit.record("push.vapid_refused", outcome="failed",
-                     detail={"subscription": subscription_id, "status": result.status})
+def _record(sends: list, results: list, at: dt.datetime) -> None:
+    """Store every attempt; update subscriptions in id order (no lock-order deadlocks)."""
+    db.session.add_all([
+        DeliveryAttempt(intent_id=job.id, subscription_id=subscription_id, at=at,
+                        status_code=result.status, outcome=result.outcome, error=result.error)
+        for (job, subscription_id, _info), result in zip(sends, results, strict=True)])
+    table = PushSubscription.__table__
+    gone = sorted({sid for (_j, sid, _i), r in zip(sends, results, strict=True)
+                   if r.outcome == "gone"})
+    for subscription_id in gone:
+        status = next(r.status for (_j, sid, _i), r in zip(sends, results, strict=True)
+                      if sid == subscription_id and r.outcome == "gone")
+        db.session.connection().execute(
+            table.update().where(table.c.id == subscription_id,
+                                 table.c.deactivated_at.is_(None))
+            .values(deactivated_at=at, deactivated_reason=f"push_service_{status}"))
+    ok = sorted({sid for (_j, sid, _i), r in zip(sends, results, strict=True) if r.ok} - set(gone))
+    if ok:  # at most once a minute per subscription: a hot row is not rewritten per push
+        db.session.connection().execute(
+            table.update().where(table.c.id.in_(ok), db.or_(
+                table.c.last_success_at.is_(None),
+                table.c.last_success_at < at - dt.timedelta(minutes=1)))
+            .values(last_success_at=at))
+    for (_job, subscription_id, _info), result in zip(sends, results, strict=True):
+        if result.outcome == "vapid":
+            audit.record("push.vapid_refused", outcome="failed",
+                         detail={"subscription": subscription_id, "status": result.status})
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -263,18 +279,32 @@ def deliver_batch(ids: list[int], owner: str) -> dict[int, str]:
     sends = [(job, sid, info) for job, todo, _ in loaded.values() for sid, info in todo]
     messages = {job.id: message(job) for job, todo, _ in loaded.values() if todo}
     results = _send_all(sends, messages)
-    at = now()
+    for attempt in range(1, WRITE_TRIES + 1):
+        try:
+            states.update(_write_outcomes(loaded, sends, results, owner, now()))
+            return states
+        except OperationalError:  # e.g. a deadlock with another worker: the sends are done,
+            db.session.rollback()  # so write their outcome again rather than resend later
+            if attempt == WRITE_TRIES:
+                raise
+            log.warning("writing outcomes of outbox rows %s failed; again (%d)", ids, attempt)
+    return states
+
+
+def _write_outcomes(loaded: dict[int, Loaded], sends: list, results: list, owner: str,
+                    at: dt.datetime) -> dict[int, str]:
+    states: dict[int, str] = {}
+    _record(sends, results, at)
     by_job: dict[int, list] = {i: [] for i in loaded}
-    for (job, subscription_id, _info), result in zip(sends, results, strict=True):
-        _record(job, subscription_id, result, at)
+    for (job, _subscription_id, _info), result in zip(sends, results, strict=True):
         by_job[job.id].append(result)
     first_time_ok = []  # the common case, finished with one statement below
     for job, todo, delivered_before in loaded.values():
-        results = by_job[job.id]
-        if results and not delivered_before and all(r.ok for r in results):
+        mine = by_job[job.id]
+        if mine and not delivered_before and all(r.ok for r in mine):
             first_time_ok.append(job.id)
         else:
-            states[job.id] = _decide(job, owner, results, delivered_before, bool(todo), at)
+            states[job.id] = _decide(job, owner, mine, delivered_before, bool(todo), at)
     if first_time_ok:
         table = NI.__table__
         finished = set(db.session.connection().execute(
