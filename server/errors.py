@@ -4,7 +4,24 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+class ErrorDetail(Schema):
+    """The inside of the one error shape."""
+
+    status = fields.Integer(required=True)
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    field_messages = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                                 data_key="fields")
+
+
+class ErrorResponse(Schema):
+    """The one error shape, as documented in the OpenAPI document for every error."""
+
+    error = fields.Nested(ErrorDetail, required=True)
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:

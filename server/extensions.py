@@ -6,6 +6,8 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
+from .errors import ErrorResponse
+
 
 class Base(DeclarativeBase):
     """Declarative base shared by every model."""
@@ -14,4 +16,5 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = Api()
+api.ERROR_SCHEMA = ErrorResponse  # document our one error shape, not smorest's default
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
