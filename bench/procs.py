@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,8 +43,9 @@ class Gunicorn:
         bind = f"127.0.0.1:{self.port or 0}"
         cmd = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", bind,
                "--threads", str(self.threads), "--graceful-timeout", "2",
+               "--no-control-socket",
                "--access-logfile", str(self.access_log),
-               "--access-logformat", "%(p)s %(m)s %(U)s %(s)s %(M)s",
+               "--access-logformat", "%(p)s %(m)s %(U)s %(s)s %(M)s %(B)s",
                "--error-logfile", str(self.error_log), *self.extra, self.app]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -56,13 +58,16 @@ class Gunicorn:
             if self.proc.poll() is not None:
                 raise RuntimeError("gunicorn exited:\n" + self.error_log.read_text()[-3000:])
             time.sleep(0.05)
+        self.kill()
         raise RuntimeError("gunicorn did not start:\n" + self.error_log.read_text()[-3000:])
 
     @staticmethod
     def _answers(port: int) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/openapi.json", timeout=2):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
                 return True
+        except urllib.error.HTTPError:
+            return True  # any HTTP answer means a worker is serving
         except Exception:  # noqa: BLE001 - not up yet
             return False
 
