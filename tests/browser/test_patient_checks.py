@@ -193,3 +193,26 @@ def test_symptoms_and_vitals_are_stored(page, live_server, screenshot):
     [row] = live_server.checkins(patient)
     assert row.symptoms == ["dizziness", "rigors"]
     assert (row.heart_rate, row.spo2, row.systolic_bp) == (88, 97, None)
+
+
+def test_a_stroke_sliding_off_the_pad_is_kept_on_the_canvas(page, live_server):
+    patient = live_server.patient()
+    enrol(page, live_server, patient, role="caregiver")
+    open_check(page, "Handwriting")
+    pad = page.locator("canvas")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 12):  # the finger runs far past the right and bottom edges
+        page.mouse.move(box["x"] + 30 + step * box["width"] / 6,
+                        box["y"] + box["height"] / 2 + step * 25)
+    page.mouse.up()
+    page.get_by_text("The same", exact=True).click()
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("status").last).to_contain_text("Sent to the centre.")
+    [row] = live_server.checkins(patient)
+    canvas = row.handwriting_strokes["canvas"]
+    points = row.handwriting_strokes["strokes"][0]
+    assert max(p[0] for p in points) <= canvas["width"]
+    assert max(p[1] for p in points) <= canvas["height"]

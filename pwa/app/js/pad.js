@@ -40,9 +40,13 @@ export function writingPad(labelText, initial = null) {
     if (start === null) start = event.timeStamp;
     const pressure = event.pointerType === 'mouse' || !event.pressure ? 0.5 : event.pressure;
     const dpr = window.devicePixelRatio || 1;
+    // The pad captures the pointer, so a finger sliding off it still reports points: keep
+    // them on the canvas, or the server would refuse the whole entry as out of bounds.
+    const x = Math.min(Math.max(event.clientX - rect.left, 0), rect.width);
+    const y = Math.min(Math.max(event.clientY - rect.top, 0), rect.height);
     return [
-      Math.round((event.clientX - rect.left) * dpr * 10) / 10,
-      Math.round((event.clientY - rect.top) * dpr * 10) / 10,
+      Math.round(x * dpr * 10) / 10,
+      Math.round(y * dpr * 10) / 10,
       Math.round(event.timeStamp - start),
       Math.round(pressure * 1000) / 1000,
     ];
