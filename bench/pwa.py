@@ -61,9 +61,10 @@ def lighthouse_bin() -> tuple[Path | None, str]:
         return binary, ""
     if not shutil.which("npm"):
         return None, "npm not found"
-    run = subprocess.run(["npm", "install", "--prefix", str(HERE), "--no-audit", "--no-fund",
-                          "--loglevel=error", f"lighthouse@{LIGHTHOUSE_VERSION}"],
-                         capture_output=True, text=True, timeout=300)
+    locked = (HERE / "package-lock.json").exists()  # the pinned tree when committed
+    command = ["npm", "ci"] if locked else ["npm", "install", f"lighthouse@{LIGHTHOUSE_VERSION}"]
+    run = subprocess.run([*command, "--prefix", str(HERE), "--no-audit", "--no-fund",
+                          "--loglevel=error"], capture_output=True, text=True, timeout=300)
     if run.returncode != 0 or not binary.exists():
         return None, "npm install lighthouse failed: " + run.stderr.strip()[-300:]
     return binary, ""
