@@ -13,7 +13,9 @@ def _events(n: int) -> list[int]:
     for i in range(n):
         audit.record("test.event", patient_id=i, detail={"n": i})
     db.session.commit()
-    return list(db.session.execute(db.select(AuditEvent.id).order_by(AuditEvent.id)).scalars())
+    ids = list(db.session.execute(db.select(AuditEvent.id).order_by(AuditEvent.id)).scalars())
+    db.session.commit()  # end the read: on PostgreSQL its lock would block DROP TRIGGER forever
+    return ids
 
 
 def test_each_row_is_chained_to_the_one_before(app):
