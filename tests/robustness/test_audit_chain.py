@@ -128,3 +128,22 @@ def test_concurrent_writers_keep_one_unbroken_chain(app, make_patient, enrol):
         checked, problems = audit_chain.verify(conn)
     assert problems == []
     assert checked >= 40
+
+
+def test_the_migration_installs_the_guard_too(tmp_path):
+    import flask_migrate
+
+    from server import create_app
+    from tests.conftest import app_config
+
+    url = "sqlite:///" + str(tmp_path / "migrated.sqlite3")
+    migrated = create_app(app_config(url, str(tmp_path / "instance")))
+    with migrated.app_context():
+        flask_migrate.upgrade()
+        audit.record("test.migrated")
+        db.session.commit()
+        with pytest.raises(DatabaseError, match="append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(db.text("DELETE FROM audit_event"))
+        db.session.remove()
+        db.engine.dispose()
