@@ -96,6 +96,8 @@ def measure(checkin: CheckIn, patient: Patient, kind: str, limits: dict) -> dict
 
 def apply(checkin: CheckIn, patient: Patient) -> None:
     """Store handwriting_features / tremor_features on a flushed check-in (and baselines)."""
+    if all(getattr(checkin, raw) is None for raw, _out, _base in KINDS.values()):
+        return  # nothing measured: skip the centre's thresholds on the hot path
     limits = thresholds(patient.centre)
     for kind, (_raw, out_attr, _base) in KINDS.items():
         result = measure(checkin, patient, kind, limits)
