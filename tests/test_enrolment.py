@@ -67,7 +67,8 @@ def test_caregiver_codes_name_a_caregiver_of_this_patient(staff_client, make_pat
 
 def test_revocation_takes_effect_on_the_next_request(client, staff_client, make_patient):
     patient = make_patient()
-    enrolled = client.post("/api/v1/enrol", json={"code": issue(staff_client, patient).json["code"]})
+    code = issue(staff_client, patient).json["code"]
+    enrolled = client.post("/api/v1/enrol", json={"code": code})
     headers = {"Authorization": f"Bearer {enrolled.json['device_token']}"}
     assert client.get("/api/v1/checkins", headers=headers).status_code == 200
     device_id = enrolled.json["device_id"]

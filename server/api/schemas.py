@@ -11,7 +11,8 @@ from ..models.people import DEVICE_ROLES, PRODUCTS
 from .checkin_schemas import StrictSchema
 
 
-def _valid_zone(value: str) -> None:
+def valid_zone(value: str) -> None:
+    """Validator: an IANA time zone name."""
     try:
         zone(value)
     except ValueError as exc:
@@ -54,7 +55,7 @@ class MeOut(Schema):
 class PatientIn(StrictSchema):
     display_name = fields.String(required=True, validate=validate.Length(1, 200))
     code = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9-]{3,32}$"))
-    timezone = fields.String(required=True, validate=_valid_zone)
+    timezone = fields.String(required=True, validate=valid_zone)
     infused_at = fields.AwareDateTime(required=True, default_timezone=dt.UTC)
     enrolled_at = fields.AwareDateTime(default_timezone=dt.UTC)
     product = fields.String(required=True, validate=validate.OneOf(PRODUCTS))

@@ -3,27 +3,19 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from ..auth.identity import current_staff, require_staff, staff_patient
-from ..clinical.calendar import zone
 from ..models.people import STAFF_ROLES
 from ..services import staff_admin
 from .checkin_schemas import StrictSchema
-from .schemas import StaffOut
+from .schemas import StaffOut, valid_zone
 
 blp = Blueprint("staff_admin", __name__, url_prefix="/api/v1/staff/admin",
                 description="Centre admins: staff, centre settings, audit log")
 
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_TIER = 5
-
-
-def _valid_zone(value: str) -> None:
-    try:
-        zone(value)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
 
 
 class StaffAdminOut(StaffOut):
@@ -67,7 +59,7 @@ class CentrePatch(StrictSchema):
     name = fields.String(validate=validate.Length(1, 200))
     phone_24h = fields.String(validate=validate.Regexp(r"^\+?[0-9 ()-]{3,40}$"))
     emergency_number = fields.String(validate=validate.Regexp(r"^[0-9]{2,6}$"))
-    timezone = fields.String(validate=_valid_zone)
+    timezone = fields.String(validate=valid_zone)
     threshold_overrides = fields.Dict(keys=fields.String(), values=fields.Raw())
 
 
