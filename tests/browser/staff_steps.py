@@ -168,3 +168,16 @@ def dispatch_pass(live_server) -> dict:
             return dispatch.run_pass()
         finally:
             db.session.remove()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A desktop-sized browser profile; page errors fail the test."""
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors

@@ -1,25 +1,20 @@
 """Staff app in Chromium: idle sign-out, installability, and a notification's "Open" link."""
+# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import DESKTOP, centre_with_staff, device_token, patient_at, post_checkin, sign_in
+from .staff_steps import (  # noqa: F401 (desktop is a fixture)
+    centre_with_staff,
+    desktop,
+    device_token,
+    patient_at,
+    post_checkin,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def desktop(browser, live_server):
-    """A desktop-sized browser profile; page errors fail the test."""
-    context = browser.new_context(base_url=live_server.url, **DESKTOP)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
 
 
 def test_idle_page_warns_then_signs_out(desktop, live_server, screenshot):

@@ -1,4 +1,5 @@
 """Staff app in Chromium: TOTP sign-in, the live queue, acknowledge, undo, resolve."""
+# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import re
@@ -6,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
-    DESKTOP,
+from .staff_steps import (  # noqa: F401 (desktop and loopback_push are fixtures)
     centre_with_staff,
+    desktop,
     device_token,
     dispatch_pass,
     loopback_push,
@@ -19,19 +20,6 @@ from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
 from .staff_steps import sign_in as staff_sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def desktop(browser, live_server):
-    """A desktop-sized browser profile; page errors fail the test."""
-    context = browser.new_context(base_url=live_server.url, **DESKTOP)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
 
 
 @pytest.fixture
