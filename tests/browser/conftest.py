@@ -14,12 +14,11 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.extensions import db
 
+from .patient_steps import PHONE
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True, "locale": "en-GB",
-         "timezone_id": "Europe/Berlin"}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -126,9 +125,16 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
-def context(browser, live_server):
-    """A fresh phone-sized browser profile pointed at the live server."""
-    context = browser.new_context(base_url=live_server.url, **PHONE)
+def context(browser, live_server, request):
+    """A fresh phone-sized browser profile pointed at the live server.
+
+    Tests marked `no_service_worker` block service workers: once a worker controls the
+    page, Chromium may send the page's POSTs past `context.route`, so a mocked answer
+    would race with the real server.
+    """
+    blocked = request.node.get_closest_marker("no_service_worker") is not None
+    context = browser.new_context(base_url=live_server.url, **PHONE,
+                                  service_workers="block" if blocked else "allow")
     context.set_default_timeout(10_000)
     yield context
     context.close()

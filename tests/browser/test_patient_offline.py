@@ -67,13 +67,14 @@ def test_three_offline_entries_survive_a_reload_and_arrive_once(
     assert all(r.received_at >= r.observed_at for r in rows)
 
 
+@pytest.mark.no_service_worker
 def test_server_error_keeps_the_entry_and_a_retry_stores_it_once(page, context, live_server):
     patient = live_server.patient()
     enrol(page, live_server, patient)
     failed_keys: list[str] = []
     down = [True]
 
-    def checkins(route):  # context.route also sees the service worker's Background Sync
+    def checkins(route):
         if route.request.method == "POST" and down[0]:
             failed_keys.append(route.request.headers["idempotency-key"])
             route.fulfill(status=503, json={"error": {"status": 503, "code": "unavailable",
@@ -93,6 +94,7 @@ def test_server_error_keeps_the_entry_and_a_retry_stores_it_once(page, context, 
     assert failed_keys and set(failed_keys) == {row.idempotency_key}  # retries reuse the key
 
 
+@pytest.mark.no_service_worker
 def test_refused_entry_is_shown_and_can_be_discarded(page, live_server, screenshot):
     patient = live_server.patient()
     enrol(page, live_server, patient)

@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .patient_steps import enrol, wait_for_service_worker
+from .patient_steps import enrol, registration_id, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -47,19 +47,6 @@ def push_page(context, live_server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     assert not errors, errors
-
-
-def registration_id(context, page) -> tuple:
-    """The service worker registration id, from the DevTools ServiceWorker domain."""
-    cdp = context.new_cdp_session(page)
-    found: list[str] = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated",
-           lambda event: found.extend(r["registrationId"] for r in event["registrations"]
-                                      if r["scopeURL"].endswith("/") and not r["isDeleted"]))
-    cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(300)
-    assert found, "no service worker registration reported"
-    return cdp, found[0]
 
 
 def deliver(cdp, live_server, rid, payload: dict) -> None:

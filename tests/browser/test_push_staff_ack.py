@@ -9,6 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from .patient_steps import registration_id
 from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
     DESKTOP,
     centre_with_staff,
@@ -22,21 +23,6 @@ from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
 )
 
 pytestmark = pytest.mark.browser
-
-
-def registration_id(context, page) -> tuple:
-    """The scope-/ service worker registration id, from the DevTools ServiceWorker domain."""
-    cdp = context.new_cdp_session(page)
-    found: list[str] = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated",
-           lambda event: found.extend(r["registrationId"] for r in event["registrations"]
-                                      if r["scopeURL"].endswith("/") and not r["isDeleted"]))
-    cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 5
-    while not found and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
-    assert found, "no service worker registration reported"
-    return cdp, found[0]
 
 
 def wait_until(check, timeout: float = 5.0):

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .patient_steps import open_check
+from .patient_steps import PHONE, open_check
 from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
     DESKTOP,
     centre_with_staff,
@@ -18,9 +18,6 @@ from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
 )
 
 pytestmark = pytest.mark.browser
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True, "locale": "en-GB",
-         "timezone_id": "Europe/Berlin"}
 
 
 def test_enrol_patient_and_phone_then_triage_a_fever(browser, live_server, loopback_push,  # noqa: F811

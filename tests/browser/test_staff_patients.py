@@ -8,12 +8,10 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 
+from .patient_steps import PHONE
 from .staff_steps import DESKTOP, assert_accessible, centre_with_staff, sign_in
 
 pytestmark = pytest.mark.browser
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True, "locale": "en-GB",
-         "timezone_id": "Europe/Berlin"}
 
 
 def _signed_in(browser, live_server, viewport: str):

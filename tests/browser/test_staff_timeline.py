@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.measures_synth import another_day, handwriting, random_writer
 
+from .patient_steps import PHONE
 from .staff_steps import (
     DESKTOP,
     assert_accessible,
@@ -21,9 +22,6 @@ from .staff_steps import (
 )
 
 pytestmark = pytest.mark.browser
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True, "locale": "en-GB",
-         "timezone_id": "Europe/Berlin"}
 FULL_ICE = {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1}
 
 
