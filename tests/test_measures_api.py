@@ -190,13 +190,15 @@ def measured(client, device, writer):
 
 def test_staff_read_the_svg_at_the_baselines_scale(staff_client, measured):
     patient, (first, second) = measured
-    url = f"/api/v1/staff/patients/{patient.id}/checkins/{second}/handwriting.svg"
-    r = staff_client.get(url)
+    def svg_url(checkin):
+        return f"/api/v1/staff/patients/{patient.id}/checkins/{checkin}/handwriting.svg"
+
+    r = staff_client.get(svg_url(second))
     assert r.status_code == 200
     assert r.mimetype == "image/svg+xml" and r.headers["Cache-Control"] == "no-store"
     svg = r.get_data(as_text=True)
     assert svg.startswith("<svg") and svg.count("<path") == 7
-    base = staff_client.get(url.replace(f"/{second}/", f"/{first}/")).get_data(as_text=True)
+    base = staff_client.get(svg_url(first)).get_data(as_text=True)
     row = db.session.get(CheckIn, second)
     css_width = row.handwriting_strokes["canvas"]["width"] / row.handwriting_strokes["dpr"]
     assert f'width="{css_width:.0f}"' in svg and f'width="{css_width:.0f}"' in base
