@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 from push_fixtures import (  # noqa: F401 (fixtures)
     app,
@@ -15,6 +17,7 @@ from push_fixtures import (  # noqa: F401 (fixtures)
     subscribe_staff,
 )
 
+from notifications import push
 from server.clock import now
 from server.extensions import db
 from server.models import (
@@ -266,3 +269,69 @@ def test_alert_for_an_escalation_acknowledged_meanwhile_is_cancelled(app, servic
     assert dispatch.run_pass() == {"cancelled": 1}
     row = intent_state(intent.id)
     assert row.state == "cancelled" and row.lease_owner is None and service.requests == []
+
+
+def committed(intent_ids) -> tuple[int, int]:
+    """Attempts and sent rows as another connection sees them (committed only)."""
+    with db.engine.connect() as other:
+        attempts = other.execute(db.select(db.func.count(DeliveryAttempt.id))).scalar()
+        sent = other.execute(db.select(db.func.count(NotificationIntent.id)).where(
+            NotificationIntent.id.in_(intent_ids), NotificationIntent.state == "sent")).scalar()
+    return attempts, sent
+
+
+def test_each_answer_is_committed_before_the_next_send(app, service, make_staff, monkeypatch):
+    # A crash then repeats at most the one send in flight (the issue: one duplicate per crash)
+    nurse = make_staff()
+    subscribe_staff(service, nurse)
+    subscribe_staff(service, nurse)
+    ids = [make_intent("staff", nurse.id, purpose="test").id for _ in range(3)]
+    session, real_send, seen = db.session(), push.send, []
+
+    def send(*args, **kwargs):
+        seen.append((session.in_transaction(), *committed(ids)))
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(push, "send", send)
+    assert dispatch.run_pass() == {"sent": 3}
+    # (transaction open during the send, attempts committed, rows committed as sent)
+    assert seen == [(False, n, n // 2) for n in range(6)]
+    assert committed(ids) == (6, 3)
+
+
+def test_concurrent_sends_leave_at_most_n_unrecorded(app, service, make_staff, monkeypatch):
+    app.config["NOTIFICATIONS_SEND_THREADS"] = 3
+    nurse = make_staff()
+    subscribe_staff(service, nurse)
+    ids = [make_intent("staff", nurse.id, purpose="test").id for _ in range(12)]
+    real_send, lock, started, unrecorded, threads = push.send, threading.Lock(), [], [], set()
+
+    def send(*args, **kwargs):
+        with lock:
+            started.append(1)
+            count = len(started)
+        unrecorded.append(count - committed(ids)[0])  # read after: never more than the truth
+        threads.add(threading.current_thread().name)
+        time.sleep(0.01)
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(push, "send", send)
+    assert dispatch.run_pass() == {"sent": 12}
+    assert len(started) == 12 and max(unrecorded) <= 3, unrecorded
+    assert len(threads) > 1 and committed(ids) == (12, 12)
+
+
+def test_a_batch_outlasting_its_lease_renews_it(app, service, clock, make_staff, monkeypatch):
+    nurse = make_staff()
+    subscribe_staff(service, nurse)
+    ids = [make_intent("staff", nurse.id, purpose="test").id for _ in range(4)]
+    real_send, reaped = push.send, []
+
+    def slow_send(*args, **kwargs):  # a slow push service: the batch takes 200 s in all
+        clock.advance(seconds=50)
+        reaped.append(dispatch.reap(now()))  # another worker's pass would take the rows back
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(push, "send", slow_send)
+    assert dispatch.run_pass() == {"sent": 4}
+    assert reaped == [0, 0, 0, 0] and committed(ids) == (4, 4)

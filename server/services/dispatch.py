@@ -4,9 +4,15 @@ A pass (`run_pass`) reaps expired leases, checks urgent staff notices for a `sho
 then claims due rows in batches and delivers each one. Claims are exclusive: on PostgreSQL
 `SELECT … FOR UPDATE SKIP LOCKED` then an UPDATE to a unique lease owner; on SQLite a single
 `UPDATE … WHERE id IN (due rows)` under the write lock SQLite takes for every writer
-(BEGIN IMMEDIATE), then a SELECT by owner. Network I/O happens outside any transaction;
-each attempt is committed as soon as the push service answers, and a row is finished only
-by the owner of its lease, so two workers never send one row twice.
+(BEGIN IMMEDIATE), then a SELECT by owner. A row is finished only by the owner of its
+lease, so two workers never send one row twice.
+
+Network I/O happens outside any transaction. Each answer is committed (attempt, subscription,
+and with a row's last answer the row) before the next send starts, so a crash repeats at
+most the sends in flight once their leases expire. NOTIFICATIONS_SEND_THREADS (default 1)
+is that number: one push in flight per dispatcher, at most one duplicate per crash, but a
+slow push service delays the sends queued behind it; N > 1 sends concurrently, and a crash
+may repeat up to N (collapsed on the device by the Topic header, as any repeat).
 """
 from __future__ import annotations
 
@@ -17,8 +23,9 @@ import socket
 import threading
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent import futures
+from dataclasses import dataclass, field
+from itertools import islice
 
 from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
@@ -45,7 +52,7 @@ from .push_tokens import ack_token
 log = logging.getLogger(__name__)
 
 NI = NotificationIntent
-LEASE = dt.timedelta(minutes=2)  # > timeout x subscriptions of one recipient
+LEASE = dt.timedelta(minutes=2)  # > 2 x send timeout: renewed at half-time meanwhile
 BATCH = 50
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 600
@@ -174,15 +181,22 @@ def _topic(job: Job) -> str | None:
 
 
 # ---- delivery -----------------------------------------------------------------------------
-Loaded = tuple[Job, list[tuple[int, dict]], bool]  # job, (subscription id, info) to do, sent
+@dataclass
+class Row:
+    """A leased row being delivered: the subscriptions to send to and their answers so far."""
+
+    job: Job
+    todo: list[tuple[int, dict]]  # (subscription id, info)
+    delivered_before: bool  # a retried or reaped row already reached some subscription
+    results: list = field(default_factory=list)
 
 
-def _load(ids: list[int], owner: str) -> tuple[dict[int, Loaded], set[int]]:
+def _load(ids: list[int], owner: str) -> tuple[dict[int, Row], set[int]]:
     """Read the leased rows and their recipients' subscriptions, then end the transaction.
 
     Staff alerts whose escalation was acknowledged or resolved meanwhile are cancelled.
     """
-    loaded: dict[int, Loaded] = {}
+    loaded: dict[int, Row] = {}
     cancelled: set[int] = set()
     intents = db.session.execute(
         db.select(NI).where(NI.id.in_(ids), NI.lease_owner == owner, NI.state == "leased")
@@ -206,7 +220,7 @@ def _load(ids: list[int], owner: str) -> tuple[dict[int, Loaded], set[int]]:
             recipients[key] = active_subscriptions(*key)
         done = _delivered_to(job.id) if job.attempts > 1 else set()  # a retry or reaped row
         todo = [(s.id, s.info()) for s in recipients[key] if s.id not in done]
-        loaded[job.id] = (job, todo, bool(done))
+        loaded[job.id] = Row(job, todo, bool(done))
     db.session.commit()  # no transaction (nor SQLite write lock) is held during network I/O
     return loaded, cancelled
 
@@ -216,49 +230,86 @@ def _still_open(escalation_id: int) -> bool:
     return escalation is not None and escalation.state == "open"
 
 
-def _send_all(sends: list[tuple[Job, int, dict]], messages: dict[int, dict]) -> list:
-    """POST every (job, subscription) message, several at a time; results in order."""
+def _send_each(sends: list[tuple[Row, int, dict]], messages: dict[int, dict]):
+    """POST each (row, subscription) message; yield each with its result once answered.
+
+    The caller commits an answer before taking the next, and a new send starts only then:
+    at most NOTIFICATIONS_SEND_THREADS sends are ever in flight or answered but unrecorded.
+    """
     app = current_app._get_current_object()
 
     def one(item):
-        job, _subscription_id, info = item
+        row, _subscription_id, info = item
+        job = row.job
         with app.app_context():
             return push.send(info, messages[job.id], urgency=job.urgency, topic=_topic(job))
 
-    if len(sends) <= 1:
-        return [one(item) for item in sends]
-    threads = min(int(app.config.get("NOTIFICATIONS_SEND_THREADS", 8)), len(sends))
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push-send") as pool:
-        return list(pool.map(one, sends))
+    threads = min(int(app.config.get("NOTIFICATIONS_SEND_THREADS", 1)), len(sends))
+    if threads <= 1:
+        for item in sends:
+            yield item, one(item)
+        return
+    waiting = iter(sends)
+    with futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="push-send") as pool:
+        running = {pool.submit(one, item): item for item in islice(waiting, threads)}
+        while running:
+            answered, _ = futures.wait(running, return_when=futures.FIRST_COMPLETED)
+            for future in answered:
+                yield running.pop(future), future.result()
+                running.update({pool.submit(one, item): item for item in islice(waiting, 1)})
 
 
-def _record(sends: list, results: list, at: dt.datetime) -> None:
-    """Store every attempt; update subscriptions in id order (no lock-order deadlocks)."""
-    db.session.add_all([
-        DeliveryAttempt(intent_id=job.id, subscription_id=subscription_id, at=at,
-                        status_code=result.status, outcome=result.outcome, error=result.error)
-        for (job, subscription_id, _info), result in zip(sends, results, strict=True)])
+def _record(job: Job, subscription_id: int, result, at: dt.datetime) -> None:
+    """Store one attempt and what it says about the subscription."""
+    db.session.connection().execute(DeliveryAttempt.__table__.insert().values(
+        intent_id=job.id, subscription_id=subscription_id, at=at, status_code=result.status,
+        outcome=result.outcome, error=result.error))  # Core: no ORM flush per answer
     table = PushSubscription.__table__
-    gone = sorted({sid for (_j, sid, _i), r in zip(sends, results, strict=True)
-                   if r.outcome == "gone"})
-    for subscription_id in gone:
-        status = next(r.status for (_j, sid, _i), r in zip(sends, results, strict=True)
-                      if sid == subscription_id and r.outcome == "gone")
+    if result.outcome == "gone":
         db.session.connection().execute(
             table.update().where(table.c.id == subscription_id,
                                  table.c.deactivated_at.is_(None))
-            .values(deactivated_at=at, deactivated_reason=f"push_service_{status}"))
-    ok = sorted({sid for (_j, sid, _i), r in zip(sends, results, strict=True) if r.ok} - set(gone))
-    if ok:  # at most once a minute per subscription: a hot row is not rewritten per push
+            .values(deactivated_at=at, deactivated_reason=f"push_service_{result.status}"))
+    elif result.ok:  # at most once a minute per subscription: a hot row is not rewritten
         db.session.connection().execute(
-            table.update().where(table.c.id.in_(ok), db.or_(
+            table.update().where(table.c.id == subscription_id, db.or_(
                 table.c.last_success_at.is_(None),
                 table.c.last_success_at < at - dt.timedelta(minutes=1)))
             .values(last_success_at=at))
-    for (_job, subscription_id, _info), result in zip(sends, results, strict=True):
-        if result.outcome == "vapid":
-            audit.record("push.vapid_refused", outcome="failed",
-                         detail={"subscription": subscription_id, "status": result.status})
+    elif result.outcome == "vapid":
+        audit.record("push.vapid_refused", outcome="failed",
+                     detail={"subscription": subscription_id, "status": result.status})
+
+
+def _outcome(row: Row, subscription_id: int, result, owner: str, at: dt.datetime) -> str | None:
+    """Record one answer; once all of the row's subscriptions answered, finish the row."""
+    _record(row.job, subscription_id, result, at)
+    return _decide(row, owner, at) if len(row.results) == len(row.todo) else None
+
+
+def _renew(owner: str, at: dt.datetime) -> None:
+    """Extend the leases of the rows `owner` has not finished yet (a long, slow batch)."""
+    db.session.execute(db.update(NI).where(NI.lease_owner == owner, NI.state == "leased")
+                       .values(lease_until=at + LEASE)
+                       .execution_options(synchronize_session=False))
+
+
+def _written(write, *args):
+    """Call `write(*args, now())` and commit it; on OperationalError (e.g. a deadlock with
+    another worker) roll back and write again: the send happened, recording it again beats
+    re-sending it once its lease expires."""
+    for attempt in range(1, WRITE_TRIES + 1):
+        try:
+            value = write(*args, now())
+            db.session.commit()
+            return value
+        except OperationalError:
+            db.session.rollback()
+            if attempt == WRITE_TRIES:
+                raise
+            log.warning("writing a dispatch outcome (%s) failed; again (%d)",
+                        write.__name__, attempt)
+    return None
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -270,53 +321,29 @@ def backoff(attempts: int) -> dt.timedelta:
 def deliver_batch(ids: list[int], owner: str) -> dict[int, str]:
     """Deliver leased rows to every working subscription; return each row's new state.
 
-    Attempts and outcomes of the whole batch are written in one transaction after the
-    sends (a crash in between re-sends the batch once its leases expire: at least once,
-    and the notification tag makes a repeat replace rather than add on the device).
+    Each answer of a push service is committed before the next send starts: its attempt,
+    the subscription's state and, with a row's last answer, the row's state. A crash thus
+    repeats only the sends in flight (one, unless NOTIFICATIONS_SEND_THREADS > 1) once
+    their leases expire: at least once, and the Topic header and notification tag make a
+    repeat replace rather than add on the device. Rows with nobody left to send to are
+    decided first; leases are renewed while a long batch goes on.
     """
     loaded, cancelled = _load(ids, owner)
     states = {i: "cancelled" if i in cancelled else "lost" for i in ids if i not in loaded}
-    sends = [(job, sid, info) for job, todo, _ in loaded.values() for sid, info in todo]
-    messages = {job.id: message(job) for job, todo, _ in loaded.values() if todo}
-    results = _send_all(sends, messages)
-    for attempt in range(1, WRITE_TRIES + 1):
-        try:
-            states.update(_write_outcomes(loaded, sends, results, owner, now()))
-            return states
-        except OperationalError:  # e.g. a deadlock with another worker: the sends are done,
-            db.session.rollback()  # so write their outcome again rather than resend later
-            if attempt == WRITE_TRIES:
-                raise
-            log.warning("writing outcomes of outbox rows %s failed; again (%d)", ids, attempt)
-    return states
-
-
-def _write_outcomes(loaded: dict[int, Loaded], sends: list, results: list, owner: str,
-                    at: dt.datetime) -> dict[int, str]:
-    states: dict[int, str] = {}
-    _record(sends, results, at)
-    by_job: dict[int, list] = {i: [] for i in loaded}
-    for (job, _subscription_id, _info), result in zip(sends, results, strict=True):
-        by_job[job.id].append(result)
-    first_time_ok = []  # the common case, finished with one statement below
-    for job, todo, delivered_before in loaded.values():
-        mine = by_job[job.id]
-        if mine and not delivered_before and all(r.ok for r in mine):
-            first_time_ok.append(job.id)
-        else:
-            states[job.id] = _decide(job, owner, mine, delivered_before, bool(todo), at)
-    if first_time_ok:
-        table = NI.__table__
-        finished = set(db.session.connection().execute(
-            table.update().where(table.c.id.in_(first_time_ok), table.c.lease_owner == owner,
-                                 table.c.state == "leased")
-            .values(state="sent", sent_at=at, last_error=None, lease_owner=None,
-                    lease_until=None).returning(table.c.id)).scalars())
-        for intent_id in first_time_ok:
-            states[intent_id] = "sent" if intent_id in finished else "lost"
-            if intent_id not in finished:
-                log.warning("outbox row %s: lease lost before finishing", intent_id)
-    db.session.commit()
+    for row in loaded.values():
+        if not row.todo:
+            states[row.job.id] = _written(_decide, row, owner)
+    sends = [(row, sid, info) for row in loaded.values() for sid, info in row.todo]
+    messages = {row.job.id: message(row.job) for row in loaded.values() if row.todo}
+    renew_at = now() + LEASE / 2
+    for (row, subscription_id, _info), result in _send_each(sends, messages):
+        row.results.append(result)
+        state = _written(_outcome, row, subscription_id, result, owner)
+        if state is not None:
+            states[row.job.id] = state
+        if now() >= renew_at:
+            _written(_renew, owner)
+            renew_at = now() + LEASE / 2
     return states
 
 
@@ -325,9 +352,9 @@ def deliver(intent_id: int, owner: str) -> str:
     return deliver_batch([intent_id], owner)[intent_id]
 
 
-def _decide(job: Job, owner: str, results: list, delivered_before: bool, had_work: bool,
-            at: dt.datetime) -> str:
-    if not had_work and not delivered_before:
+def _decide(row: Row, owner: str, at: dt.datetime) -> str:
+    job, results, delivered_before = row.job, row.results, row.delivered_before
+    if not row.todo and not delivered_before:
         return _close(job, owner, "undeliverable", "no working subscription", at,
                       flag="no_subscription")
     delivered = delivered_before or any(r.ok for r in results)
