@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .sqlite_writer import WriterLockedConnection
+
 
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
@@ -47,7 +49,7 @@ class Config:
         self.WORKER_INTERVAL_SECONDS = _int(env.get("WORKER_INTERVAL_SECONDS"), 5)
         immediate = env.get("NOTIFICATIONS_IMMEDIATE")  # unset: on, except tests and replays
         self.NOTIFICATIONS_IMMEDIATE = None if not immediate else _bool(immediate, True)
-        self.NOTIFICATIONS_SEND_THREADS = _int(env.get("NOTIFICATIONS_SEND_THREADS"), 8)
+        self.NOTIFICATIONS_SEND_THREADS = _int(env.get("NOTIFICATIONS_SEND_THREADS"), 1)
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.API_TITLE = "CARTwatch API"
@@ -79,4 +81,4 @@ def engine_options(url: str) -> dict:
             "max_overflow": 20,
             "connect_args": {"options": "-c synchronous_commit=on", "connect_timeout": 5},
         }
-    return {"connect_args": {"timeout": 30}}
+    return {"connect_args": {"timeout": 30, "factory": WriterLockedConnection}}  # queue writers

@@ -9,6 +9,8 @@ from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
+from .sqlite_writer import WriterLockedConnection
+
 
 class UTCDateTime(TypeDecorator):
     """Store naive UTC, hand back aware UTC: refuses naive input so no local time slips in."""
@@ -54,6 +56,11 @@ def _sqlite_durable_connect(dbapi_connection, connection_record):
 SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
 
 
+# Execution option for a connection that only reads (see `identity._find_device`): on SQLite
+# its transaction is a plain deferred BEGIN, so it neither waits for nor holds the writer.
+READ_ONLY = "cartwatch_read_only"
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(conn):
     """Serialise SQLite writers at BEGIN so concurrent requests wait instead of erroring.
@@ -63,5 +70,12 @@ def _sqlite_begin_immediate(conn):
     """
     if conn.dialect.name != "sqlite":
         return
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")  # a snapshot read: no write lock, never writes
+        return
     if SQLITE_IMMEDIATE_OUTSIDE_REQUESTS or has_request_context():
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi_connection = conn.connection.dbapi_connection
+        if isinstance(dbapi_connection, WriterLockedConnection):
+            dbapi_connection.begin_immediate()  # queue behind the writer lock, then BEGIN
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

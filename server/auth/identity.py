@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, g, request
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..clock import now
+from ..db_types import READ_ONLY
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Device, Patient, Staff, StaffSession
@@ -66,9 +68,7 @@ def load_actor() -> None:
 
 
 def _device_actor(token: str) -> Actor:
-    device = db.session.execute(
-        db.select(Device).where(Device.token_hash == hash_secret(token))
-    ).scalar_one_or_none()
+    device = _find_device(hash_secret(token))
     if device is None:
         return Actor("anonymous", problem="unknown_token")
     if device.revoked_at is not None:
@@ -77,6 +77,28 @@ def _device_actor(token: str) -> Actor:
     if device.last_seen_at is None or current - device.last_seen_at > dt.timedelta(minutes=5):
         device.last_seen_at = current  # coarse, so reads do not write on every request
     return Actor("device", device=device)
+
+
+def _find_device(token_hash: str) -> Device | None:
+    """The device with this token, attached to the request's session.
+
+    On SQLite every request transaction takes the single writer lock at BEGIN. A check-in
+    would hold it from this lookup (the request's first statement) through validation to
+    its COMMIT; read in a separate snapshot instead, the device costs the writer nothing
+    and the lock is taken later, when the check-in locks its patient.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return db.session.execute(
+            db.select(Device).where(Device.token_hash == token_hash)).scalar_one_or_none()
+    table = Device.__table__
+    with db.engine.connect() as reader:
+        row = reader.execution_options(**{READ_ONLY: True}).execute(
+            db.select(table).where(table.c.token_hash == token_hash)).mappings().first()
+    if row is None:
+        return None
+    device = Device(**row)
+    make_transient_to_detached(device)  # as if loaded: clean, so no second read or write
+    return db.session.merge(device, load=False)
 
 
 def session_expired(session: StaffSession, at: dt.datetime) -> bool:
