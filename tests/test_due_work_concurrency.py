@@ -13,7 +13,7 @@ from server.models import ScheduledStep
 
 def test_two_concurrent_passes_never_duplicate(app, clock, make_patient, make_staff,
                                                monkeypatch):
-    """Rows are claimed one at a time (SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on SQLite)."""
+    """Rows are claimed in batches (SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on SQLite)."""
     # Workers take SQLite's write lock at BEGIN as in production (tests switch that off for
     # the test's own session).
     monkeypatch.setattr(db_types, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)

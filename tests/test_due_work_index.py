@@ -1,10 +1,12 @@
 """The due-work query uses its index: cost grows with due work, not with enrolled patients.
 
-How it is checked: (1) EXPLAIN of the due query on the current database (SQLite: EXPLAIN
-QUERY PLAN shows `SEARCH scheduled_step USING INDEX ix_step_state_due`; PostgreSQL, after
-ANALYZE on 20 000 rows of done and future work: `Index Scan ... ix_step_state_due`), and
-(2) the number of SQL statements one pass issues is the same with 20 or 400 enrolled patients
-whose work is not yet due. Run with TEST_DATABASE_URL set to check PostgreSQL.
+How it is checked: (1) EXPLAIN of the claim (the due query, joined to each row's patient and
+centre) on the current database (SQLite: EXPLAIN QUERY PLAN shows `SEARCH scheduled_step
+USING INDEX ix_step_state_due`; PostgreSQL, after ANALYZE on 20 000 rows of done and future
+work: `Index Scan ... ix_step_state_due`), (2) the number of SQL statements one pass issues
+is the same with 20 or 400 enrolled patients whose work is not yet due, and (3) the same
+with 1 or 11 due rows whose handlers need no SQL: the claim and the done marks are paid
+per batch, not per row. Run with TEST_DATABASE_URL set to check PostgreSQL.
 """
 from __future__ import annotations
 
@@ -57,6 +59,13 @@ def test_due_query_plan_uses_the_state_due_index(app, centre, clock):
         assert "Seq Scan on scheduled_step" not in plan, plan
 
 
+def _skipped_row(patient_id: int, at: dt.datetime) -> ScheduledStep:
+    """A due row whose handler runs and skips without SQL (its slot precedes enrolment)."""
+    slot = at - dt.timedelta(days=1)
+    return ScheduledStep(kind="caregiver_reminder", due_at=at, slot_at=slot,
+                         patient_id=patient_id, created_at=at)
+
+
 def _statements_for_one_pass(at: dt.datetime) -> int:
     count = 0
 
@@ -81,8 +90,22 @@ def test_pass_cost_does_not_grow_with_enrolled_patients(app, centre, clock):
         db.session.execute(db.delete(Patient).where(Patient.code.like("P-BULK%")))
         ids = _patients(centre.id, n, clock.current)
         _steps(ids, clock.current, 4)
-        db.session.add(ScheduledStep(kind="unanswered", due_at=clock.current, patient_id=ids[0],
-                                     escalation_id=None, epoch=0, created_at=clock.current))
+        db.session.add(_skipped_row(ids[0], clock.current))
+        db.session.commit()
+        counts.append(_statements_for_one_pass(clock.current))
+        assert db.session.execute(db.select(ScheduledStep.state).where(
+            ScheduledStep.kind == "caregiver_reminder")).scalar_one() == "done"  # not failed
+    assert counts[0] == counts[1], counts
+
+
+def test_claim_and_done_marks_are_paid_per_batch_not_per_row(app, centre, clock):
+    """Rows whose handler needs no SQL of its own: 1 or 11 of them cost the same statements."""
+    ids = _patients(centre.id, 11, clock.current)
+    counts = []
+    for n in (1, 11):
+        db.session.add_all([_skipped_row(pid, clock.current) for pid in ids[:n]])
         db.session.commit()
         counts.append(_statements_for_one_pass(clock.current))
     assert counts[0] == counts[1], counts
+    assert db.session.execute(db.select(db.func.count()).select_from(ScheduledStep).where(
+        ScheduledStep.kind == "caregiver_reminder", ScheduledStep.state == "done")).scalar() == 12

@@ -16,16 +16,31 @@ def _minutes(table: dict, severity: str) -> dt.timedelta | None:
     return None if value is None else dt.timedelta(minutes=value)
 
 
-def start(escalation: Escalation, at: dt.datetime) -> None:
-    """Notify tier 1 and the family (urgent/emergency) and persist the ladder's next steps."""
-    patient = escalation.patient
-    tiers = notify.staff_tiers(patient.centre_id)
-    epoch = escalation.ladder_epoch
+def begin(escalation: Escalation, at: dt.datetime,
+          tiers: list[list[notify.Recipient]]) -> None:
+    """Set the ladder's fields for a (re)start at tier 1 with the centre's on-duty `tiers`.
+
+    `record_findings` calls it before it first flushes the escalation, so a new one is
+    inserted with them rather than inserted and then updated.
+    """
     escalation.ladder_level = 1
     escalation.ladder_started_at = at
     if not tiers:  # nobody on duty: make it visible rather than silent
         escalation.undeliverable_at = at
         escalation.undeliverable_reason = "no_staff_on_duty"
+
+
+def start(escalation: Escalation, at: dt.datetime,
+          tiers: list[list[notify.Recipient]] | None = None) -> None:
+    """Notify tier 1 and the family (urgent/emergency) and persist the ladder's next steps.
+
+    With `tiers`, `begin` has already run with them; without, it runs here.
+    """
+    patient = escalation.patient
+    if tiers is None:
+        tiers = notify.staff_tiers(patient.centre_id)
+        begin(escalation, at, tiers)
+    epoch = escalation.ladder_epoch
     for recipient in tiers[0] if tiers else []:
         notify.send(f"escalation:{escalation.id}:{epoch}-0:{notify.recipient_key(recipient)}",
                     recipient, "escalation", patient, at, severity=escalation.severity,

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from flask import current_app, has_app_context
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,11 +19,48 @@ WEB_PUSH_MAGIC = 8030  # Declarative Web Push: the payload is a notification by 
 Recipient = tuple[str, int]  # (kind, id): ("staff", 3), ("patient", 1), ("caregiver", 2)
 
 
+BATCH = "cartwatch.notify_batch"  # session.info: the running due-work batch's _Batch
+
+
+@dataclass
+class _Batch:
+    caregivers: dict[int, list[int]]  # patient id -> caregiver ids, for the batch's patients
+    tiers: dict[int, list[list[Recipient]]] = field(default_factory=dict)  # centre id ->
+    held: dict[str, dict] | None = None  # dedupe key -> intent, in send order; None: at once
+
+
+@contextmanager
+def batch(patient_ids, *, hold: bool):
+    """For one due-work batch: caregivers in one query, each centre's tiers read once.
+
+    With `hold`, `send` keeps intents for `write_held` (one INSERT for the batch) instead of
+    one INSERT each. Exact while the batch holds its patients (the claim locks them); a
+    staff member going on or off duty meanwhile is seen by the next batch, as it would be
+    by a row handled a moment earlier.
+    """
+    seen: dict[int, list[int]] = {pid: [] for pid in patient_ids}
+    if seen:
+        found = db.session.execute(
+            db.select(Caregiver.patient_id, Caregiver.id)
+            .where(Caregiver.patient_id.in_(list(seen))).order_by(Caregiver.id))
+        for patient_id, caregiver_id in found:
+            seen[patient_id].append(caregiver_id)
+    db.session.info[BATCH] = _Batch(seen, held={} if hold else None)
+    try:
+        yield
+    finally:
+        db.session.info.pop(BATCH, None)
+
+
 def family(patient: Patient) -> list[Recipient]:
     """The patient and every caregiver of the patient."""
-    caregivers = db.session.execute(
-        db.select(Caregiver.id).where(Caregiver.patient_id == patient.id).order_by(Caregiver.id)
-    ).scalars()
+    running = db.session.info.get(BATCH)
+    if running is not None and patient.id in running.caregivers:
+        caregivers = running.caregivers[patient.id]
+    else:
+        caregivers = db.session.execute(
+            db.select(Caregiver.id).where(Caregiver.patient_id == patient.id)
+            .order_by(Caregiver.id)).scalars()
     return [("patient", patient.id)] + [("caregiver", cid) for cid in caregivers]
 
 
@@ -32,6 +71,15 @@ def caregivers(patient: Patient) -> list[Recipient]:
 
 def staff_tiers(centre_id: int) -> list[list[Recipient]]:
     """On-duty, active staff of a centre by tier, lowest first (empty tiers skipped)."""
+    running = db.session.info.get(BATCH)
+    if running is None:
+        return _read_tiers(centre_id)
+    if centre_id not in running.tiers:
+        running.tiers[centre_id] = _read_tiers(centre_id)
+    return [list(tier) for tier in running.tiers[centre_id]]
+
+
+def _read_tiers(centre_id: int) -> list[list[Recipient]]:
     rows = db.session.execute(
         db.select(Staff.id, Staff.tier).where(
             Staff.centre_id == centre_id, Staff.on_duty.is_(True), Staff.active.is_(True)
@@ -83,7 +131,11 @@ def payload(purpose: str, kind: str, severity: str | None, escalation_id: int | 
 
 def send(key: str, recipient: Recipient, purpose: str, patient: Patient, at: dt.datetime, *,
          severity: str | None = None, escalation_id: int | None = None, tag: str = "") -> bool:
-    """Insert one intent unless its dedupe key exists; True when a row was written."""
+    """Insert one intent unless its dedupe key exists; True when a row was written.
+
+    In a batch that holds intents: keep it for `write_held` and return True (the key may
+    still exist; that INSERT skips it then).
+    """
     kind, recipient_id = recipient
     values = dict(
         dedupe_key=key, recipient_kind=kind, recipient_id=recipient_id, patient_id=patient.id,
@@ -93,11 +145,32 @@ def send(key: str, recipient: Recipient, purpose: str, patient: Patient, at: dt.
                         tag or f"{purpose}-{escalation_id or patient.id}"),
         created_at=at, state="pending", next_attempt_at=at, attempts=0,
     )
+    running = db.session.info.get(BATCH)
+    if running is not None and running.held is not None:
+        running.held.setdefault(key, values)
+        return True
+    return db.session.execute(_insert([values])).rowcount == 1
+
+
+HELD_PER_INSERT = 50  # 13 parameters each: well under SQLite's 999 of old builds
+
+
+def write_held() -> None:
+    """Insert the intents the running batch held, in send order, skipping existing keys."""
+    running = db.session.info.get(BATCH)
+    if running is None or not running.held:
+        return
+    held = list(running.held.values())
+    running.held.clear()
+    for lo in range(0, len(held), HELD_PER_INSERT):
+        db.session.execute(_insert(held[lo:lo + HELD_PER_INSERT]))
+
+
+def _insert(rows: list[dict]):
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(NotificationIntent).values(**values).on_conflict_do_nothing(
+    return insert(NotificationIntent).values(rows).on_conflict_do_nothing(
         index_elements=["dedupe_key"])
-    return db.session.execute(stmt).rowcount == 1
 
 
 def recipient_key(recipient: Recipient) -> str:

@@ -1,14 +1,19 @@
-"""The check-in schedule: slots in the patient's local time, reminders and missed check-ins."""
+"""The check-in schedule: slots in the patient's local time, reminders and missed check-ins.
+
+The step handlers (`plan`, `run_*`) run from `jobs.run_due_work`, whose claim locks each row
+together with its patient (and loads the centre): `row.patient` is locked and current.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from ..extensions import db
 from ..models import CheckIn, Patient, ScheduledStep
 from . import notify, rules
 from . import policy as P
 from .calendar import day_number, local_date, zone
-from .escalations import Found, lock_patient, record_findings
+from .escalations import Found, record_findings
 
 SLOT_KINDS = ("reminder", "caregiver_reminder", "missed")
 
@@ -76,7 +81,7 @@ def add_slot(patient: Patient, slot_at: dt.datetime, at: dt.datetime) -> None:
 
 def plan(row: ScheduledStep, at: dt.datetime) -> bool:
     """(Re)start a patient's slot chain from now: drop future slots, add the next one."""
-    patient = lock_patient(row.patient_id)  # one planner per patient at a time
+    patient = row.patient  # locked with the row by the claim: one planner per patient at once
     start = max(at, patient.enrolled_at)
     db.session.execute(
         db.update(ScheduledStep)
@@ -90,10 +95,48 @@ def plan(row: ScheduledStep, at: dt.datetime) -> bool:
     return slot is not None
 
 
+def _window(patient: Patient, slot_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """When a check-in counts for a slot: from 60 min before it until its missed escalation."""
+    early = slot_at - dt.timedelta(minutes=P.SLOT_EARLY_MINUTES)
+    return early, slot_at + grace(slot_day(patient, slot_at))
+
+
+PRELOADED = "cartwatch.batch_checkins"  # session.info: (from, to, {patient id: [observed]})
+
+
+@contextmanager
+def checkins_preloaded(rows: list[ScheduledStep]):
+    """For one due-work batch, answer `satisfied` from one query instead of one per row.
+
+    Exact while the batch holds its patients: the claim locks them, and a check-in locks its
+    patient before it inserts (on SQLite the batch holds the write lock).
+    """
+    slots = [row for row in rows if row.kind in SLOT_KINDS and row.slot_at is not None]
+    if slots:
+        windows = [_window(row.patient, row.slot_at) for row in slots]
+        start, end = min(w[0] for w in windows), max(w[1] for w in windows)
+        seen: dict[int, list[dt.datetime]] = {row.patient_id: [] for row in slots}
+        found = db.session.execute(
+            db.select(CheckIn.patient_id, CheckIn.observed_at).where(
+                CheckIn.patient_id.in_(list(seen)), CheckIn.observed_at >= start,
+                CheckIn.observed_at <= end))
+        for patient_id, observed_at in found:
+            seen[patient_id].append(observed_at)
+        db.session.info[PRELOADED] = (start, end, seen)
+    try:
+        yield
+    finally:
+        db.session.info.pop(PRELOADED, None)
+
+
 def satisfied(patient: Patient, slot_at: dt.datetime) -> bool:
     """A check-in observed from 60 min before the slot until its missed escalation fires."""
-    early = slot_at - dt.timedelta(minutes=P.SLOT_EARLY_MINUTES)
-    late = slot_at + grace(slot_day(patient, slot_at))
+    early, late = _window(patient, slot_at)
+    preloaded = db.session.info.get(PRELOADED)
+    if preloaded is not None:
+        start, end, seen = preloaded
+        if patient.id in seen and start <= early and late <= end:
+            return any(early <= observed <= late for observed in seen[patient.id])
     found = db.session.execute(
         db.select(CheckIn.id).where(CheckIn.patient_id == patient.id,
                                     CheckIn.observed_at >= early,
@@ -124,7 +167,7 @@ def _remind(row: ScheduledStep, at: dt.datetime, purpose: str, recipients) -> bo
 
 def run_reminder(row: ScheduledStep, at: dt.datetime) -> bool:
     """At the due time: remind patient and caregivers; persist the next slot of the chain."""
-    patient = lock_patient(row.patient_id)  # serialised with a concurrent re-plan
+    patient = row.patient  # locked with the row by the claim: serialised with a re-plan
     following = next_slot(patient, row.slot_at + dt.timedelta(minutes=1))
     if following is not None:
         add_slot(patient, following, at)
@@ -138,7 +181,7 @@ def run_caregiver_reminder(row: ScheduledStep, at: dt.datetime) -> bool:
 
 def run_missed(row: ScheduledStep, at: dt.datetime) -> bool:
     """Due + 2 h / 4 h and nothing yet: R-MISSED (urgent days 0–14, routine from day 15)."""
-    patient = lock_patient(row.patient_id)
+    patient = row.patient  # locked with the row by the claim
     slot = row.slot_at
     if not active(patient, slot) or satisfied(patient, slot):
         return False

@@ -69,12 +69,29 @@ def row_hash(prev_hash: str, values: dict) -> str:
     return hashlib.sha256((prev_hash + "\n" + canonical).encode()).hexdigest()
 
 
+HEAD = "cartwatch.audit_chain_head"  # session.info: the chain's last hash, while we hold it
+
+
 def _last_hash(session: Session) -> str:
+    """The hash the next row chains to; read once per transaction (the lock is held to the end)."""
+    if HEAD in session.info:
+        return session.info[HEAD]
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_ID})
     last = conn.execute(text(f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1")).scalar()
     return last or GENESIS
+
+
+def holds_chain(session: Session) -> bool:
+    """This transaction has chained an audit row (on PostgreSQL: holds the chain's lock)."""
+    return HEAD in session.info
+
+
+def _forget_head(session: Session, transaction=None) -> None:
+    """A transaction or savepoint ended (not a flush's inner one): read the head again."""
+    if transaction is None or transaction.nested or transaction.parent is None:
+        session.info.pop(HEAD, None)
 
 
 def _chain_new_events(session: Session, flush_context, instances) -> None:
@@ -92,6 +109,7 @@ def _chain_new_events(session: Session, flush_context, instances) -> None:
             row.at = now()
         row.prev_hash = prev
         row.hash = prev = row_hash(prev, {name: getattr(row, name) for name in FIELDS})
+    session.info[HEAD] = prev
 
 
 def _guard_after_create(target, connection: Connection, **kwargs) -> None:
@@ -126,6 +144,9 @@ def install(model) -> None:
     """Wire the chain into every session's flush and the triggers into the table's DDL."""
     if not event.contains(Session, "before_flush", _chain_new_events):
         event.listen(Session, "before_flush", _chain_new_events)
+        event.listen(Session, "after_transaction_end", _forget_head)
+        event.listen(Session, "after_soft_rollback", lambda session, _previous:
+                     session.info.pop(HEAD, None))
     if not event.contains(model.__table__, "after_create", _guard_after_create):
         event.listen(model.__table__, "after_create", _guard_after_create)
 

@@ -26,6 +26,56 @@ def test_each_row_is_chained_to_the_one_before(app):
     assert len({r.hash for r in rows}) == 3
 
 
+def _chain_intact() -> None:
+    rows = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+    prev = audit_chain.GENESIS
+    for row in rows:
+        values = {name: getattr(row, name) for name in audit_chain.FIELDS}
+        assert row.prev_hash == prev and row.hash == audit_chain.row_hash(prev, values)
+        prev = row.hash
+    db.session.commit()
+
+
+def test_the_head_is_read_once_per_transaction(app):
+    reads = []
+    listener = lambda *args: reads.append(args[2]) if "ORDER BY id DESC" in args[2] else None  # noqa: E731
+    db.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        audit.record("test.first")
+        db.session.flush()
+        audit.record("test.second")
+        db.session.flush()
+        audit.record("test.third")
+        db.session.commit()
+    finally:
+        db.event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(reads) == 1
+    _chain_intact()
+
+
+def test_a_rolled_back_savepoint_does_not_break_the_chain(app):
+    audit.record("test.kept")
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    audit.record("test.undone")
+    db.session.flush()
+    savepoint.rollback()
+    audit.record("test.after")
+    db.session.commit()
+    actions = db.session.execute(
+        db.select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()
+    assert actions == ["test.kept", "test.after"]
+    _chain_intact()
+
+
+def test_a_failed_transaction_does_not_leave_a_stale_head(app):
+    audit.record("test.lost")
+    db.session.flush()
+    db.session.rollback()
+    _events(2)
+    _chain_intact()
+
+
 def test_requests_extend_the_chain(client, staff_client, runner):
     staff_client.get("/api/v1/staff/patients")
     client.get("/api/v1/device/me")  # refused: audited too
