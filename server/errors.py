@@ -90,8 +90,26 @@ def init_app(app: Flask) -> None:
             response.status_code = 503
             response.headers["Retry-After"] = "5"
             return response
+        if isinstance(exc, DBAPIError) and _is_transient_conflict(exc):
+            app.logger.warning("database conflict, client asked to retry: %s",
+                               type(getattr(exc, "orig", exc)).__name__)
+            response = jsonify(error_body(503, "busy", "The database was busy, retry"))
+            response.status_code = 503
+            response.headers["Retry-After"] = "1"
+            return response
         app.logger.exception("unhandled error")
         return http_error_response(InternalServerError())
+
+
+# PostgreSQL deadlock_detected, serialization_failure, lock_not_available: the transaction
+# was rolled back and a retry is expected to succeed (the PWA outbox retries any 503).
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+
+
+def _is_transient_conflict(exc: Exception) -> bool:
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES or (
+        "database is locked" in str(orig))  # SQLite's busy timeout ran out
 
 
 def _is_connection_error(exc: Exception) -> bool:

@@ -1,11 +1,14 @@
 """Staff escalation API: centre-scoped list and read, acknowledge, undo, resolve; audited."""
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from clinical_helpers import post_checkin
 
 from server.extensions import db
-from server.models import AuditEvent, Centre
+from server.models import AuditEvent, Centre, Escalation
 
 FEVER = {"temperature": {"value": 38.4, "unit": "C"}}
 BASE = "/api/v1/staff/escalations"
@@ -113,3 +116,37 @@ def test_out_of_range_ids_are_refused_not_errors(staff_client, escalation_id):
     assert staff_client.get(f"{BASE}/{2**40}").status_code == 404
     assert staff_client.post(f"{BASE}/{2**40}/acknowledge").status_code == 404
     assert staff_client.get(f"{BASE}?patient_id={2**40}").status_code == 422
+
+
+def test_acknowledge_queues_behind_due_work_on_its_patient(app, staff_client, escalation_id):
+    """PostgreSQL: the sweep holds a ladder step and its patient, then updates the escalation.
+
+    An acknowledge meanwhile used to update the escalation first and then wait for that step
+    (cancelling it): a deadlock PostgreSQL broke after a second by failing one of them. It
+    now takes the patient's lock first, so it simply waits for the sweep's commit.
+    """
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises writers at BEGIN)")
+    sweep = db.engine.connect()  # what jobs.claim locks for a due ladder step
+    sweep.exec_driver_sql(
+        "SELECT s.id FROM scheduled_step s JOIN patient p ON p.id = s.patient_id "
+        "WHERE s.escalation_id = %s AND s.state = 'pending' FOR NO KEY UPDATE OF s, p",
+        (escalation_id,))
+    answers = []
+    staff = threading.Thread(target=lambda: answers.append(
+        staff_client.post(f"{BASE}/{escalation_id}/acknowledge")))
+    staff.start()
+    try:
+        time.sleep(0.5)  # the acknowledge is waiting now (for the patient, or for the step)
+        assert answers == []
+        sweep.exec_driver_sql(  # the ladder step's own update of its escalation
+            "UPDATE escalation SET ladder_level = ladder_level + 1 WHERE id = %s",
+            (escalation_id,))
+        sweep.commit()
+    finally:
+        sweep.close()
+        staff.join(30)
+    assert answers[0].status_code == 200 and answers[0].json["state"] == "acknowledged"
+    row = db.session.execute(db.select(Escalation).where(Escalation.id == escalation_id)
+                             .execution_options(populate_existing=True)).scalar_one()
+    assert (row.state, row.ladder_level) == ("acknowledged", 2)  # both changes kept

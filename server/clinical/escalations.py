@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.orm import joinedload
+
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
@@ -40,9 +42,14 @@ def lock_patient(patient_id: int) -> Patient:
     FOR NO KEY UPDATE, not FOR UPDATE: the check-in row just inserted holds FOR KEY SHARE
     on its patient (the foreign key), and two check-ins of one patient each holding that
     and waiting for FOR UPDATE deadlocked (a 500 for one of them).
+
+    The centre (thresholds, numbers) comes in the same statement; only the patient row is
+    locked, so check-ins of one centre do not queue behind each other.
     """
     return db.session.execute(
-        db.select(Patient).where(Patient.id == patient_id).with_for_update(key_share=True)
+        db.select(Patient).where(Patient.id == patient_id)
+        .options(joinedload(Patient.centre, innerjoin=True))
+        .with_for_update(key_share=True, of=Patient)
     ).scalar_one()
 
 
@@ -65,15 +72,19 @@ def record_findings(patient: Patient, found: list[Found], at: dt.datetime,
     syndromes = sorted({f.syndrome for f in found if f.syndrome})
     reasons = _union([], [f.reason for f in found])
     escalation = open_escalation(patient.id)
+    change = "opened" if escalation is None \
+        else "raised" if RANK[severity] > RANK[escalation.severity] else "attached"
+    # read before anything is changed, so the ladder's fields go out with the escalation's
+    # first INSERT or UPDATE instead of a second UPDATE after it
+    tiers = None if change == "attached" else notify.staff_tiers(patient.centre_id)
     if escalation is None:
         escalation = Escalation(patient_id=patient.id, state="open", severity=severity,
                                 syndromes=syndromes, reasons=reasons, opened_at=at,
-                                observed_at=observed_at, ladder_epoch=0, ladder_level=1)
+                                observed_at=observed_at, ladder_epoch=0)
+        ladder.begin(escalation, at, tiers)
         db.session.add(escalation)
         db.session.flush()
-        change = "opened"
     else:
-        change = "raised" if RANK[severity] > RANK[escalation.severity] else "attached"
         escalation.syndromes = sorted(set(escalation.syndromes) | set(syndromes))
         escalation.reasons = _union(list(escalation.reasons), reasons)
         escalation.observed_at = min(escalation.observed_at, observed_at)
@@ -84,6 +95,7 @@ def record_findings(patient: Patient, found: list[Found], at: dt.datetime,
             escalation.acknowledged_at = None
             escalation.acknowledged_by_id = None
             escalation.ladder_epoch += 1
+            ladder.begin(escalation, at, tiers)
             ladder.cancel_pending(escalation.id)
     for f in found:
         db.session.add(Finding(escalation_id=escalation.id, patient_id=patient.id,
@@ -94,7 +106,7 @@ def record_findings(patient: Patient, found: list[Found], at: dt.datetime,
     audit.record(f"escalation.{change}", patient_id=patient.id,
                  detail={"escalation": escalation.id})
     if change != "attached":
-        ladder.start(escalation, at)
+        ladder.start(escalation, at, tiers)
     return escalation, change
 
 
@@ -117,6 +129,20 @@ def staff_escalation(escalation_id: int, staff: Staff) -> Escalation:
     return escalation
 
 
+def _staff_escalation_to_change(escalation_id: int, staff: Staff) -> Escalation:
+    """`staff_escalation`, then its patient's lock and a fresh read of its state.
+
+    Check-ins and due work lock the patient before they touch an escalation or its ladder
+    steps; staff actions do the same, so they queue instead of deadlocking (acknowledge
+    updating the escalation, then waiting on a step the sweep holds while the sweep waits
+    on the escalation) and never act on a state a concurrent raise has just changed.
+    """
+    escalation = staff_escalation(escalation_id, staff)
+    lock_patient(escalation.patient_id)
+    db.session.refresh(escalation)
+    return escalation
+
+
 def _conflict(escalation: Escalation, action: str) -> ApiError:
     audit.record_now(f"escalation.{action}", patient_id=escalation.patient_id, outcome="denied",
                      detail={"escalation": escalation.id, "state": escalation.state})
@@ -125,7 +151,7 @@ def _conflict(escalation: Escalation, action: str) -> ApiError:
 
 def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
     """Stop the ladder and tell the patient and caregivers the centre has seen the alert."""
-    escalation = staff_escalation(escalation_id, staff)
+    escalation = _staff_escalation_to_change(escalation_id, staff)
     if escalation.state != "open":
         raise _conflict(escalation, "acknowledge")
     at = now()
@@ -147,7 +173,7 @@ def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
 
 def unacknowledge(escalation_id: int, staff: Staff) -> Escalation:
     """Undo an acknowledgement: the escalation is open again and its ladder resumes."""
-    escalation = staff_escalation(escalation_id, staff)
+    escalation = _staff_escalation_to_change(escalation_id, staff)
     if escalation.state != "acknowledged":
         raise _conflict(escalation, "unacknowledge")
     at = now()
@@ -169,7 +195,7 @@ def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None) ->
     if outcome not in OUTCOMES:
         raise ApiError(422, "validation_error", "Invalid input",
                        {"outcome": [f"must be one of {', '.join(OUTCOMES)}"]})
-    escalation = staff_escalation(escalation_id, staff)
+    escalation = _staff_escalation_to_change(escalation_id, staff)
     if escalation.state == "resolved":
         raise _conflict(escalation, "resolve")
     at = now()
