@@ -179,3 +179,51 @@ def test_a_caregiver_records_as_caregiver(client, make_patient, enrol):
     headers = enrol(patient, "caregiver")
     r = post(client, headers, {"symptoms": ["confusion"]})
     assert r.status_code == 201 and r.json["recorded_by"] == "caregiver"
+
+
+def statements_during(work) -> list[str]:
+    """The SQL statements the app sends while `work()` runs."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_quiet_checkin_is_one_insert_that_carries_its_answer(client, device):
+    """Judged before its INSERT: no second statement to store the answer."""
+    _, headers = device
+    key = str(uuid.uuid4())
+    body = {"temperature": {"value": 37.0, "unit": "C"}}
+    answers = []
+    sql = statements_during(lambda: answers.append(post(client, headers, body, key)))
+    writes = [s.split()[0] for s in sql if "check_in" in s and not s.startswith("SELECT")]
+    assert writes == ["INSERT"]
+    first = answers[0]
+    assert first.status_code == 201 and first.json["escalation"] is None
+    row = db.session.get(CheckIn, first.json["id"])
+    assert row.response["instruction"] == first.json["instruction"]
+    assert post(client, headers, body, key).json == first.json  # the replay has the row's id
+
+
+def test_an_alarming_checkin_is_stored_first_and_its_findings_cite_it(client, device):
+    from server.models import Finding
+
+    _, headers = device
+    key = str(uuid.uuid4())
+    body = {"temperature": {"value": 39.4, "unit": "C"}}
+    first = post(client, headers, body, key)
+    assert first.status_code == 201 and first.json["findings"]
+    cited = db.session.execute(db.select(Finding.checkin_id)).scalars().all()
+    assert cited and set(cited) == {first.json["id"]}
+    second = post(client, headers, body, key)
+    assert second.json == first.json
+    assert stored() == 1

@@ -13,6 +13,10 @@ from ..services import audit, checkins, enrolment
 from .checkin_schemas import CheckInOut, CheckInQuery, CheckInSchema
 from .schemas import DeviceContextOut, RedeemIn, RedeemOut
 
+# One instance for every request: given the class, webargs builds the schema (and its
+# nested field schemas) again on each check-in, about 0.1 ms of the hot path.
+CHECKIN_SCHEMA = CheckInSchema()
+
 blp = Blueprint("device", __name__, url_prefix="/api/v1",
                 description="Patient and caregiver phones")
 
@@ -61,9 +65,8 @@ class DeviceMe(MethodView):
 @blp.route("/checkins")
 class CheckIns(MethodView):
     @require_device
-    @blp.arguments(CheckInSchema)
+    @blp.arguments(CHECKIN_SCHEMA)
     @blp.response(201, CheckInOut)
-    @blp.alt_response(409, description="A request with this Idempotency-Key is in flight")
     def post(self, data):
         """Record a check-in; a retry with the same Idempotency-Key returns the first answer."""
         key = checkins.valid_idempotency_key(request.headers.get("Idempotency-Key"))
@@ -80,4 +83,4 @@ class CheckIns(MethodView):
         rows = checkins.list_for_patient(device.patient_id, query["limit"], query["before_id"])
         audit.record("checkin.list", patient_id=device.patient_id)
         db.session.commit()
-        return [r.response or checkins.serialise(r) for r in rows], 200, NO_STORE
+        return [checkins.answer(row) for row in rows], 200, NO_STORE

@@ -148,4 +148,4 @@ class PatientCheckIns(MethodView):
         rows = checkins.list_for_patient(patient.id, query["limit"], query["before_id"])
         audit.record("checkin.list", patient_id=patient.id)
         db.session.commit()
-        return [r.response or checkins.serialise(r) for r in rows], 200, NO_STORE
+        return [checkins.answer(row) for row in rows], 200, NO_STORE

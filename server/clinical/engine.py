@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from ..clock import now
 from ..extensions import db
-from ..models import CheckIn
+from ..models import CheckIn, Patient
 from . import rules
-from .escalations import Found, lock_patient, record_findings, reference
+from .escalations import Found, record_findings, reference
 from .instructions import instruction
 
 LATE_AFTER = dt.timedelta(minutes=10)  # same as services.checkins: "observed at …" shown
@@ -51,11 +51,33 @@ def facts_for(checkin: CheckIn, baseline_ice: int) -> rules.Facts:
     )
 
 
-def evaluate_checkin(checkin: CheckIn) -> Evaluation:
-    """Run the rules; open, attach to or raise the patient's escalation; return the advice."""
-    patient = lock_patient(checkin.patient_id)
-    fired = rules.evaluate(facts_for(checkin, patient.baseline_ice),
-                           rules.effective_thresholds(patient.centre))
+def _fired(checkin: CheckIn, patient: Patient) -> list:
+    """The rules this check-in fires, with the patient's baselines and centre's thresholds."""
+    return rules.evaluate(facts_for(checkin, patient.baseline_ice),
+                          rules.effective_thresholds(patient.centre))
+
+
+def quiet_evaluation(checkin: CheckIn, patient: Patient) -> Evaluation | None:
+    """The advice for a check-in that fires no rule, judged before the row is stored.
+
+    None when a rule fires (findings cite the stored row) or when the rules need the row
+    itself (tremor history excludes it; measured samples may become its baseline): then
+    store it first and call `evaluate_checkin`. Most check-ins are quiet, and judging them
+    first lets their single INSERT carry the answer.
+    """
+    from ..measures import has_samples
+
+    if checkin.tremor_rating is not None or has_samples(checkin) or _fired(checkin, patient):
+        return None
+    return Evaluation(instruction=instruction(None, patient.centre))
+
+
+def evaluate_checkin(checkin: CheckIn, patient: Patient) -> Evaluation:
+    """Run the rules; open, attach to or raise the patient's escalation; return the advice.
+
+    The caller holds the patient's lock (`escalations.lock_patient`).
+    """
+    fired = _fired(checkin, patient)
     if not fired:
         return Evaluation(instruction=instruction(None, patient.centre))
     found = [Found(r.id, rules.reason_of(r), r.severity, r.syndrome) for r in fired]

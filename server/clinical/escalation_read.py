@@ -56,7 +56,7 @@ def describe(escalation: Escalation) -> dict:
     ids = sorted({f.checkin_id for f in escalation.findings if f.checkin_id})
     rows = db.session.execute(db.select(CheckIn).where(CheckIn.id.in_(ids))).scalars() \
         if ids else []
-    data["checkins"] = [row.response or checkins.serialise(row) for row in rows]
+    data["checkins"] = [checkins.answer(row) for row in rows]
     events = db.session.execute(
         db.select(EscalationEvent).where(EscalationEvent.escalation_id == escalation.id)
         .order_by(EscalationEvent.id)).scalars()

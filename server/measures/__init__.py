@@ -7,3 +7,10 @@ def apply(checkin, patient) -> None:
     from .service import apply as _apply  # late: the schemas import this package early
 
     _apply(checkin, patient)
+
+
+def has_samples(checkin) -> bool:
+    """The check-in carries strokes or motion to measure (see service.has_samples)."""
+    from .service import has_samples as _has_samples
+
+    return _has_samples(checkin)

@@ -94,9 +94,14 @@ def measure(checkin: CheckIn, patient: Patient, kind: str, limits: dict) -> dict
     return found
 
 
+def has_samples(checkin: CheckIn) -> bool:
+    """The check-in carries strokes or motion to measure (against its own row's baseline)."""
+    return any(getattr(checkin, raw) is not None for raw, _out, _base in KINDS.values())
+
+
 def apply(checkin: CheckIn, patient: Patient) -> None:
     """Store handwriting_features / tremor_features on a flushed check-in (and baselines)."""
-    if all(getattr(checkin, raw) is None for raw, _out, _base in KINDS.values()):
+    if not has_samples(checkin):
         return  # nothing measured: skip the centre's thresholds on the hot path
     limits = thresholds(patient.centre)
     for kind, (_raw, out_attr, _base) in KINDS.items():

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from ..clinical import policy as P
-from ..clinical.engine import evaluate_checkin
+from ..clinical.engine import evaluate_checkin, quiet_evaluation
+from ..clinical.escalations import lock_patient
 from ..clock import now
-from ..errors import ApiError, field_error
+from ..errors import field_error
 from ..extensions import db
 from ..measures import apply as apply_measures
 from ..models import CheckIn, Device
@@ -38,25 +39,16 @@ def valid_idempotency_key(key: str | None) -> str:
 
 
 def record_checkin(device: Device, data: dict, key: str, fingerprint: str) -> tuple[dict, int]:
-    """Store a check-in (or replay the first answer for a retried key) and evaluate it."""
-    _lock_key(key)
-    existing = _by_key(key)
-    if existing is not None:
-        return _replay(existing, device, fingerprint)
-    checkin = _build(device, data, key, fingerprint)
-    db.session.add(checkin)
-    db.session.flush()
-    apply_measures(checkin, device.patient)  # features + beyond_baseline before the rules
-    result = evaluate_checkin(checkin)
-    body = serialise(checkin, findings=result.findings, escalation=result.escalation_ref,
-                     instruction=result.instruction)
-    checkin.response = body
-    audit.record("checkin.create", patient_id=checkin.patient_id,
-                 detail={"checkin": checkin.id})
+    """Store a check-in (or replay the first answer for a retried key) and evaluate it.
+
+    The insert comes first and the unique Idempotency-Key decides: a retry, or a twin that
+    waited for the first one's patient lock, fails that insert and replays the stored answer.
+    No lookup runs before the insert, because nearly every key is new.
+    """
     try:
-        db.session.commit()
+        body, result = _store(device, data, key, fingerprint)
     except IntegrityError:
-        db.session.rollback()  # a concurrent twin won the unique key: answer as it did
+        db.session.rollback()  # this key is already stored: answer as the first time
         existing = _by_key(key)
         if existing is None:
             raise
@@ -68,19 +60,34 @@ def record_checkin(device: Device, data: dict, key: str, fingerprint: str) -> tu
     return body, 201
 
 
-def _lock_key(key: str) -> None:
-    """On PostgreSQL, refuse a twin still in flight (409) instead of waiting on it.
+def _store(device: Device, data: dict, key: str, fingerprint: str):
+    patient = lock_patient(device.patient_id)  # one evaluation per patient at a time
+    checkin = _build(device, data, key, fingerprint)
+    result = quiet_evaluation(checkin, patient)
+    if result is None:  # the rules and measures need the stored row
+        db.session.add(checkin)
+        db.session.flush()  # the INSERT: a stored key fails here, before any other work
+        apply_measures(checkin, patient)  # features + beyond_baseline before the rules
+        result = evaluate_checkin(checkin, patient)
+    checkin.response = serialise(checkin, findings=result.findings,
+                                 escalation=result.escalation_ref,
+                                 instruction=result.instruction)
+    db.session.add(checkin)
+    db.session.flush()  # a quiet check-in's one INSERT (else the answer's UPDATE), before the
+    # audit row, so PostgreSQL's audit-chain lock is held only for that row and the COMMIT
+    body = answer(checkin)
+    audit.record("checkin.create", patient_id=checkin.patient_id,
+                 detail={"checkin": checkin.id})
+    db.session.commit()
+    return body, result
 
-    SQLite serialises writers at BEGIN IMMEDIATE, so a twin there simply waits for the first
-    to commit and then replays its answer.
-    """
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    got = db.session.execute(
-        db.text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key}
-    ).scalar()
-    if not got:
-        raise ApiError(409, "in_flight", "A request with this Idempotency-Key is in progress")
+
+def answer(checkin: CheckIn) -> dict:
+    """A stored check-in as the API shows it: its first answer (stored with id None when
+    the row was judged before its INSERT), or its plain data when it has no answer."""
+    if not checkin.response:
+        return serialise(checkin)
+    return {**checkin.response, "id": checkin.id}
 
 
 def _by_key(key: str) -> CheckIn | None:
@@ -92,7 +99,7 @@ def _by_key(key: str) -> CheckIn | None:
 def _replay(existing: CheckIn, device: Device, fingerprint: str) -> tuple[dict, int]:
     if existing.patient_id != device.patient_id or existing.request_hash != fingerprint:
         raise field_error("Idempotency-Key", "was already used for a different request")
-    return existing.response, 201
+    return answer(existing), 201
 
 
 def _build(device: Device, data: dict, key: str, fingerprint: str) -> CheckIn:
