@@ -16,9 +16,10 @@ from .http import call
 from .load import paced
 from .procs import ROOT, gunicorn
 from .seed import bench_app, seed
+from .throughput import THREADS
 
 RATE = 50.0
-SECONDS = 20
+SECONDS = 60  # 150 alarms: p99 is not simply the slowest one
 ALARM_EVERY = 20  # 5 %
 NORMAL = {"temperature": {"value": 36.9, "unit": "C"}}
 ALARM = {"temperature": {"value": 39.2, "unit": "C"}, "vitals": {"heart_rate": 128}}
@@ -43,10 +44,11 @@ def run(url: str, work: Path) -> dict:
                                   env={**env, "PATH": str(Path(sys.executable).parent)},
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         sent_at: dict[int, float] = {}
+        answered_at: dict[int, float] = {}
         errors: list = []
         lock = threading.Lock()
         try:
-            with gunicorn(env, workers=2, threads=4, log_dir=work) as server:
+            with gunicorn(env, workers=2, threads=THREADS, log_dir=work) as server:
                 def send(i: int) -> None:
                     alarming = i % ALARM_EVERY == 0
                     token = tokens[i // ALARM_EVERY] if alarming else \
@@ -61,6 +63,7 @@ def run(url: str, work: Path) -> dict:
                     elif alarming and body.get("escalation"):
                         with lock:
                             sent_at[body["escalation"]["id"]] = t0
+                            answered_at[body["escalation"]["id"]] = time.perf_counter()
 
                 elapsed = paced(send, RATE, count)
                 deadline = time.perf_counter() + 15
@@ -77,6 +80,8 @@ def run(url: str, work: Path) -> dict:
     if latencies:
         result.update({f"p{q}_ms": round(percentile(latencies, q), 1) for q in (50, 95, 99)})
         result["mean_ms"] = round(statistics.fmean(latencies), 1)
+        answers = [(answered_at[e] - t0) * 1000 for e, t0 in sent_at.items()]
+        result["answer_p50_p99_ms"] = [round(percentile(answers, q), 1) for q in (50, 99)]
         result["met"] = result["p99_ms"] < 250 and len(latencies) == len(sent_at)
     else:
         result["met"] = False

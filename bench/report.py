@@ -21,8 +21,9 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
             continue
         rows.append((f"alert latency ({kind})",
                      f"p50 {r['p50_ms']} / p95 {r['p95_ms']} / p99 {r['p99_ms']} ms",
-                     f"{r['delivered']}/{r['escalations']} at {r['rate_per_s']}/s "
-                     "(goal p99 < 250)", _met(r["met"])))
+                     f"{r['delivered']}/{r['escalations']} at {r['rate_per_s']}/s, POST "
+                     f"answered p50/p99 {'/'.join(map(str, r.get('answer_p50_p99_ms', [])))} "
+                     "ms (goal p99 < 250)", _met(r["met"])))
     for kind, r in (results.get("sweep") or {}).items():
         if "skipped" in r:
             rows.append((f"due-work sweep ({kind})", "skipped", r["skipped"], ""))
@@ -30,8 +31,10 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
         sizes = [k for k in r if k.isdigit()]
         figure = " / ".join(f"{int(k):,}: {r[k]['ms']} ms" for k in sizes)
         idle = " / ".join(f"{r[k]['idle_ms']}" for k in sizes)
+        statements = " / ".join(f"{r[k].get('statements_per_pass', '?')}" for k in sizes)
         rows.append((f"due-work sweep ({kind})", figure,
-                     f"{r['due_rows_per_pass']} due rows; idle pass {idle} ms (goal < 200)",
+                     f"{r['due_rows_per_pass']} due rows, {statements} statements; idle pass "
+                     f"{idle} ms (goal < 200)",
                      _met(r["met"])))
     p = results.get("pwa") or {}
     if "skipped" in p:

@@ -5,9 +5,10 @@ import datetime as dt
 import os
 import statistics
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from server.clinical.jobs import run_due_work
 from server.clock import now
@@ -19,7 +20,7 @@ from .seed import bench_app
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SWEEP_SIZES", "1000,10000,100000").split(","))
 STEPS_PER_PATIENT = 4  # two done in the past, two pending in the future: never read
 DUE_PER_PASS = 30  # realistic due work: reminders and missed-check-in steps now due
-PASSES = 3
+PASSES = int(os.environ.get("BENCH_SWEEP_PASSES", "3"))
 CHUNK = 10_000
 
 
@@ -56,6 +57,19 @@ def _add_due_work(at: dt.datetime, offset: int) -> None:
     db.session.commit()
 
 
+@contextmanager
+def _counting(seen: list[int]):
+    """Count the SQL statements sent meanwhile (pool pings, BEGIN and COMMIT not included)."""
+    def count(*_args):
+        seen[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
 def run(url: str, work: Path) -> dict:
     """Grow the patient table and time a pass (median of PASSES) at each size."""
     app = bench_app(url, work / "instance")
@@ -75,12 +89,15 @@ def run(url: str, work: Path) -> dict:
                 db.session.execute(db.text("ANALYZE"))
                 db.session.commit()
             seed_s = time.perf_counter() - t0
-            timings, handled = [], 0
+            timings, handled, statements = [], 0, []
             for p in range(PASSES):
                 _add_due_work(at, offset=p * DUE_PER_PASS + size // 2)
+                seen = [0]
                 start = time.perf_counter()
-                counts = run_due_work(at)
+                with _counting(seen):
+                    counts = run_due_work(at)
                 timings.append((time.perf_counter() - start) * 1000)
+                statements.append(seen[0])
                 handled += sum(counts.values())
             start = time.perf_counter()
             run_due_work(at)  # nothing due: the pure cost of looking
@@ -90,6 +107,7 @@ def run(url: str, work: Path) -> dict:
                               "ms_per_due_row": round(statistics.median(timings) / DUE_PER_PASS,
                                                       2),
                               "handled_per_pass": handled // PASSES,
+                              "statements_per_pass": statistics.median(statements),
                               "seed_s": round(seed_s, 1)}
         db.session.remove()
         db.engine.dispose()
@@ -97,11 +115,20 @@ def run(url: str, work: Path) -> dict:
     return out
 
 
-if __name__ == "__main__":  # pragma: no cover - ad hoc run
+if __name__ == "__main__":  # pragma: no cover - ad hoc run: `python -m bench.sweep [--postgres]`
     import json
+    import sys
     import tempfile
 
-    from .databases import sqlite_db
+    from .databases import pg_admin_url, postgres_db, sqlite_db
 
-    with tempfile.TemporaryDirectory() as tmp, sqlite_db(Path(tmp)) as db_url:
-        print(json.dumps(run(db_url, Path(tmp)), indent=1))
+    with tempfile.TemporaryDirectory() as tmp:
+        if "--postgres" in sys.argv[1:]:
+            admin = pg_admin_url()
+            if admin is None:
+                raise SystemExit("no PostgreSQL reachable (BENCH_DATABASE_URL)")
+            manager = postgres_db(admin)
+        else:
+            manager = sqlite_db(Path(tmp))
+        with manager as db_url:
+            print(json.dumps(run(db_url, Path(tmp)), indent=1))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .seed import bench_app, seed
 PATIENTS = 40
 CLIENTS = 12
 SECONDS = 8.0
+THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "1"))  # 1: the sync workers of the README
 BODY = json.dumps({"temperature": {"value": 37.1, "unit": "C"}, "symptoms": []}).encode()
 
 
@@ -37,7 +39,7 @@ def run(url: str, work: Path) -> dict:
 
     results = {}
     for name, app_path, make in (("cartwatch", "wsgi:app", real), ("bare", "bench.bare:app", bare)):
-        with gunicorn(_env(url), app=app_path, workers=2, threads=4, log_dir=work) as server:
+        with gunicorn(_env(url), app=app_path, workers=2, threads=THREADS, log_dir=work) as server:
             results[name] = closed_loop(server.url, make, CLIENTS, SECONDS)
     ratio = results["cartwatch"]["per_second"] / max(results["bare"]["per_second"], 0.1)
     return {**results, "ratio": round(ratio, 3), "goal": ">= 0.60", "met": ratio >= 0.6}

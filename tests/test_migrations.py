@@ -1,13 +1,13 @@
 """The Alembic migrations build exactly the schema the models describe."""
 from __future__ import annotations
 
-import uuid
 from contextlib import contextmanager
 
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from bench.databases import postgres_db
 from server import create_app
 from server.extensions import db
 from tests.conftest import app_config
@@ -19,18 +19,9 @@ def empty_database(database_url: str, tmp_path):
     if database_url.startswith("sqlite"):
         yield "sqlite:///" + str(tmp_path / "migrated.sqlite3")
         return
-    import psycopg
-
     admin = database_url.replace("postgresql+psycopg://", "postgresql://")
-    name = "cartwatch_migr_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
+    with postgres_db(admin) as url:
+        yield url
 
 def test_upgrade_from_empty_matches_the_models(database_url, tmp_path):
     with empty_database(database_url, tmp_path) as url:
