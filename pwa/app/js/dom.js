@@ -48,7 +48,12 @@ export const navigation = () => navigations;
 
 /** Update the screen already shown without moving focus (live counts). */
 export function update(...nodes) {
-  document.getElementById('main').replaceChildren(...nodes);
+  const main = document.getElementById('main');
+  const next = document.createElement('div');
+  next.append(...nodes.filter((node) => node !== null && node !== undefined));
+  // Unchanged: keep the live nodes, so a tap landing during a background refresh still counts.
+  if (next.innerHTML === main.innerHTML) return;
+  main.replaceChildren(...next.childNodes);
 }
 
 /** Replace the main region with a screen and move focus to its heading. */
