@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .staff_steps import (  # noqa: F401 (desktop and loopback_push are fixtures)
+    DESKTOP,
     centre_with_staff,
     desktop,
     device_token,
@@ -81,6 +82,38 @@ def test_new_escalation_appears_live_then_acknowledge_undo_resolve(desktop, live
     card.get_by_label("Note (optional)").fill("Paracetamol; recheck in 1 h")
     card.get_by_role("button", name="Resolve escalation").click()
     expect(desktop.get_by_text("No open escalations")).to_be_visible()
+
+
+BUSY = '{"error": {"code": "busy", "message": "The server is busy; try again", "status": 503}}'
+
+
+def test_a_busy_answer_is_asked_again_without_bothering_the_nurse(browser, live_server, api):
+    # Workers blocked: a worker-controlled page's requests can bypass page.route.
+    context = browser.new_context(base_url=live_server.url, **DESKTOP, service_workers="block")
+    desktop = context.new_page()
+    account = centre_with_staff(live_server)
+    token = device_token(live_server, patient_at(live_server, account.centre_id, days=2))
+    staff_sign_in(desktop, account)
+    post_checkin(api, token, {"temperature": {"value": 38.5, "unit": "C"}})
+    card = desktop.locator("article.esc")
+    expect(card).to_have_count(1, timeout=15_000)
+
+    answered_busy = []
+
+    def busy_once(route):  # a lock conflict the server rolled back, as errors.py answers it
+        if answered_busy:
+            route.continue_()
+            return
+        answered_busy.append(route.request.url)
+        route.fulfill(status=503, headers={"Retry-After": "1"}, content_type="application/json",
+                      body=BUSY)
+
+    desktop.route("**/acknowledge", busy_once)
+    card.get_by_role("button", name="Acknowledge").click()
+    expect(card).to_contain_text("Acknowledged by Sam Admin", timeout=15_000)
+    expect(card.locator(".form-error")).to_be_hidden()
+    assert len(answered_busy) == 1
+    context.close()
 
 
 def test_acknowledge_from_the_notification_action(desktop, live_server, api,

@@ -18,7 +18,17 @@ export class ApiError extends Error {
   }
 }
 
-/** Call the API; throws ApiError; a 401 also tells the app the session is gone. */
+const BUSY_ATTEMPTS = 3;
+const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/** Retry-After (seconds) as a wait, kept short: a nurse is waiting for the answer. */
+function retryAfterMs(response) {
+  const seconds = Number(response.headers.get('Retry-After'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 2) * 1000 : 500;
+}
+
+/** Call the API; throws ApiError; a 401 also tells the app the session is gone.
+ *  A 503 busy (a lock conflict the server rolled back) is asked again, up to three times. */
 export async function api(path, { method = 'GET', body, query, background = false } = {}) {
   const url = new URL(path.startsWith('/') ? path : `/api/v1/${path}`, location.origin);
   for (const [key, value] of Object.entries(query || {})) {
@@ -30,16 +40,22 @@ export async function api(path, { method = 'GET', body, query, background = fals
   // A poll is not the user at work: it must not keep the session from idling out.
   if (background) headers['X-CW-Background'] = '1';
   let response;
-  try {
-    response = await fetch(url, {
-      method, headers, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (networkError) {
-    throw new ApiError(0, { error: { code: 'offline', message: 'No connection to the server' } });
+  let data;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      response = await fetch(url, {
+        method, headers, credentials: 'same-origin', cache: 'no-store',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (networkError) {
+      throw new ApiError(0, { error: { code: 'offline', message: 'No connection to the server' } });
+    }
+    if (response.status === 204) return null;
+    data = await response.json().catch(() => null);
+    // 503 busy: the server rolled the request back after a lock conflict; asking again is safe.
+    if (response.status !== 503 || data?.error?.code !== 'busy' || attempt >= BUSY_ATTEMPTS) break;
+    await pause(retryAfterMs(response));
   }
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => null);
   if (!response.ok) {
     if (response.status === 401 && !url.pathname.startsWith('/api/v1/auth/')) {
       window.dispatchEvent(new CustomEvent('cw:unauthorised'));
