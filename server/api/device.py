@@ -6,6 +6,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.identity import current_device, require_device
+from ..clinical import policy as P
+from ..clinical import schedule
 from ..clinical.calendar import day_number
 from ..clock import now
 from ..extensions import db, limiter
@@ -23,6 +25,17 @@ blp = Blueprint("device", __name__, url_prefix="/api/v1",
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+# What the phone checks before sending (the server refuses the rest with 422): published so
+# the PWA keeps no copy of POLICY.md's "Input bounds".
+INPUT_BOUNDS = {
+    "temperature": {"C": [P.TEMPERATURE_C_MIN, P.TEMPERATURE_C_MAX],
+                    "F": [P.TEMPERATURE_F_MIN, P.TEMPERATURE_F_MAX]},
+    "heart_rate": [P.HEART_RATE_MIN, P.HEART_RATE_MAX],
+    "systolic_bp": [P.SYSTOLIC_BP_MIN, P.SYSTOLIC_BP_MAX],
+    "spo2": [P.SPO2_MIN, P.SPO2_MAX],
+}
+
+
 def device_context(device) -> dict:
     """The patient calendar and centre contacts a phone shows."""
     patient = device.patient
@@ -35,6 +48,7 @@ def device_context(device) -> dict:
         "city": patient.city, "place_of_care": patient.place_of_care,
         "centre_name": centre.name, "centre_phone": centre.phone_24h,
         "emergency_number": centre.emergency_number,
+        "schedule": schedule.published(patient.window_days), "input_bounds": INPUT_BOUNDS,
     }
 
 

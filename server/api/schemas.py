@@ -140,6 +140,31 @@ class RedeemIn(StrictSchema):
     token = fields.String(validate=validate.Length(max=64))
 
 
+class SchedulePeriodOut(Schema):
+    first_day = fields.Integer()
+    last_day = fields.Integer()
+    times = fields.List(fields.String(), metadata={"description": "due times, local HH:MM"})
+    neuro_times = fields.List(fields.String(),
+                              metadata={"description": "due times with the neuro check"})
+    missed_after_minutes = fields.Integer(
+        metadata={"description": "a slot counts until this long after its time"})
+
+
+class ScheduleOut(Schema):
+    periods = fields.List(fields.Nested(SchedulePeriodOut))
+    early_minutes = fields.Integer(metadata={"description": "a slot counts from this long before"})
+
+
+class InputBoundsOut(Schema):
+    """[lowest, highest] accepted; outside them a check-in is refused (422)."""
+
+    temperature = fields.Dict(keys=fields.String(), values=fields.List(fields.Float()),
+                              metadata={"description": "per unit, C and F"})
+    heart_rate = fields.List(fields.Integer())
+    systolic_bp = fields.List(fields.Integer())
+    spo2 = fields.List(fields.Integer())
+
+
 class DeviceContextOut(Schema):
     """What a phone needs to run the app: role, patient calendar and whom to call."""
 
@@ -156,6 +181,9 @@ class DeviceContextOut(Schema):
     centre_name = fields.String()
     centre_phone = fields.String()
     emergency_number = fields.String()
+    schedule = fields.Nested(ScheduleOut, metadata={
+        "description": "the check-in schedule (clinical/POLICY.md) for this patient's window"})
+    input_bounds = fields.Nested(InputBoundsOut)
 
 
 class RedeemOut(DeviceContextOut):

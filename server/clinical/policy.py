@@ -85,6 +85,7 @@ SCHEDULE = (  # (first day, last day or None = end of the window, due hours)
     (31, None, ("08:00",)),
 )
 SLOT_EARLY_MINUTES = 60  # a check-in from 60 min before the slot satisfies it
+NEURO_CHECK_TIMES = ("08:00", "20:00")  # due slots with the neuro check (ICE, handwriting, tremor)
 CAREGIVER_REMINDER_MINUTES = 60  # second reminder, to caregivers, at due + 60 min
 MISSED_ACUTE_LAST_DAY = 14  # R-MISSED is urgent on days 0–14, routine from day 15
 MISSED_AFTER_MINUTES = {"acute": 120, "late": 240}  # due + 2 h / due + 4 h

@@ -39,6 +39,26 @@ def grace(day: int) -> dt.timedelta:
     return dt.timedelta(minutes=P.MISSED_AFTER_MINUTES[key])
 
 
+def published(window_days: int) -> dict:
+    """The schedule a phone shows, for a window of `window_days`: the PWA holds no copy.
+
+    Periods follow POLICY.md's table, cut at the window's end and where the missed-check-in
+    time changes, so each carries one `missed_after_minutes` (the slot counts until then).
+    """
+    periods = []
+    for first, last, times in P.SCHEDULE:
+        last = window_days if last is None else min(last, window_days)
+        acute_until = min(last, P.MISSED_ACUTE_LAST_DAY)
+        for start, end in ((first, acute_until), (max(first, acute_until + 1), last)):
+            if start > end:
+                continue
+            periods.append({
+                "first_day": start, "last_day": end, "times": list(times),
+                "neuro_times": [t for t in times if t in P.NEURO_CHECK_TIMES],
+                "missed_after_minutes": int(grace(start).total_seconds() // 60)})
+    return {"periods": periods, "early_minutes": P.SLOT_EARLY_MINUTES}
+
+
 def slot_day(patient: Patient, slot_at: dt.datetime) -> int:
     """Day since infusion of a slot, in the patient's zone."""
     return day_number(patient.infused_at, slot_at, patient.timezone)

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from server.clinical import schedule
+
 from .patient_steps import enrol, post_checkin
 
 pytestmark = pytest.mark.browser
@@ -65,7 +67,8 @@ def test_schedule_follows_policy_in_the_patients_zone(page, live_server):
     page.goto("/app/")
     now = dt.datetime(2026, 3, 29, 12, 30, tzinfo=dt.UTC)  # DST starts in Berlin that night
     base = {"timezone": "Europe/Berlin", "window_days": 30,
-            "enrolled_at": "2026-03-01T00:00:00+00:00"}
+            "enrolled_at": "2026-03-01T00:00:00+00:00",
+            "schedule": schedule.published(30)}  # what /device/me sends the phone
 
     def slots(infused: str, observed: list[str]):
         context = {**base, "infused_at": infused}
@@ -88,6 +91,11 @@ def test_schedule_follows_policy_in_the_patients_zone(page, live_server):
     assert late["slots"][0][2] == "missed"
     ended = slots("2026-02-01T10:00:00+01:00", [])
     assert ended == {"day": 56, "slots": []}  # outside the 30-day window
+    stale = {key: value for key, value in base.items() if key != "schedule"}
+    unknown = run_module(page, "schedule.js", "return m.todaySlots(arg.context, [], arg.now);",
+                         {"context": {**stale, "infused_at": "2026-03-25T10:00:00+01:00"},
+                          "now": now.timestamp() * 1000})
+    assert unknown == {"day": 4, "slots": [], "unknown": True}  # no guessed times
 
 
 def test_object_names_accept_synonyms_and_qr_links_give_tokens(page):

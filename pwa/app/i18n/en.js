@@ -64,6 +64,7 @@ export default {
   status_closed: 'Not due',
   startDue: 'Start the due check',
   noDueNow: 'No check is due right now. You can still record anything at any time.',
+  scheduleUnknown: 'Check times will show once the app has reached the centre. You can still record anything at any time.',
   lastResult: 'Last entry',
   lastNone: 'No entry yet.',
   lastAt: '{when}: {what}',

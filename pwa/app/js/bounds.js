@@ -1,6 +1,16 @@
-// Input bounds of clinical/POLICY.md "Input bounds" (the server refuses values outside them).
-export const TEMPERATURE = { C: [34.0, 43.0], F: [93.2, 109.4] };
-export const VITALS = { heart_rate: [30, 220], systolic_bp: [50, 250], spo2: [50, 100] };
+// Input bounds of clinical/POLICY.md, as the server publishes them in the phone's context
+// (GET /api/v1/device/me): the app keeps no copy. The server refuses values outside them.
+import { state } from './state.js';
+
+export const VITALS = ['heart_rate', 'systolic_bp', 'spo2'];
+
+/** [min, max] for 'temperature' (per unit) or a vital; null when not published yet
+ *  (a context stored by an older version: the server still checks the entry). */
+export function bounds(name, unit) {
+  const published = state.context?.input_bounds?.[name];
+  const range = name === 'temperature' ? published?.[unit] : published;
+  return Array.isArray(range) && range.length === 2 ? range : null;
+}
 
 /** Parse a typed number, accepting a decimal comma; NaN when not a number. */
 export function parseNumber(text) {

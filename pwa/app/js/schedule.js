@@ -1,13 +1,5 @@
-// Today's due checks from the schedule of clinical/POLICY.md, in the patient's time zone.
-
-// POLICY.md "Check-in schedule": [first day, last day, slot hours, neuro hours, grace hours]
-// where grace is how long after the slot a check still counts (the missed-check-in time).
-const SCHEDULE = [
-  [0, 14, [8, 14, 20], [8, 20], 2],
-  [15, 30, [8, 20], [8, 20], 4],
-  [31, 100, [8], [8], 4],
-];
-const EARLY_MS = 60 * 60 * 1000; // a check counts from 60 min before the slot
+// Today's due checks in the patient's time zone, from the schedule the server publishes in
+// the phone's context (GET /api/v1/device/me, clinical/POLICY.md): the app keeps no copy.
 
 function parts(ms, timeZone) {
   const fmt = new Intl.DateTimeFormat('en-GB', {
@@ -25,8 +17,8 @@ function offsetMs(ms, timeZone) {
 }
 
 /** The instant of a local wall-clock time in a time zone. */
-export function zonedInstant(year, month, day, hour, timeZone) {
-  const guess = Date.UTC(year, month - 1, day, hour);
+export function zonedInstant(year, month, day, hour, timeZone, minute = 0) {
+  const guess = Date.UTC(year, month - 1, day, hour, minute);
   let ms = guess - offsetMs(guess, timeZone);
   ms = guess - offsetMs(ms, timeZone); // second pass settles DST edges
   return ms;
@@ -39,20 +31,22 @@ export function dayNumber(infusedAt, nowMs, timeZone) {
   return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86400000);
 }
 
-/** Today's slots: [{at, hour, neuro, status}] with status done|due|missed|later|closed. */
+/** Today's slots: [{at, hour, neuro, status}] with status done|due|missed|later|closed.
+ *  Without a published schedule (a context stored by an older version) `unknown` is true. */
 export function todaySlots(context, observedTimes, nowMs) {
   const tz = context.timezone;
   const day = dayNumber(context.infused_at, nowMs, tz);
-  if (day < 0 || day > context.window_days) return { day, slots: [] };
-  const row = SCHEDULE.find(([first, last]) => day >= first && day <= last);
-  if (!row) return { day, slots: [] };
-  const [, , hours, neuroHours, graceHours] = row;
+  const schedule = context.schedule;
+  if (!schedule?.periods) return { day, slots: [], unknown: true };
+  const period = schedule.periods.find((p) => day >= p.first_day && day <= p.last_day);
+  if (!period) return { day, slots: [] };
   const today = parts(nowMs, tz);
   const enrolled = Date.parse(context.enrolled_at);
-  const slots = hours.map((hour) => {
-    const at = zonedInstant(today.year, today.month, today.day, hour, tz);
-    const from = at - EARLY_MS;
-    const until = at + graceHours * 3600000;
+  const slots = period.times.map((time) => {
+    const [hour, minute] = time.split(':').map(Number);
+    const at = zonedInstant(today.year, today.month, today.day, hour, tz, minute);
+    const from = at - schedule.early_minutes * 60000;
+    const until = at + period.missed_after_minutes * 60000;
     const done = observedTimes.some((t) => t >= from && t <= until);
     let status;
     if (done) status = 'done';
@@ -60,7 +54,7 @@ export function todaySlots(context, observedTimes, nowMs) {
     else if (nowMs < from) status = 'later';
     else if (nowMs <= until) status = 'due';
     else status = 'missed';
-    return { at, hour, neuro: neuroHours.includes(hour), status };
+    return { at, hour, neuro: period.neuro_times.includes(time), status };
   });
   return { day, slots };
 }

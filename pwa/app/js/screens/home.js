@@ -48,14 +48,14 @@ export function when(iso) {
 }
 
 function slotList(context, observed) {
-  const { day, slots } = todaySlots(context, observed, api.serverNow().getTime());
+  const { day, slots, unknown } = todaySlots(context, observed, api.serverNow().getTime());
   const dayText = day > context.window_days ? t('dayOutside', { day }) : t('dayLabel', { day });
   const items = slots.map((slot) => h(`li.slot.${slot.status}`, {},
     h('span.time', {}, localTime(slot.at, context.timezone, t('lang'), t('hourCycle'))),
     h('span.what', {}, t(slot.neuro ? 'slotNeuro' : 'slotTemp')),
     h('span.badge', {}, t(`status_${slot.status}`))));
   const due = slots.find((s) => s.status === 'due');
-  return { day: dayText, list: items.length ? h('ul.slots', {}, items) : null, due };
+  return { day: dayText, list: items.length ? h('ul.slots', {}, items) : null, due, unknown };
 }
 
 function alerts(rows) {
@@ -92,7 +92,7 @@ export async function showHome({ quiet = false } = {}) {
   if (slots.due) {
     due.append(h('a.button.primary', { href: '#/check', dataset: { neuro: slots.due.neuro ? '1' : '' } }, t('startDue')));
   } else {
-    due.append(h('p', {}, t('noDueNow')));
+    due.append(h('p', {}, t(slots.unknown ? 'scheduleUnknown' : 'noDueNow')));
   }
   parts.push(due);
   const last = rows[0];

@@ -1,5 +1,5 @@
 // Symptoms checklist and optional vital signs, in the vocabulary of scenarios/FORMAT.md.
-import { parseNumber, VITALS } from '../bounds.js';
+import { bounds, parseNumber, VITALS } from '../bounds.js';
 import { errorSlot, field, h, show, t } from '../dom.js';
 import { submit } from '../result.js';
 import { state } from '../state.js';
@@ -12,7 +12,7 @@ export function showSymptoms() {
   const boxes = SYMPTOMS.map((s) => h('input', { type: 'checkbox', name: 'symptom', value: s }));
   const list = h('fieldset.checks', {}, h('legend', {}, t('symIntro')),
     boxes.map((box) => h('label.option', {}, box, h('span', {}, t(`sym_${box.value}`)))));
-  const vitals = Object.keys(VITALS).map((name) => ({
+  const vitals = VITALS.map((name) => ({
     name,
     ...field(t(`vital_${name}`), { type: 'text', inputMode: 'numeric', name, autocomplete: 'off', maxLength: 3 }),
   }));
@@ -32,7 +32,7 @@ export function showSymptoms() {
       const text = v.input.value.trim();
       if (!text) continue;
       const n = parseNumber(text);
-      const [min, max] = VITALS[v.name];
+      const [min, max] = bounds(v.name) || [0, Infinity];
       if (!Number.isInteger(n) || n < min || n > max) {
         v.error.set(t('vitalRange', { min, max }));
         ok = false;

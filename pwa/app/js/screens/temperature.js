@@ -1,5 +1,5 @@
 // Temperature: numeric keypad, °C / °F remembered, plausibility checked before sending.
-import { parseNumber, TEMPERATURE } from '../bounds.js';
+import { bounds, parseNumber } from '../bounds.js';
 import { choice, field, h, show, t } from '../dom.js';
 import { submit } from '../result.js';
 import * as settings from '../state.js';
@@ -28,7 +28,7 @@ export async function showTemperature() {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = parseNumber(temp.input.value);
-    const [min, max] = TEMPERATURE[unit];
+    const [min, max] = bounds('temperature', unit) || [-Infinity, Infinity];
     if (temp.input.value.trim() === '') {
       temp.error.set(t('tempMissing'));
     } else if (Number.isNaN(value) || value < min || value > max) {
