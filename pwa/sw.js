@@ -1,7 +1,7 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-11-24.5';
+const VERSION = '2026-11-24.6';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [

@@ -1,4 +1,4 @@
-"""Phones: redeem an enrolment code, read their context, record and list check-ins."""
+"""Phones: redeem a code, read their context and open alerts, record and list check-ins."""
 from __future__ import annotations
 
 from flask import current_app, request
@@ -6,14 +6,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.identity import current_device, require_device
+from ..clinical import escalation_read, schedule
 from ..clinical import policy as P
-from ..clinical import schedule
 from ..clinical.calendar import day_number
 from ..clock import now
 from ..extensions import db, limiter
 from ..services import audit, checkins, enrolment
 from .checkin_schemas import CheckInOut, CheckInQuery, CheckInSchema
-from .schemas import DeviceContextOut, RedeemIn, RedeemOut
+from .schemas import DeviceContextOut, DeviceEscalationOut, RedeemIn, RedeemOut
 
 # One instance for every request: given the class, webargs builds the schema (and its
 # nested field schemas) again on each check-in, about 0.1 ms of the hot path.
@@ -74,6 +74,20 @@ class DeviceMe(MethodView):
         audit.record("device.context", patient_id=device.patient_id)
         db.session.commit()
         return device_context(device), 200, NO_STORE
+
+
+@blp.route("/device/escalations")
+class DeviceEscalations(MethodView):
+    @require_device
+    @blp.response(200, DeviceEscalationOut(many=True))
+    def get(self):
+        """List this phone's patient's unresolved escalations, newest first."""
+        device = current_device()
+        rows = escalation_read.unresolved_for_patient(device.patient_id)
+        audit.record("escalation.device_list", patient_id=device.patient_id,
+                     detail={"count": len(rows)})
+        db.session.commit()
+        return rows, 200, NO_STORE
 
 
 @blp.route("/checkins")

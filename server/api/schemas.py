@@ -155,6 +155,19 @@ class ScheduleOut(Schema):
     early_minutes = fields.Integer(metadata={"description": "a slot counts from this long before"})
 
 
+class DeviceEscalationOut(Schema):
+    """An unresolved escalation as the patient's and caregivers' phones see it."""
+
+    id = fields.Integer()
+    state = fields.String(metadata={"description": "open or acknowledged"})
+    severity = fields.String()
+    syndromes = fields.List(fields.String())
+    reasons = fields.List(fields.String())
+    opened_at = fields.DateTime()
+    raised_at = fields.DateTime(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+
+
 class InputBoundsOut(Schema):
     """[lowest, highest] accepted; outside them a check-in is refused (422)."""
 

@@ -1,4 +1,4 @@
-"""Read side of escalations for staff: centre-scoped lists and a full description."""
+"""Read side of escalations: centre-scoped lists and descriptions for staff, a phone's view."""
 from __future__ import annotations
 
 from ..extensions import db
@@ -43,6 +43,23 @@ def list_for_staff(staff: Staff, state: str | None, severity: str | None,
     audit.record("escalation.list", detail={"count": len(rows)})
     db.session.commit()
     return [summary(row) for row in rows]
+
+
+DEVICE_FIELDS = ("id", "state", "severity", "syndromes", "reasons", "opened_at", "raised_at",
+                 "acknowledged_at")  # no staff names, notes or outcomes on a family's phone
+
+
+def unresolved_for_patient(patient_id: int) -> list[dict]:
+    """A phone's view: its patient's escalations the centre has not closed, newest first.
+
+    Read from the escalations themselves, so a missed check-in (which has no check-in row)
+    shows, and an acknowledgement or resolution shows as soon as staff make it.
+    """
+    rows = db.session.execute(
+        db.select(Escalation).where(Escalation.patient_id == patient_id,
+                                    Escalation.state != "resolved")
+        .order_by(Escalation.id.desc())).scalars().all()
+    return [{name: getattr(row, name) for name in DEVICE_FIELDS} for row in rows]
 
 
 def describe(escalation: Escalation) -> dict:

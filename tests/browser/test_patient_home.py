@@ -30,3 +30,33 @@ def test_a_quiet_refresh_keeps_unchanged_links_and_applies_changes(page, live_se
     page.evaluate(QUIET_REFRESH)
     expect(page.locator("section.card", has_text="Last entry")).to_contain_text("37.4")
     assert not page.evaluate(MARKED), "the changed screen was drawn afresh"
+
+
+def resolve_all(live_server, patient_id: int) -> None:
+    """The centre closes the patient's escalations (as a nurse would in the staff app)."""
+    from server.clinical.escalations import resolve
+    from server.extensions import db
+    from server.models import Escalation, Patient, Staff
+
+    with live_server.app.app_context():
+        patient = db.session.get(Patient, patient_id)
+        nurse = db.session.execute(
+            db.select(Staff).where(Staff.centre_id == patient.centre_id)).scalars().first()
+        ids = db.session.execute(db.select(Escalation.id).where(
+            Escalation.patient_id == patient_id)).scalars().all()
+        for escalation_id in ids:
+            resolve(escalation_id, nurse, "advice_at_home", None)
+
+
+def test_the_caregivers_alert_card_follows_the_centre(page, live_server):
+    patient = live_server.patient()
+    post_checkin(live_server, patient, {"temperature": {"value": 38.9, "unit": "C"}})
+    enrol(page, live_server, patient, role="caregiver")
+    alerts = page.get_by_role("heading", name="Open alerts").locator("..")
+    expect(alerts).to_contain_text("Urgent alert, not yet seen by the centre")
+
+    resolve_all(live_server, patient)
+    page.evaluate(QUIET_REFRESH)
+    expect(alerts).to_contain_text("No open alert.")
+    expect(page.get_by_role("heading", name="Recent entries of the patient").locator(".."))\
+        .to_contain_text("38.9 °C")  # the entry stays; only the alert closed

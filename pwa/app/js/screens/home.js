@@ -15,16 +15,24 @@ export function flowSteps(neuro) {
   return neuro ? ['temperature', 'handwriting', 'ice', 'tremor', 'symptoms'] : ['temperature', 'symptoms'];
 }
 
-/** The recent check-ins of the patient (from the server, or the copy kept for offline). */
-export async function recentCheckins() {
+/** A list from the server, kept on the phone; offline (or on any error), the kept copy. */
+async function keptList(path, key) {
   try {
-    const rows = await api.get('/api/v1/checkins?limit=20');
-    await store.set('recent_checkins', rows);
+    const rows = await api.get(path);
+    await store.set(key, rows);
     return rows;
   } catch {
-    return (await store.get('recent_checkins')) || [];
+    return (await store.get(key)) || [];
   }
 }
+
+/** The recent check-ins of the patient. */
+export const recentCheckins = () => keptList('/api/v1/checkins?limit=20', 'recent_checkins');
+
+/** The patient's unresolved escalations as the centre holds them. A check-in's answer is a
+ *  snapshot (it still says "open" after staff close the alert) and a missed check-in has no
+ *  check-in at all, so the alert card reads these instead. */
+const openEscalations = () => keptList('/api/v1/device/escalations', 'open_escalations');
 
 /** A short summary of a check-in for lists. */
 export function summary(entry) {
@@ -58,13 +66,7 @@ function slotList(context, observed) {
   return { day: dayText, list: items.length ? h('ul.slots', {}, items) : null, due, unknown };
 }
 
-function alerts(rows) {
-  const latest = new Map();
-  for (const row of rows) {
-    const esc = row.escalation;
-    if (esc && !latest.has(esc.id)) latest.set(esc.id, esc);
-  }
-  const open = [...latest.values()].filter((e) => e.state !== 'resolved');
+function alerts(open) {
   return h('section.card', {}, h('h2', {}, t('openAlerts')),
     open.length
       ? h('ul.plain', {}, open.map((e) => h(`li.alert.${e.severity}`, {},
@@ -76,8 +78,10 @@ function alerts(rows) {
 export async function showHome({ quiet = false } = {}) {
   const at = navigation();
   const context = state.context;
-  const [rows, pending, messages] = await Promise.all([
+  const caregiver = context.role === 'caregiver';
+  const [rows, pending, messages, open] = await Promise.all([
     recentCheckins(), outbox.pending(), store.messagesAll().catch(() => []),
+    caregiver ? openEscalations() : [],
   ]);
   const observed = [...rows.map((r) => Date.parse(r.observed_at)),
     ...pending.map((p) => Date.parse(p.body.observed_at))];
@@ -86,7 +90,7 @@ export async function showHome({ quiet = false } = {}) {
   if (pending.length) {
     parts.push(h('p.pending', {}, h('a', { href: '#/entries' }, t('pendingCount', { n: pending.length }))));
   }
-  if (context.role === 'caregiver') parts.push(alerts(rows)); // alerts first for the carer
+  if (caregiver) parts.push(alerts(open)); // alerts first for the carer
   const due = h('section.card', {}, h('h2', {}, t('dueTitle')));
   if (slots.list) due.append(slots.list);
   if (slots.due) {
@@ -98,7 +102,7 @@ export async function showHome({ quiet = false } = {}) {
   const last = rows[0];
   parts.push(h('section.card', {}, h('h2', {}, t('lastResult')),
     h('p', {}, last ? t('lastAt', { when: when(last.observed_at), what: summary(last) }) : t('lastNone'))));
-  if (context.role === 'caregiver') {
+  if (caregiver) {
     parts.push(h('section.card', {}, h('h2', {}, t('patientEntries')),
       rows.length
         ? h('ul.plain.entries', {}, rows.slice(0, 10).map((r) => h('li', {},
