@@ -335,3 +335,21 @@ def test_a_batch_outlasting_its_lease_renews_it(app, service, clock, make_staff,
     monkeypatch.setattr(push, "send", slow_send)
     assert dispatch.run_pass() == {"sent": 4}
     assert reaped == [0, 0, 0, 0] and committed(ids) == (4, 4)
+
+
+def test_a_batch_failing_partway_counts_only_the_unfinished_rows_as_errors(
+        app, service, make_staff, monkeypatch):
+    nurse = make_staff()
+    subscribe_staff(service, nurse)
+    ids = [make_intent("staff", nurse.id, purpose="test").id for _ in range(3)]
+    real_send, calls = push.send, []
+
+    def send(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("a bug, not a push service answer")
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(push, "send", send)
+    assert dispatch.run_pass(max_batches=1) == {"sent": 2, "error": 1}
+    assert [intent_state(i).state for i in ids] == ["sent", "sent", "leased"]  # lease expires

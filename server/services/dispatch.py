@@ -318,8 +318,12 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(BACKOFF_MAX_SECONDS, seconds))
 
 
-def deliver_batch(ids: list[int], owner: str) -> dict[int, str]:
+def deliver_batch(ids: list[int], owner: str,
+                  states: dict[int, str] | None = None) -> dict[int, str]:
     """Deliver leased rows to every working subscription; return each row's new state.
+
+    `states`, if given, is filled as rows are decided, so a caller whose batch failed
+    partway still knows which rows were finished (they are committed).
 
     Each answer of a push service is committed before the next send starts: its attempt,
     the subscription's state and, with a row's last answer, the row's state. A crash thus
@@ -328,8 +332,9 @@ def deliver_batch(ids: list[int], owner: str) -> dict[int, str]:
     repeat replace rather than add on the device. Rows with nobody left to send to are
     decided first; leases are renewed while a long batch goes on.
     """
+    states = {} if states is None else states
     loaded, cancelled = _load(ids, owner)
-    states = {i: "cancelled" if i in cancelled else "lost" for i in ids if i not in loaded}
+    states.update({i: "cancelled" if i in cancelled else "lost" for i in ids if i not in loaded})
     for row in loaded.values():
         if not row.todo:
             states[row.job.id] = _written(_decide, row, owner)
@@ -446,12 +451,14 @@ def run_pass(max_batches: int = 200, housekeeping: bool = True) -> dict:
         ids = claim(owner, now())
         if not ids:
             break
+        states: dict[int, str] = {}
         try:
-            counts.update(deliver_batch(ids, owner).values())
+            deliver_batch(ids, owner, states)
         except Exception:  # a bad batch must not stop the pass; its leases expire
             db.session.rollback()
             log.exception("delivering outbox rows %s failed", ids)
-            counts["error"] += len(ids)
+            counts["error"] += len(set(ids) - set(states))  # rows finished before still count
+        counts.update(states.values())
     return {k: v for k, v in counts.items() if v}
 
 
