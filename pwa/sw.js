@@ -1,7 +1,7 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-11-24.6';
+const VERSION = '2026-11-24.7';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -198,10 +198,14 @@ function parsePush(data) {
   return { title: n.title || 'CARTwatch', options };
 }
 
-async function receipt(intentId, eventName) {
-  if (!intentId) return;
+/** Report a notification shown or clicked. Staff notifications carry a receipt token, so the
+ *  report counts even when the staff session has idled out (the phone did show it). */
+async function receipt(data, eventName) {
+  if (!data?.intent_id) return;
+  const body = { intent_id: data.intent_id, event: eventName };
+  if (data.receipt_token) body.token = data.receipt_token;
   try {
-    await postJson('/api/v1/push/receipts', { intent_id: intentId, event: eventName });
+    await postJson('/api/v1/push/receipts', body);
   } catch { /* offline: the server treats a missing receipt as not shown */ }
 }
 
@@ -221,7 +225,7 @@ async function handlePush(data) {
   const { title, options } = parsePush(data);
   await self.registration.showNotification(title, options);
   await Promise.all([
-    receipt(options.data.intent_id, 'shown'),
+    receipt(options.data, 'shown'),
     keepMessage(title, options).catch(() => undefined),
   ]);
   for (const client of await self.clients.matchAll({ type: 'window' })) {
@@ -254,14 +258,14 @@ async function openUrl(url) {
 async function handleNotificationClick(notification, action) {
   const data = notification.data || {};
   if (action === 'acknowledge' && data.ack_token) {
-    await receipt(data.intent_id, 'clicked');
+    await receipt(data, 'clicked');
     try {
       const response = await postJson('/api/v1/push/ack', { token: data.ack_token });
       if (response.ok) return null;
     } catch { /* offline: open the app instead */ }
     return openUrl(data.url);
   }
-  await receipt(data.intent_id, 'clicked');
+  await receipt(data, 'clicked');
   return openUrl(data.url);
 }
 

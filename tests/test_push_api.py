@@ -130,6 +130,61 @@ def test_staff_receipt_from_the_service_worker_needs_no_csrf_header(app, make_st
     assert worker.post("/api/v1/push/test", json={}).status_code == 403  # others still need it
 
 
+def _delivered_data(service, nurse) -> dict:
+    """Send the nurse one notification and return the data its service worker receives."""
+    subscribe_staff(service, nurse)
+    make_intent("staff", nurse.id, purpose="test")
+    dispatch.run_pass()
+    (got,) = service.deliveries
+    return got.payload["data"]
+
+
+def test_a_signed_out_nurses_phone_still_reports_what_it_showed(app, make_staff, service):
+    nurse = make_staff()
+    data = _delivered_data(service, nurse)
+    phone = app.test_client()  # no session: the nurse idled out hours ago
+    body = {"intent_id": data["intent_id"], "event": "shown", "token": data["receipt_token"]}
+    assert phone.post("/api/v1/push/receipts", json=body).status_code == 201
+    assert phone.post("/api/v1/push/receipts", json={**body, "event": "clicked"}).status_code \
+        == 201
+    receipts = db.session.execute(db.select(Receipt).order_by(Receipt.id)).scalars().all()
+    assert [(r.event, r.staff_id, r.intent_id) for r in receipts] == [
+        ("shown", nurse.id, data["intent_id"]), ("clicked", nurse.id, data["intent_id"])]
+    without = phone.post("/api/v1/push/receipts", json={**body, "token": None})
+    assert without.status_code in (401, 422)  # no token, no session: refused
+
+
+def test_receipt_tokens_are_bound_to_their_notification_and_purpose(app, make_staff, service):
+    nurse = make_staff()
+    data = _delivered_data(service, nurse)
+    other = make_intent("staff", nurse.id, purpose="test")
+    phone = app.test_client()
+
+    def status(**changes):
+        body = {"intent_id": data["intent_id"], "event": "shown",
+                "token": data["receipt_token"], **changes}
+        return phone.post("/api/v1/push/receipts", json=body).status_code
+
+    assert status(intent_id=other.id) == 401  # another notification
+    assert status(token=data["receipt_token"][:-2] + "xx") == 401  # forged
+    assert status(token=ack_token(1, nurse.id)) == 401  # an acknowledge token is not one
+    nurse.active = False
+    db.session.commit()
+    assert status() == 401  # the account was closed meanwhile
+    assert db.session.execute(db.select(Receipt)).scalars().all() == []
+
+
+def test_only_staff_notifications_carry_a_receipt_token(app, service, make_patient, enrol):
+    patient = make_patient()
+    enrol(patient)
+    device = db.session.execute(db.select(Device)).scalars().first()
+    subscribe_device(service, device.id)
+    make_intent("patient", patient.id)
+    dispatch.run_pass()
+    (got,) = service.deliveries
+    assert "receipt_token" not in got.payload["data"]  # phones report with their bearer token
+
+
 def test_send_test_notification_to_myself(app, staff_client, service):
     subscribe_staff(service, staff_client.staff)
     r = staff_client.post("/api/v1/push/test", json={})

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Staff
 from ..models.push import RECEIPT_EVENTS
 from ..services import audit, dispatch, push_subscriptions
-from ..services.push_tokens import read_ack_token
+from ..services.push_tokens import read_ack_token, read_receipt_token
 from .checkin_schemas import StrictSchema
 
 blp = Blueprint("push", __name__, url_prefix="/api/v1/push",
@@ -101,28 +101,61 @@ class KeyOut(Schema):
 class ReceiptIn(StrictSchema):
     intent_id = fields.Integer(required=True, strict=False)
     event = fields.String(required=True, validate=validate.OneOf(RECEIPT_EVENTS))
+    token = fields.String(validate=validate.Length(max=500), metadata={
+        "description": "a staff notification's data.receipt_token: no session needed"})
 
 
 class AckIn(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(max=500))
 
 
-def require_subscriber(view):
-    """Decorator: a staff session or an enrolled device, checked before the body is read."""
+def _subscriber_required(find_actor):
+    """Decorator factory: refuse unless `find_actor()` is staff or an enrolled device.
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if g.actor.kind not in ("staff", "device"):
-            audit.record_now("access.refused", outcome="denied",
-                             detail={"endpoint": request.endpoint})
-            raise ApiError(401, "unauthorised", "Authentication required")
-        return view(*args, **kwargs)
+    Checked before the body is parsed; the caller is kept for the view (`_subscriber`).
+    """
 
-    return wrapped
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            g.subscriber = find_actor()
+            if g.subscriber.kind not in ("staff", "device"):
+                audit.record_now("access.refused", outcome="denied",
+                                 detail={"endpoint": request.endpoint})
+                raise ApiError(401, "unauthorised", "Authentication required")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def _subscriber() -> Actor:
-    return g.actor
+    return g.subscriber
+
+
+def _receipt_token_actor() -> Actor | None:
+    """The staff member a receipt's token speaks for; None without a token.
+
+    A token that is forged, expired, for another notification or for an inactive account is
+    refused outright (a session cookie sent along does not rescue it).
+    """
+    body = request.get_json(silent=True)
+    token = body.get("token") if isinstance(body, dict) else None
+    if token is None:
+        return None
+    found = read_receipt_token(token) if isinstance(token, str) else None
+    staff = db.session.get(Staff, found[1]) if found else None
+    if found is None or staff is None or not staff.active or found[0] != body.get("intent_id"):
+        audit.record_now("push.receipt.refused", outcome="denied",
+                         detail={"reason": "receipt_token"})
+        raise ApiError(401, "unauthorised", "Invalid receipt token")
+    return Actor("staff", staff=staff)
+
+
+require_subscriber = _subscriber_required(lambda: g.actor)  # a staff session or a device
+# a notification's receipt token, else a staff session or a device
+require_receipt_sender = _subscriber_required(lambda: _receipt_token_actor() or g.actor)
 
 
 @blp.route("/key")
@@ -156,11 +189,15 @@ class Subscriptions(MethodView):
 
 @blp.route("/receipts")
 class Receipts(MethodView):
-    @require_subscriber
+    @require_receipt_sender
     @blp.arguments(ReceiptIn)
     @blp.response(201)
     def post(self, data):
-        """The service worker reports a notification shown or clicked."""
+        """The service worker reports a notification shown or clicked.
+
+        Staff notifications carry a receipt token, so a phone whose staff session has idled
+        out still reports what it showed (else the ladder would take it as not shown).
+        """
         receipt = push_subscriptions.record_receipt(_subscriber(), data["intent_id"],
                                                     data["event"])
         return {"id": receipt.id, "event": receipt.event}, 201, NO_STORE

@@ -47,7 +47,7 @@ from ..models import (
     Staff,
 )
 from . import audit
-from .push_tokens import ack_token
+from .push_tokens import ack_token, receipt_token
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +167,8 @@ def message(job: Job) -> dict:
     notification = dict(payload.get("notification") or {})
     url = notification.get("navigate") or "/app/"
     data = {"intent_id": job.id, "url": url}
+    if job.recipient_kind == "staff":  # receipts must not depend on the staff session
+        data["receipt_token"] = receipt_token(job.id, job.recipient_id)
     if job.staff_alert:
         data["ack_token"] = ack_token(job.escalation_id, job.recipient_id)
         notification["actions"] = [

@@ -36,20 +36,40 @@ def wait_until(check, timeout: float = 5.0):
     return check()
 
 
-def test_staff_push_is_shown_receipted_and_acknowledged(browser, live_server,
-                                                        loopback_push):  # noqa: F811
-    from server.extensions import db
-    from server.models import Escalation, Receipt
-
+def subscribed_desk(browser, live_server, push_service):
+    """A nurse signed in on a desktop whose service worker runs and is push-subscribed."""
     account = centre_with_staff(live_server)
     patient = patient_at(live_server, account.centre_id)
-    endpoint = subscribe_staff(live_server, loopback_push, account.id)
+    endpoint = subscribe_staff(live_server, push_service, account.id)
     desk = browser.new_context(base_url=live_server.url, **DESKTOP)
     desk.set_default_timeout(10_000)
     desk.grant_permissions(["notifications"], origin=live_server.url)
     page = desk.new_page()
     sign_in(page, account)
     page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=15_000)
+    return account, patient, endpoint, desk, page
+
+
+def stored_receipts(live_server, intent_id: int) -> list:
+    """The receipts the server holds for one notification."""
+    from server.extensions import db
+    from server.models import Receipt
+
+    with live_server.app.app_context():
+        try:
+            return db.session.execute(
+                db.select(Receipt).where(Receipt.intent_id == intent_id)).scalars().all()
+        finally:
+            db.session.remove()
+
+
+def test_staff_push_is_shown_receipted_and_acknowledged(browser, live_server,
+                                                        loopback_push):  # noqa: F811
+    from server.extensions import db
+    from server.models import Escalation
+
+    account, patient, endpoint, desk, page = subscribed_desk(browser, live_server,
+                                                             loopback_push)
 
     answer = post_checkin(desk.request, device_token(live_server, patient),
                           {"temperature": {"value": 38.6, "unit": "C"}})
@@ -68,15 +88,7 @@ def test_staff_push_is_shown_receipted_and_acknowledged(browser, live_server,
     assert shown and shown[0]["tag"] == f"escalation-{escalation_id}"
     assert [a["action"] for a in shown[0]["actions"]] == ["acknowledge"]
 
-    def receipt():
-        with live_server.app.app_context():
-            try:
-                return db.session.execute(db.select(Receipt).where(
-                    Receipt.intent_id == payload["data"]["intent_id"])).scalars().all()
-            finally:
-                db.session.remove()
-
-    [row] = wait_until(receipt)
+    [row] = wait_until(lambda: stored_receipts(live_server, payload["data"]["intent_id"]))
     assert (row.event, row.staff_id) == ("shown", account.id)
 
     worker = desk.service_workers[0] if desk.service_workers else desk.wait_for_event(
@@ -98,4 +110,24 @@ def test_staff_push_is_shown_receipted_and_acknowledged(browser, live_server,
     assert mine[0]["shown_devices"] == 1 and mine[0]["clicked_at"]
     page.goto(f"/staff/#/escalations/{escalation_id}")
     expect(page.get_by_role("heading", name="Delivery")).to_be_visible()
+    desk.close()
+
+
+def test_a_signed_out_nurses_browser_still_reports_the_notification_shown(
+        browser, live_server, loopback_push):  # noqa: F811
+    account, patient, endpoint, desk, page = subscribed_desk(browser, live_server,
+                                                             loopback_push)
+    desk.clear_cookies()  # the session is gone, as after the idle limit; the worker stays
+
+    post_checkin(desk.request, device_token(live_server, patient),
+                 {"temperature": {"value": 38.6, "unit": "C"}})
+    assert dispatch_pass(live_server).get("sent", 0) >= 1
+    [delivery] = loopback_push.for_endpoint(endpoint)
+    cdp, rid = registration_id(desk, page)
+    cdp.send("ServiceWorker.deliverPushMessage", {
+        "origin": live_server.url, "registrationId": rid, "data": json.dumps(delivery.payload)})
+
+    intent_id = delivery.payload["data"]["intent_id"]
+    [row] = wait_until(lambda: stored_receipts(live_server, intent_id))
+    assert (row.event, row.staff_id) == ("shown", account.id)
     desk.close()
