@@ -60,3 +60,18 @@ def test_the_caregivers_alert_card_follows_the_centre(page, live_server):
     expect(alerts).to_contain_text("No open alert.")
     expect(page.get_by_role("heading", name="Recent entries of the patient").locator(".."))\
         .to_contain_text("38.9 °C")  # the entry stays; only the alert closed
+
+
+def test_a_context_stored_by_an_older_version_gets_its_check_times_on_the_next_open(
+        page, live_server):
+    patient = live_server.patient(days_since_infusion=3)
+    enrol(page, live_server, patient)
+    expect(page.locator(".slot")).to_have_count(3)
+    page.evaluate("""async () => {  // what an app version without published schedules stored
+      const store = await import('/app/js/store.js');
+      const { schedule, input_bounds, ...older } = await store.get('context');
+      await store.set('context', older);
+    }""")
+    page.reload()  # shows the stored context first, then refreshes it from the server
+    expect(page.locator(".slot")).to_have_count(3)
+    expect(page.get_by_text("Check times will show")).to_have_count(0)
