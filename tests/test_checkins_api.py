@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from sql_capture import statements_during
 
 from server.extensions import db
 from server.models import AuditEvent, CheckIn
@@ -181,30 +182,13 @@ def test_a_caregiver_records_as_caregiver(client, make_patient, enrol):
     assert r.status_code == 201 and r.json["recorded_by"] == "caregiver"
 
 
-def statements_during(work) -> list[str]:
-    """The SQL statements the app sends while `work()` runs."""
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return seen
-
-
 def test_a_quiet_checkin_is_one_insert_that_carries_its_answer(client, device):
     """Judged before its INSERT: no second statement to store the answer."""
     _, headers = device
     key = str(uuid.uuid4())
     body = {"temperature": {"value": 37.0, "unit": "C"}}
     answers = []
-    sql = statements_during(lambda: answers.append(post(client, headers, body, key)))
+    _, sql = statements_during(lambda: answers.append(post(client, headers, body, key)))
     writes = [s.split()[0] for s in sql if "check_in" in s and not s.startswith("SELECT")]
     assert writes == ["INSERT"]
     first = answers[0]

@@ -13,28 +13,13 @@ import threading
 
 import pytest
 from clinical_helpers import intents
-from sqlalchemy import event
+from sql_capture import commits_during, statements_during
 
 from server import db_types
 from server.clinical import jobs, notify
 from server.extensions import db
 from server.models import AuditEvent, Caregiver, CheckIn, Escalation, ScheduledStep
 from server.services import audit_chain
-
-
-def _commits_during(fn) -> tuple[object, int]:
-    count = 0
-
-    def counter(_conn):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "commit", counter)
-    try:
-        result = fn()
-    finally:
-        event.remove(db.engine, "commit", counter)
-    return result, count
 
 
 def _steps(patient_id: int | None = None, kind: str | None = None) -> list[ScheduledStep]:
@@ -51,7 +36,7 @@ def test_a_pass_commits_once_per_batch_not_per_row(app, clock, make_patient, mak
     make_staff(handle="nurse-a")
     for _ in range(12):
         make_patient()
-    counts, commits = _commits_during(lambda: jobs.run_due_work(clock.current))
+    counts, commits = commits_during(lambda: jobs.run_due_work(clock.current))
     assert counts == {"plan": 12, "reminder": 12}
     assert commits == 3  # the plans, the reminders they made due, the claim that found none
     assert {s.state for s in _steps(kind="reminder") if s.due_at <= clock.current} == {"done"}
@@ -63,15 +48,8 @@ def test_a_failing_row_is_marked_failed_and_the_rest_of_its_batch_is_kept(
     """The batch is redone row by row in savepoints: only the failing row's work is lost."""
     patients = _three_due_reminders(clock, make_patient, make_staff, monkeypatch)
     bad = patients[1].id
-    real = jobs.HANDLERS["reminder"]
-
-    def flaky(row, at):
-        acted = real(row, at)  # writes its notifications and next slot, then fails
-        if row.patient_id == bad:
-            raise RuntimeError("handler bug")
-        return acted
-
-    monkeypatch.setitem(jobs.HANDLERS, "reminder", flaky)
+    # the bad row writes its notifications and next slot, then fails
+    _fails_after_its_work(monkeypatch, "reminder", bad, _handler_bug)
     counts = jobs.run_due_work(clock.current)
     assert counts == {"reminder": 2, "failed": 1}
     for patient in patients:
@@ -82,6 +60,23 @@ def test_a_failing_row_is_marked_failed_and_the_rest_of_its_batch_is_kept(
     reminders = intents(purpose="reminder")
     assert sorted(r.patient_id for r in reminders) == sorted(
         p.id for p in patients if p.id != bad for _ in range(2))  # patient and caregiver
+
+
+def _fails_after_its_work(monkeypatch, kind: str, patient_id: int, fault) -> None:
+    """`kind`'s handler does its real work, then `fault(row, at)` for `patient_id`'s row."""
+    real = jobs.HANDLERS[kind]
+
+    def handler(row, at):
+        acted = real(row, at)
+        if row.patient_id == patient_id:
+            fault(row, at)
+        return acted
+
+    monkeypatch.setitem(jobs.HANDLERS, kind, handler)
+
+
+def _handler_bug(_row, _at):
+    raise RuntimeError("handler bug")
 
 
 def _slot_rows(patients, kinds, slot, apart=dt.timedelta(minutes=1)):
@@ -130,16 +125,8 @@ def test_audit_events_are_written_last_in_the_batch_not_one_batch_per_row(
             started_holding_chain.append(audit_chain.holds_chain(db.session))
             return real(row, at)
         monkeypatch.setitem(jobs.HANDLERS, kind, spy)
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        counts, commits = _commits_during(lambda: jobs.run_due_work(clock.current))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    (counts, commits), statements = statements_during(
+        lambda: commits_during(lambda: jobs.run_due_work(clock.current)))
     assert counts == {"caregiver_reminder": 2, "missed": 2}
     assert started_holding_chain == [False] * 4
     assert commits == 2  # the four rows, then the claim that found none
@@ -162,15 +149,8 @@ def test_a_failing_row_loses_its_audit_events_and_keeps_the_others(
     db.session.execute(db.delete(ScheduledStep))
     _slot_rows(patients, ["missed"] * 3, clock.current - dt.timedelta(minutes=30))
     bad = patients[1].id
-    real = jobs.HANDLERS["missed"]
-
-    def flaky(row, at):
-        acted = real(row, at)  # opens the escalation and records its audit event, then fails
-        if row.patient_id == bad:
-            raise RuntimeError("handler bug")
-        return acted
-
-    monkeypatch.setitem(jobs.HANDLERS, "missed", flaky)
+    # the bad row opens the escalation and records its audit event, then fails
+    _fails_after_its_work(monkeypatch, "missed", bad, _handler_bug)
     assert jobs.run_due_work(clock.current) == {"missed": 2, "failed": 1}
     assert _audit_actions() == [("escalation.opened", patients[0].id),
                                 ("escalation.opened", patients[2].id)]
@@ -184,16 +164,8 @@ def test_a_new_escalation_is_inserted_with_its_ladder_fields(app, clock, make_pa
     patient = make_patient()
     db.session.execute(db.delete(ScheduledStep))
     _slot_rows([patient], ["missed"], clock.current - dt.timedelta(minutes=30))
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert jobs.run_due_work(clock.current) == {"missed": 1}
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    counts, statements = statements_during(lambda: jobs.run_due_work(clock.current))
+    assert counts == {"missed": 1}
     assert [s for s in statements if s.startswith("UPDATE escalation")] == []
     escalation = db.session.execute(db.select(Escalation)).scalar_one()
     assert escalation.ladder_level == 1
@@ -210,17 +182,9 @@ def test_a_batch_reads_its_caregivers_once(app, clock, make_patient, make_staff)
     db.session.add(second)
     db.session.execute(db.delete(ScheduledStep))
     _slot_rows(patients, ["reminder"] * 3, clock.current, apart=dt.timedelta(0))
-    queries = []
-
-    def spy(_conn, _cursor, statement, *_args):
-        if "FROM caregiver" in statement:
-            queries.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", spy)
-    try:
-        assert jobs.run_due_work(clock.current) == {"reminder": 3}
-    finally:
-        event.remove(db.engine, "before_cursor_execute", spy)
+    counts, statements = statements_during(lambda: jobs.run_due_work(clock.current))
+    assert counts == {"reminder": 3}
+    queries = [statement for statement in statements if "FROM caregiver" in statement]
     assert len(queries) == 1
     sent = {(i.patient_id, i.recipient_kind, i.recipient_id)
             for i in intents(purpose="reminder")}
@@ -230,20 +194,6 @@ def test_a_batch_reads_its_caregivers_once(app, clock, make_patient, make_staff)
     assert len(carers) == 4
 
 
-def _statements_during(fn) -> tuple[object, list[str]]:
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        result = fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return result, statements
-
-
 def test_a_batch_reads_staff_once_and_writes_its_intents_in_one_insert(
         app, clock, make_patient, make_staff):
     """Three urgent R-MISSED: one staff query, one notification INSERT, every intent kept."""
@@ -251,7 +201,7 @@ def test_a_batch_reads_staff_once_and_writes_its_intents_in_one_insert(
     patients = [make_patient() for _ in range(3)]
     db.session.execute(db.delete(ScheduledStep))
     _slot_rows(patients, ["missed"] * 3, clock.current - dt.timedelta(minutes=30))
-    counts, statements = _statements_during(lambda: jobs.run_due_work(clock.current))
+    counts, statements = statements_during(lambda: jobs.run_due_work(clock.current))
     assert counts == {"missed": 3}
     assert len([s for s in statements if "FROM staff" in s]) == 1
     assert len([s for s in statements if s.startswith("INSERT INTO notification_intent")]) == 1
@@ -285,15 +235,10 @@ def test_a_row_whose_writes_fail_at_the_flush_is_marked_failed(
     """Rows are not flushed one by one, yet a bad row's flush costs only that row."""
     patients = _three_due_reminders(clock, make_patient, make_staff, monkeypatch)
     bad = patients[1].id
-    real = jobs.HANDLERS["reminder"]
-
-    def broken(row, at):
-        acted = real(row, at)
-        if row.patient_id == bad:  # NOT NULL due_at: fails when flushed, not here
-            db.session.add(ScheduledStep(kind="reminder", patient_id=bad, created_at=at))
-        return acted
-
-    monkeypatch.setitem(jobs.HANDLERS, "reminder", broken)
+    _fails_after_its_work(  # NOT NULL due_at: fails when flushed, not in the handler
+        monkeypatch, "reminder", bad,
+        lambda _row, at: db.session.add(ScheduledStep(kind="reminder", patient_id=bad,
+                                                      created_at=at)))
     assert jobs.run_due_work(clock.current) == {"reminder": 2, "failed": 1}
     states = {s.patient_id: s.state for s in _steps(kind="reminder")
               if s.slot_at == clock.current}
@@ -356,17 +301,8 @@ def test_a_batch_reads_its_check_ins_once_with_the_same_windows(app, clock, make
                                      slot_at=slot, patient_id=patient.id,
                                      created_at=clock.current))
     db.session.commit()
-    queries = []
-
-    def spy(_conn, _cursor, statement, *_args):
-        if "FROM check_in" in statement:
-            queries.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", spy)
-    try:
-        counts = jobs.run_due_work(clock.current)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", spy)
+    counts, statements = statements_during(lambda: jobs.run_due_work(clock.current))
+    queries = [statement for statement in statements if "FROM check_in" in statement]
     assert counts == {"caregiver_reminder": 2, "caregiver_reminder.skipped": 2}
     assert len(queries) == 1
     reminded = {i.patient_id for i in intents(purpose="missed_checkin")}

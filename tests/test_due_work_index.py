@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import event, insert
+from sql_capture import statements_during
+from sqlalchemy import insert
 
 from server.clinical import jobs
 from server.extensions import db
@@ -67,19 +68,8 @@ def _skipped_row(patient_id: int, at: dt.datetime) -> ScheduledStep:
 
 
 def _statements_for_one_pass(at: dt.datetime) -> int:
-    count = 0
-
-    def counter(*_args, **_kwargs):
-        nonlocal count
-        count += 1
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
-        jobs.run_due_work(at)
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    return count
+    _, statements = statements_during(lambda: jobs.run_due_work(at))
+    return len(statements)
 
 
 def test_pass_cost_does_not_grow_with_enrolled_patients(app, centre, clock):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..clock import now
 from ..extensions import db
+from ..measures import has_samples
 from ..models import CheckIn, Patient
 from . import rules
 from .escalations import Found, record_findings, reference
@@ -65,8 +66,6 @@ def quiet_evaluation(checkin: CheckIn, patient: Patient) -> Evaluation | None:
     store it first and call `evaluate_checkin`. Most check-ins are quiet, and judging them
     first lets their single INSERT carry the answer.
     """
-    from ..measures import has_samples
-
     if checkin.tremor_rating is not None or has_samples(checkin) or _fired(checkin, patient):
         return None
     return Evaluation(instruction=instruction(None, patient.centre))

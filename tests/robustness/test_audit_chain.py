@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from sql_capture import statements_during
 from sqlalchemy.exc import DatabaseError
 
 from server.extensions import db
@@ -37,18 +38,16 @@ def _chain_intact() -> None:
 
 
 def test_the_head_is_read_once_per_transaction(app):
-    reads = []
-    listener = lambda *args: reads.append(args[2]) if "ORDER BY id DESC" in args[2] else None  # noqa: E731
-    db.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    def three_records_two_flushes_one_commit():
         audit.record("test.first")
         db.session.flush()
         audit.record("test.second")
         db.session.flush()
         audit.record("test.third")
         db.session.commit()
-    finally:
-        db.event.remove(db.engine, "before_cursor_execute", listener)
+
+    _, statements = statements_during(three_records_two_flushes_one_commit)
+    reads = [statement for statement in statements if "ORDER BY id DESC" in statement]
     assert len(reads) == 1
     _chain_intact()
 
