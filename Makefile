@@ -25,11 +25,15 @@ run: $(STAMP)
 	$(BIN)/flask run-dev --host 127.0.0.1 --port 5000
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (browser tests run once).
+# The suite mostly waits (fsync, subprocesses, the browser), so it runs in PYTEST_WORKERS
+# processes (pytest-xdist), each with its own database; PYTEST_WORKERS=0 runs it in one.
+PYTEST_WORKERS ?= 4
+XDIST := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist load)
 test: $(STAMP) chromium
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-	  $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	  $(BIN)/python -m pytest -m "not browser" $(XDIST) $(PYTEST_ARGS); \
 	fi
 
 lint: $(STAMP)
