@@ -77,6 +77,11 @@ def run_until_idle(app: Flask, max_ticks: int = 10_000) -> int:
     return max_ticks
 
 
+def _exit_on_signal(*_) -> None:
+    """Leave the scheduler's loop; shutting it down inside the handler races its job lookup."""
+    raise SystemExit(0)
+
+
 @click.command("worker")
 @click.option("--until-idle", is_flag=True, help="Work until nothing is due, then exit.")
 def worker_command(until_idle: bool) -> None:
@@ -93,12 +98,15 @@ def worker_command(until_idle: bool) -> None:
 
     scheduler = BlockingScheduler(timezone="UTC")
     _schedule(scheduler, tick, _interval(app))
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     click.echo(f"worker running every {app.config['WORKER_INTERVAL_SECONDS']} s", err=True)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        if scheduler.running:  # let a tick in flight finish its commits
+            scheduler.shutdown(wait=True)
     click.echo("worker stopped; dispatched " + json.dumps(dict(totals), sort_keys=True))
 
 
