@@ -228,7 +228,8 @@ def test_queue_card_carries_fever_medicine_and_free_text(staff_client, make_pati
     reported = items[patient.id]["reported"]
     assert reported["antipyretic"] is True
     assert [t["text"] for t in reported["other"]] == [MARKUP]
-    assert items[quiet.id]["reported"] == {"antipyretic": False, "other": []}
+    assert items[quiet.id]["reported"] == {"antipyretic": False, "kind": None,
+                                               "other": []}
     detail = staff_client.get(f"/api/v1/staff/escalations/{items[patient.id]['id']}").json
     assert [c.get("other") for c in detail["checkins"]] == [None, MARKUP]
     assert [c.get("antipyretic") for c in detail["checkins"]] == [None, True]

@@ -56,6 +56,7 @@ class ReportedOut(Schema):
     """The family's own reports behind an escalation (staff only, never in a push)."""
 
     antipyretic = fields.Boolean(metadata={"description": "fever medicine in the last 6 h"})
+    kind = fields.String(allow_none=True, metadata={"description": "paracetamol, ibuprofen…"})
     other = fields.List(fields.Nested(ReportedTextOut))
 
 

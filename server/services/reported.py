@@ -14,24 +14,28 @@ from ..models import CheckIn, Finding
 
 
 def for_escalations(escalation_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """{escalation id: {"antipyretic": bool, "other": [{checkin_id, observed_at, text}]}}.
+    """{escalation id: {"antipyretic": bool, "kind": latest medicine kind or None,
+    "other": [{checkin_id, observed_at, text}]}}.
 
     One query over the check-ins behind the escalations' findings, oldest first.
     """
-    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"antipyretic": False, "other": []})
+    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"antipyretic": False, "kind": None,
+                                                        "other": []})
     if not escalation_ids:
         return out
     rows = db.session.execute(
         db.select(Finding.escalation_id, CheckIn.id, CheckIn.observed_at, CheckIn.antipyretic,
-                  CheckIn.other_text)
+                  CheckIn.antipyretic_kind, CheckIn.other_text)
         .join(CheckIn, CheckIn.id == Finding.checkin_id)
         .where(Finding.escalation_id.in_(escalation_ids))
         .where(db.or_(CheckIn.antipyretic.is_(True), CheckIn.other_text.is_not(None)))
         .distinct().order_by(CheckIn.observed_at, CheckIn.id)
     ).all()
-    for escalation_id, checkin_id, observed_at, antipyretic, text in rows:
+    for escalation_id, checkin_id, observed_at, antipyretic, kind, text in rows:
         entry = out[escalation_id]
-        entry["antipyretic"] = entry["antipyretic"] or bool(antipyretic)
+        if antipyretic:
+            entry["antipyretic"] = True
+            entry["kind"] = kind or entry["kind"]
         if text is not None:
             entry["other"].append({"checkin_id": checkin_id,
                                    "observed_at": observed_at.isoformat(), "text": text})
