@@ -316,3 +316,12 @@ def test_a_real_shock_reading_is_stored_and_escalates(client, device, vitals, re
     assert reason in r.json["escalation"]["reasons"]
     assert r.json["escalation"]["severity"] == severity
     assert r.json["instruction"]["severity"] == severity
+
+
+def test_free_text_with_a_lone_surrogate_is_refused_not_a_server_error(client, device):
+    """JSON can spell a lone surrogate; neither SQLite nor PostgreSQL can store one."""
+    _, headers = device
+    r = client.post("/api/v1/checkins", data='{"other": "a\\ud800b"}',
+                    headers={**headers, "Content-Type": "application/json"})
+    assert r.status_code == 422 and "other" in r.json["error"]["fields"]
+    assert stored() == 0

@@ -44,6 +44,10 @@ class FreeText(fields.String):
             raise ValidationError(f"at most {self.max_length} characters (got {len(text)})")
         if CONTROL_CHARACTERS.search(text):
             raise ValidationError("must not contain control characters")
+        try:  # JSON may carry a lone surrogate ("\ud800"): no database can store it
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("must be valid Unicode text") from None
         return text
 
 
