@@ -40,28 +40,35 @@ def test_a_temperature_is_stored_with_its_unit_and_celsius(client, device):
 @pytest.mark.parametrize(
     ("body", "field", "ok"),
     [
-        ({"temperature": {"value": 34.0, "unit": "C"}}, "temperature.value", True),
-        ({"temperature": {"value": 33.9, "unit": "C"}}, "temperature.value", False),
-        ({"temperature": {"value": 43.0, "unit": "C"}}, "temperature.value", True),
-        ({"temperature": {"value": 43.1, "unit": "C"}}, "temperature.value", False),
-        ({"temperature": {"value": 93.2, "unit": "F"}}, "temperature.value", True),
-        ({"temperature": {"value": 93.1, "unit": "F"}}, "temperature.value", False),
-        ({"temperature": {"value": 109.4, "unit": "F"}}, "temperature.value", True),
-        ({"temperature": {"value": 109.5, "unit": "F"}}, "temperature.value", False),
+        # policy v2 bounds: what a home device can show (a real shock reading is stored)
+        ({"temperature": {"value": 30.0, "unit": "C"}}, "temperature.value", True),
+        ({"temperature": {"value": 29.9, "unit": "C"}}, "temperature.value", False),
+        ({"temperature": {"value": 44.0, "unit": "C"}}, "temperature.value", True),
+        ({"temperature": {"value": 44.1, "unit": "C"}}, "temperature.value", False),
+        ({"temperature": {"value": 86.0, "unit": "F"}}, "temperature.value", True),
+        ({"temperature": {"value": 85.9, "unit": "F"}}, "temperature.value", False),
+        ({"temperature": {"value": 111.2, "unit": "F"}}, "temperature.value", True),
+        ({"temperature": {"value": 111.3, "unit": "F"}}, "temperature.value", False),
         ({"temperature": {"value": 38.0}}, "temperature.unit", False),
         ({"temperature": {"value": 38.0, "unit": "K"}}, "temperature.unit", False),
-        ({"vitals": {"heart_rate": 30}}, "vitals.heart_rate", True),
-        ({"vitals": {"heart_rate": 29}}, "vitals.heart_rate", False),
-        ({"vitals": {"heart_rate": 220}}, "vitals.heart_rate", True),
-        ({"vitals": {"heart_rate": 221}}, "vitals.heart_rate", False),
-        ({"vitals": {"systolic_bp": 50}}, "vitals.systolic_bp", True),
-        ({"vitals": {"systolic_bp": 49}}, "vitals.systolic_bp", False),
-        ({"vitals": {"systolic_bp": 250}}, "vitals.systolic_bp", True),
-        ({"vitals": {"systolic_bp": 251}}, "vitals.systolic_bp", False),
-        ({"vitals": {"spo2": 50}}, "vitals.spo2", True),
-        ({"vitals": {"spo2": 49}}, "vitals.spo2", False),
+        ({"vitals": {"heart_rate": 20}}, "vitals.heart_rate", True),
+        ({"vitals": {"heart_rate": 19}}, "vitals.heart_rate", False),
+        ({"vitals": {"heart_rate": 250}}, "vitals.heart_rate", True),
+        ({"vitals": {"heart_rate": 251}}, "vitals.heart_rate", False),
+        ({"vitals": {"systolic_bp": 40}}, "vitals.systolic_bp", True),
+        ({"vitals": {"systolic_bp": 39}}, "vitals.systolic_bp", False),
+        ({"vitals": {"systolic_bp": 300}}, "vitals.systolic_bp", True),
+        ({"vitals": {"systolic_bp": 301}}, "vitals.systolic_bp", False),
+        ({"vitals": {"spo2": 40}}, "vitals.spo2", True),
+        ({"vitals": {"spo2": 39}}, "vitals.spo2", False),
         ({"vitals": {"spo2": 100}}, "vitals.spo2", True),
         ({"vitals": {"spo2": 101}}, "vitals.spo2", False),
+        ({"vitals": {"respiratory_rate": 4}}, "vitals.respiratory_rate", True),
+        ({"vitals": {"respiratory_rate": 3}}, "vitals.respiratory_rate", False),
+        ({"vitals": {"respiratory_rate": 60}}, "vitals.respiratory_rate", True),
+        ({"vitals": {"respiratory_rate": 61}}, "vitals.respiratory_rate", False),
+        ({"vitals": {"respiratory_rate": 18.5}}, "vitals.respiratory_rate", False),
+        ({"vitals": {"respiratory_rate": "18"}}, "vitals.respiratory_rate", False),
         ({"ice": {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1}},
          "ice.orientation", True),
         ({"ice": {"orientation": 5, "naming": 3, "commands": 1, "writing": 1, "attention": 1}},
@@ -76,6 +83,24 @@ def test_a_temperature_is_stored_with_its_unit_and_celsius(client, device):
          "ice.attention", False),
         ({"tremor": {"rating": "wobbly"}}, "tremor.rating", False),
         ({"symptoms": ["sneezing"]}, "symptoms.0", False),
+        ({"symptoms": ["sleepy", "jerks", "personality_change", "heartbeat", "gut_severe",
+                       "bleeding"]}, "symptoms", True),
+        ({"other": "x" * 500}, "other", True),
+        ({"other": "x" * 501}, "other", False),
+        ({"other": "  " + "x" * 500 + "\n "}, "other", True),  # 500 after trimming
+        ({"other": 42}, "other", False),
+        ({"other": "a\x00b"}, "other", False),  # NUL: PostgreSQL text cannot hold it
+        ({"antipyretic": True}, "antipyretic", True),
+        ({"antipyretic": False}, "antipyretic", True),  # "no" is an answer too
+        ({"antipyretic": "yes"}, "antipyretic", False),
+        ({"antipyretic": 1}, "antipyretic", False),
+        ({"antipyretic": True, "antipyretic_kind": "ibuprofen"}, "antipyretic_kind", True),
+        ({"antipyretic": True, "antipyretic_kind": "aspirin"}, "antipyretic_kind", False),
+        ({"antipyretic": False, "antipyretic_kind": "paracetamol"}, "antipyretic_kind", False),
+        ({"ice": {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1,
+                  "self": True}}, "ice.self", True),
+        ({"ice": {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1,
+                  "self": "yes"}}, "ice.self", False),
         ({"handwriting": {"judgement": "worse"}}, "handwriting.judgement", True),
         ({"handwriting": {"judgement": "illegible"}}, "handwriting.judgement", False),
     ],
@@ -211,3 +236,92 @@ def test_an_alarming_checkin_is_stored_first_and_its_findings_cite_it(client, de
     second = post(client, headers, body, key)
     assert second.json == first.json
     assert stored() == 1
+
+
+@pytest.mark.parametrize("body", [{"other": ""}, {"other": " \n\t "}, {"other": None},
+                                  {"symptoms": []}])
+def test_blank_free_text_is_no_observation(client, device, body):
+    """Empty or blank free text is not an answer: alone it is an empty check-in."""
+    _, headers = device
+    r = post(client, headers, body)
+    assert r.status_code == 422, r.json
+    assert stored() == 0
+
+
+def test_a_check_in_of_only_the_fever_medicine_answer_or_free_text_is_stored(client, device):
+    """POLICY.md v2: any check-in, one with only either of these, is a check-in."""
+    _, headers = device
+    only_medicine = post(client, headers, {"antipyretic": False})
+    only_text = post(client, headers, {"other": "feels cold"})
+    assert only_medicine.status_code == 201 and only_text.status_code == 201
+    rows = {r.id: r for r in db.session.execute(db.select(CheckIn)).scalars()}
+    assert rows[only_medicine.json["id"]].antipyretic is False
+    assert rows[only_text.json["id"]].other_text == "feels cold"
+    assert only_medicine.json["antipyretic"] is False and only_text.json["other"] == "feels cold"
+
+
+def test_free_text_is_stored_as_written_not_escaped(client, device):
+    """Markup is kept verbatim (staff see it as text): no escaping, no stripping inside."""
+    _, headers = device
+    text = '<img src=x onerror="alert(1)"> & <b>bold</b>\nline two “quoted” ü'
+    r = post(client, headers, {"other": "  " + text + "  "})
+    assert r.status_code == 201, r.json
+    assert db.session.get(CheckIn, r.json["id"]).other_text == text
+    assert r.json["other"] == text
+
+
+def test_free_text_over_500_characters_names_the_field_and_stores_nothing(client, device):
+    _, headers = device
+    r = post(client, headers, {"temperature": {"value": 38.6, "unit": "C"}, "other": "é" * 501})
+    assert r.status_code == 422
+    assert list(r.json["error"]["fields"]) == ["other"]
+    assert stored() == 0
+
+
+def test_new_inputs_are_stored_and_answered(client, device):
+    _, headers = device
+    r = post(client, headers, {
+        "vitals": {"respiratory_rate": 22, "heart_rate": 88},
+        "symptoms": ["bleeding", "sleepy"], "antipyretic": True,
+        "antipyretic_kind": "paracetamol",
+        "ice": {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1,
+                "self": True}})
+    assert r.status_code == 201, r.json
+    row = db.session.get(CheckIn, r.json["id"])
+    assert (row.respiratory_rate, row.antipyretic, row.antipyretic_kind, row.ice_self) == (
+        22, True, "paracetamol", True)
+    assert row.symptoms == ["bleeding", "sleepy"]
+    assert r.json["vitals"] == {"respiratory_rate": 22, "heart_rate": 88}
+    assert r.json["ice_self"] is True and r.json["antipyretic_kind"] == "paracetamol"
+
+
+def test_ice_without_self_is_not_a_self_check(client, device):
+    _, headers = device
+    r = post(client, headers, {"ice": {"orientation": 4, "naming": 3, "commands": 1,
+                                       "writing": 1, "attention": 1}})
+    assert db.session.get(CheckIn, r.json["id"]).ice_self is False
+
+
+@pytest.mark.parametrize(("vitals", "reason", "severity"), [
+    ({"systolic_bp": 48}, "hypotension", "emergency"),
+    ({"spo2": 45}, "hypoxia", "emergency"),
+    ({"heart_rate": 230}, "tachycardia", "urgent"),
+])
+def test_a_real_shock_reading_is_stored_and_escalates(client, device, vitals, reason, severity):
+    """Policy v1 refused these as typos (422, nothing stored, no alert); v2 stores them."""
+    _, headers = device
+    r = post(client, headers, {"vitals": vitals})
+    assert r.status_code == 201, r.json
+    assert stored() == 1
+    assert reason in r.json["escalation"]["reasons"]
+    assert r.json["escalation"]["severity"] == severity
+    assert r.json["instruction"]["severity"] == severity
+
+
+def test_free_text_with_a_lone_surrogate_is_refused_not_a_server_error(client, device):
+    """JSON can spell a lone surrogate; neither SQLite nor PostgreSQL can store one."""
+    _, headers = device
+    r = client.post("/api/v1/checkins", data='{"other": "a\\ud800b"}',
+                    headers={**headers, "Content-Type": "application/json"})
+    assert r.status_code == 422 and "other" in r.json["error"]["fields"]
+    assert stored() == 0

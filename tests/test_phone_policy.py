@@ -63,11 +63,29 @@ def test_the_phone_receives_the_input_bounds_the_api_enforces(client, make_patie
     assert status({"temperature": {"value": high_f, "unit": "F"}}) == 201
     assert status({"temperature": {"value": round(low_c - 0.1, 1), "unit": "C"}}) == 422
     assert status({"temperature": {"value": round(high_f + 0.1, 1), "unit": "F"}}) == 422
-    for vital in ("heart_rate", "systolic_bp", "spo2"):
+    for vital in ("heart_rate", "systolic_bp", "spo2", "respiratory_rate"):
         low, high = published[vital]
         assert status({"vitals": {vital: low}}) == 201 and status({"vitals": {vital: high}}) == 201
         assert status({"vitals": {vital: low - 1}}) == 422, vital
         assert status({"vitals": {vital: high + 1}}) == 422, vital
+
+
+def test_the_phone_receives_the_usual_range_inside_the_bounds(client, make_patient, enrol):
+    """The "Is this right?" step reads the usual range of POLICY.md v2 from the server; it
+    lies within the bounds, so every value it questions can still be sent."""
+    headers = enrol(make_patient())
+    me = client.get("/api/v1/device/me", headers=headers).json
+    usual, published = me["usual_range"], me["input_bounds"]
+    assert usual["temperature"] == {"C": [35.0, 40.0], "F": [95.0, 104.0]}
+    assert usual["temperature"]["C"] == list(P.USUAL_RANGE["temperature_c"])
+    assert (usual["heart_rate"], usual["systolic_bp"], usual["spo2"],
+            usual["respiratory_rate"]) == ([40, 150], [50, 200], [85, 100], [8, 35])
+    assert published["other_max_length"] == P.OTHER_TEXT_MAX == 500
+    for name in ("heart_rate", "systolic_bp", "spo2", "respiratory_rate"):
+        assert published[name][0] <= usual[name][0] <= usual[name][1] <= published[name][1]
+    for unit in ("C", "F"):
+        low, high = published["temperature"][unit]
+        assert low <= usual["temperature"][unit][0] < usual["temperature"][unit][1] <= high
 
 
 def test_the_enrolment_answer_carries_the_same_context(client, staff_client, make_patient):
@@ -77,3 +95,4 @@ def test_the_enrolment_answer_carries_the_same_context(client, staff_client, mak
     answer = client.post("/api/v1/enrol", json={"code": code}).json
     assert answer["schedule"] == schedule.published(45)
     assert answer["input_bounds"]["spo2"] == [P.SPO2_MIN, P.SPO2_MAX]
+    assert answer["usual_range"]["systolic_bp"] == list(P.USUAL_RANGE["systolic_bp"])

@@ -193,3 +193,43 @@ def test_nurse_reads_queue_and_overview_but_anonymous_cannot(app, client, make_s
     assert nurse_client.get("/api/v1/staff/overview").status_code == 200
     assert client.get("/api/v1/staff/queue").status_code == 401
     assert client.get("/api/v1/staff/overview").status_code == 401
+
+
+MARKUP = '<img src=x onerror="document.title=\'pwned\'"> says "not herself" & <b>tired</b>'
+
+
+def test_timeline_shows_the_v2_inputs(staff_client, make_patient, enrol):
+    """Respiratory rate, fever medicine, free text (as written) and the ICE self-check."""
+    patient = make_patient()
+    phone = enrol(patient)
+    _post_checkin(staff_client, phone, vitals={"respiratory_rate": 26}, antipyretic=True,
+                  antipyretic_kind="ibuprofen", other=MARKUP,
+                  ice={"orientation": 4, "naming": 3, "commands": 1, "writing": 1,
+                       "attention": 1, "self": True})
+    _post_checkin(staff_client, phone)
+    first, second = staff_client.get(
+        f"/api/v1/staff/patients/{patient.id}/timeline").json["checkins"]
+    assert (first["respiratory_rate"], first["antipyretic"], first["antipyretic_kind"],
+            first["other"], first["ice_self"]) == (26, True, "ibuprofen", MARKUP, True)
+    assert (second["respiratory_rate"], second["antipyretic"], second["other"],
+            second["ice_self"]) == (None, None, None, None)
+
+
+def test_queue_card_carries_fever_medicine_and_free_text(staff_client, make_patient, enrol):
+    """The fever medicine flag and the family's words travel with the escalation."""
+    patient = make_patient()
+    phone = enrol(patient)
+    _fever(staff_client, phone)
+    _post_checkin(staff_client, phone, temperature={"value": 38.9, "unit": "C"},
+                  antipyretic=True, other=MARKUP)
+    quiet = make_patient()
+    _fever(staff_client, enrol(quiet))
+    items = {i["patient_id"]: i for i in staff_client.get("/api/v1/staff/queue").json}
+    reported = items[patient.id]["reported"]
+    assert reported["antipyretic"] is True
+    assert [t["text"] for t in reported["other"]] == [MARKUP]
+    assert items[quiet.id]["reported"] == {"antipyretic": False, "kind": None,
+                                               "other": []}
+    detail = staff_client.get(f"/api/v1/staff/escalations/{items[patient.id]['id']}").json
+    assert [c.get("other") for c in detail["checkins"]] == [None, MARKUP]
+    assert [c.get("antipyretic") for c in detail["checkins"]] == [None, True]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -9,6 +10,45 @@ from ..clinical import policy as P
 from ..clock import now
 from ..measures.motion import MotionSchema
 from ..measures.strokes import StrokesSchema
+
+# A C0 control other than tab, newline and carriage return (and DEL): never typed by a
+# person, and NUL cannot be stored in PostgreSQL text at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Flag(fields.Boolean):
+    """A JSON true/false only: "yes", 1 or "false" are refused rather than guessed at."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):  # 1 == True in Python: test the type, not the value
+            raise self.make_error("invalid")
+        return value
+
+
+class FreeText(fields.String):
+    """The patient's own words (R-OTHER): trimmed; empty or blank is no observation (None).
+
+    The text is kept as written otherwise: never escaped or rewritten here, because it is
+    shown as text (never as HTML) and never leaves in a push payload.
+    """
+
+    def __init__(self, max_length: int, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+        self.max_length = max_length
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            return None
+        if len(text) > self.max_length:
+            raise ValidationError(f"at most {self.max_length} characters (got {len(text)})")
+        if CONTROL_CHARACTERS.search(text):
+            raise ValidationError("must not contain control characters")
+        try:  # JSON may carry a lone surrogate ("\ud800"): no database can store it
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("must be valid Unicode text") from None
+        return text
 
 
 class StrictSchema(Schema):
@@ -52,6 +92,8 @@ class IceSchema(StrictSchema):
     attention = fields.Integer(
         required=True, strict=True, validate=validate.Range(0, P.ICE_ITEMS["attention"])
     )
+    # v2: the patient took the self-check alone (no right answer was shown)
+    self_administered = Flag(data_key="self", load_default=False)
 
 
 class VitalsSchema(StrictSchema):
@@ -62,11 +104,15 @@ class VitalsSchema(StrictSchema):
         strict=True, validate=validate.Range(P.SYSTOLIC_BP_MIN, P.SYSTOLIC_BP_MAX)
     )
     spo2 = fields.Integer(strict=True, validate=validate.Range(P.SPO2_MIN, P.SPO2_MAX))
+    respiratory_rate = fields.Integer(  # v2
+        strict=True, validate=validate.Range(P.RESPIRATORY_RATE_MIN, P.RESPIRATORY_RATE_MAX)
+    )
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
         if not data:
-            raise ValidationError("give at least one of heart_rate, systolic_bp, spo2")
+            raise ValidationError(
+                "give at least one of heart_rate, systolic_bp, spo2, respiratory_rate")
 
 
 class TremorSchema(StrictSchema):
@@ -95,13 +141,25 @@ class CheckInSchema(StrictSchema):
     symptoms = fields.List(
         fields.String(validate=validate.OneOf(P.SYMPTOMS)), validate=validate.Length(max=20)
     )
+    other = FreeText(P.OTHER_TEXT_MAX)  # v2 R-OTHER
+    # v2 R-ANTIPYRETIC: fever medicine in the last 6 h; an answer either way is an observation
+    antipyretic = Flag()
+    antipyretic_kind = fields.String(validate=validate.OneOf(P.ANTIPYRETIC_KINDS))
     observed_at = fields.AwareDateTime(default_timezone=dt.UTC)
 
     @validates_schema
     def _has_observation(self, data, **kwargs):
-        observed = {"temperature", "ice", "vitals", "tremor", "handwriting", "symptoms"}
+        """Any one answer makes a check-in (POLICY.md: one with only the fever-medicine
+        answer or only free text satisfies a slot); blank free text is not an answer."""
+        observed = {"temperature", "ice", "vitals", "tremor", "handwriting", "symptoms",
+                    "other", "antipyretic"}
         if not observed & {k for k, v in data.items() if v not in (None, [])}:
             raise ValidationError("a check-in needs at least one observation")
+
+    @validates_schema
+    def _kind_only_when_taken(self, data, **kwargs):
+        if data.get("antipyretic_kind") is not None and data.get("antipyretic") is not True:
+            raise ValidationError("only with antipyretic: true", "antipyretic_kind")
 
     @validates_schema
     def _observed_in_range(self, data, **kwargs):
@@ -123,6 +181,13 @@ class TemperatureOut(Schema):
     value = fields.Float()
     unit = fields.String()
     celsius = fields.Float()
+
+
+class VitalsOut(Schema):
+    heart_rate = fields.Integer()
+    systolic_bp = fields.Integer()
+    spo2 = fields.Integer()
+    respiratory_rate = fields.Integer()
 
 
 class InstructionOut(Schema):
@@ -152,10 +217,17 @@ class CheckInOut(Schema):
     temperature = fields.Nested(TemperatureOut, allow_none=True)
     ice = fields.Dict(allow_none=True)
     ice_total = fields.Integer(allow_none=True)
-    vitals = fields.Dict(allow_none=True)
+    ice_self = fields.Boolean(allow_none=True, metadata={
+        "description": "the ICE check was a self-check, the patient alone (policy v2)"})
+    vitals = fields.Nested(VitalsOut, allow_none=True)
     tremor = fields.Dict(allow_none=True)
     handwriting = fields.Dict(allow_none=True)
     symptoms = fields.List(fields.String())
+    antipyretic = fields.Boolean(allow_none=True, metadata={
+        "description": "fever medicine in the last 6 h; null when not asked (policy v2)"})
+    antipyretic_kind = fields.String(allow_none=True)
+    other = fields.String(allow_none=True, metadata={
+        "description": "free text in the patient's own words, as written: show as text"})
     findings = fields.List(fields.String())
     escalation = fields.Nested(EscalationRefOut, allow_none=True)
     instruction = fields.Nested(InstructionOut, allow_none=True)

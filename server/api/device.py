@@ -33,6 +33,22 @@ INPUT_BOUNDS = {
     "heart_rate": [P.HEART_RATE_MIN, P.HEART_RATE_MAX],
     "systolic_bp": [P.SYSTOLIC_BP_MIN, P.SYSTOLIC_BP_MAX],
     "spo2": [P.SPO2_MIN, P.SPO2_MAX],
+    "respiratory_rate": [P.RESPIRATORY_RATE_MIN, P.RESPIRATORY_RATE_MAX],
+    "other_max_length": P.OTHER_TEXT_MAX,
+}
+
+
+def _fahrenheit(celsius: float) -> float:
+    return round(celsius * 9.0 / 5.0 + 32.0, 1)
+
+
+# Outside the usual range the app asks "Is this right?" and sends the confirmed value: the
+# question is the phone's, the API accepts everything within INPUT_BOUNDS (POLICY.md v2).
+_LOW_C, _HIGH_C = P.USUAL_RANGE["temperature_c"]
+USUAL_RANGE = {
+    "temperature": {"C": [_LOW_C, _HIGH_C], "F": [_fahrenheit(_LOW_C), _fahrenheit(_HIGH_C)]},
+    **{name: list(P.USUAL_RANGE[name])
+       for name in ("heart_rate", "systolic_bp", "spo2", "respiratory_rate")},
 }
 
 
@@ -49,6 +65,7 @@ def device_context(device) -> dict:
         "centre_name": centre.name, "centre_phone": centre.phone_24h,
         "emergency_number": centre.emergency_number,
         "schedule": schedule.published(patient.window_days), "input_bounds": INPUT_BOUNDS,
+        "usual_range": USUAL_RANGE,
     }
 
 

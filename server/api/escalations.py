@@ -9,7 +9,7 @@ from ..auth.identity import current_staff, require_staff
 from ..clinical import escalation_read, escalations
 from ..clinical import policy as P
 from ..models.clinical import ESCALATION_STATES, OUTCOMES
-from .checkin_schemas import StrictSchema
+from .checkin_schemas import CheckInOut, StrictSchema
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1/staff/escalations",
                 description="Centre staff: escalations and their ladder")
@@ -61,7 +61,7 @@ class EscalationDetailOut(EscalationOut):
     """An escalation with its findings, check-ins, history and ladder state."""
 
     findings = fields.List(fields.Dict())
-    checkins = fields.List(fields.Dict())
+    checkins = fields.List(fields.Nested(CheckInOut))
     events = fields.List(fields.Dict())
     ladder = fields.Dict()
 

@@ -176,6 +176,20 @@ class InputBoundsOut(Schema):
     heart_rate = fields.List(fields.Integer())
     systolic_bp = fields.List(fields.Integer())
     spo2 = fields.List(fields.Integer())
+    respiratory_rate = fields.List(fields.Integer())
+    other_max_length = fields.Integer(metadata={"description": "free text, characters"})
+
+
+class UsualRangeOut(Schema):
+    """[low, high] of the usual range: outside it the app asks "Is this right?" and sends
+    the value when confirmed; it is never a refusal."""
+
+    temperature = fields.Dict(keys=fields.String(), values=fields.List(fields.Float()),
+                              metadata={"description": "per unit, C and F"})
+    heart_rate = fields.List(fields.Integer())
+    systolic_bp = fields.List(fields.Integer())
+    spo2 = fields.List(fields.Integer())
+    respiratory_rate = fields.List(fields.Integer())
 
 
 class DeviceContextOut(Schema):
@@ -197,6 +211,7 @@ class DeviceContextOut(Schema):
     schedule = fields.Nested(ScheduleOut, metadata={
         "description": "the check-in schedule (clinical/POLICY.md) for this patient's window"})
     input_bounds = fields.Nested(InputBoundsOut)
+    usual_range = fields.Nested(UsualRangeOut)
 
 
 class RedeemOut(DeviceContextOut):

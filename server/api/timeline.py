@@ -14,12 +14,58 @@ blp = Blueprint("timeline", __name__, url_prefix="/api/v1/staff",
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+class TimelineCheckinOut(Schema):
+    """One check-in on the time axis, with the v2 inputs (free text as written: show it as
+    text, never as HTML)."""
+
+    id = fields.Integer()
+    recorded_by = fields.String()
+    observed_at = fields.String()
+    observed_local = fields.String()
+    received_at = fields.String()
+    late = fields.Boolean()
+    temperature_c = fields.Float(allow_none=True)
+    temperature_value = fields.Float(allow_none=True)
+    temperature_unit = fields.String(allow_none=True)
+    ice_total = fields.Integer(allow_none=True)
+    ice = fields.Dict(allow_none=True)
+    ice_self = fields.Boolean(allow_none=True, metadata={"description": "self-check, alone"})
+    heart_rate = fields.Integer(allow_none=True)
+    systolic_bp = fields.Integer(allow_none=True)
+    spo2 = fields.Integer(allow_none=True)
+    respiratory_rate = fields.Integer(allow_none=True)
+    tremor_rating = fields.String(allow_none=True)
+    tremor = fields.Dict(allow_none=True)
+    handwriting_judgement = fields.String(allow_none=True)
+    has_handwriting = fields.Boolean()
+    handwriting = fields.Dict(allow_none=True)
+    symptoms = fields.List(fields.String())
+    antipyretic = fields.Boolean(allow_none=True, metadata={
+        "description": "fever medicine in the last 6 h; null when not asked"})
+    antipyretic_kind = fields.String(allow_none=True)
+    other = fields.String(allow_none=True, metadata={"description": "free text, as written"})
+
+
+class ReportedTextOut(Schema):
+    checkin_id = fields.Integer()
+    observed_at = fields.String()
+    text = fields.String(metadata={"description": "as written: show as text, never HTML"})
+
+
+class ReportedOut(Schema):
+    """The family's own reports behind an escalation (staff only, never in a push)."""
+
+    antipyretic = fields.Boolean(metadata={"description": "fever medicine in the last 6 h"})
+    kind = fields.String(allow_none=True, metadata={"description": "paracetamol, ibuprofen…"})
+    other = fields.List(fields.Nested(ReportedTextOut))
+
+
 class TimelineOut(Schema):
     patient = fields.Dict()
     now = fields.String()
     now_local = fields.String()
     thresholds = fields.Dict()
-    checkins = fields.List(fields.Dict())
+    checkins = fields.List(fields.Nested(TimelineCheckinOut))
     symptoms = fields.List(fields.Dict())
     escalations = fields.List(fields.Dict())
 
@@ -57,6 +103,7 @@ class QueueItem(Schema):
     undeliverable_at = fields.String(allow_none=True)
     undeliverable_reason = fields.String(allow_none=True)
     ladder = fields.Dict()
+    reported = fields.Nested(ReportedOut)
 
 
 @blp.route("/patients/<int:patient_id>/timeline")

@@ -49,6 +49,8 @@ def facts_for(checkin: CheckIn, baseline_ice: int) -> rules.Facts:
         handwriting_beyond_baseline=bool((checkin.handwriting_features or {})
                                          .get("beyond_baseline")),
         tremor_beyond_baseline=bool((checkin.tremor_features or {}).get("beyond_baseline")),
+        respiratory_rate=checkin.respiratory_rate, antipyretic=bool(checkin.antipyretic),
+        other_text=checkin.other_text,
     )
 
 

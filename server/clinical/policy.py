@@ -7,15 +7,28 @@ from __future__ import annotations
 
 POLICY_VERSION = 1
 
-# --- Input bounds (POLICY.md "Input bounds"): outside -> HTTP 422 naming the field ---------
-TEMPERATURE_C_MIN = 34.0
-TEMPERATURE_C_MAX = 43.0
-TEMPERATURE_F_MIN = 93.2
-TEMPERATURE_F_MAX = 109.4
+# --- Input bounds (POLICY.md "Input bounds", v2): outside -> HTTP 422 naming the field ------
+# v2 widens them to what a home device can show, so a real shock reading (systolic 48,
+# SpO2 45, pulse 230) is stored and escalates instead of being refused as a typo.
+TEMPERATURE_C_MIN = 30.0
+TEMPERATURE_C_MAX = 44.0
+TEMPERATURE_F_MIN = 86.0
+TEMPERATURE_F_MAX = 111.2
 TEMPERATURE_UNITS = ("C", "F")
-HEART_RATE_MIN, HEART_RATE_MAX = 30, 220
-SYSTOLIC_BP_MIN, SYSTOLIC_BP_MAX = 50, 250
-SPO2_MIN, SPO2_MAX = 50, 100
+HEART_RATE_MIN, HEART_RATE_MAX = 20, 250
+SYSTOLIC_BP_MIN, SYSTOLIC_BP_MAX = 40, 300
+SPO2_MIN, SPO2_MAX = 40, 100
+RESPIRATORY_RATE_MIN, RESPIRATORY_RATE_MAX = 4, 60  # v2
+OTHER_TEXT_MAX = 500  # R-OTHER: 1-500 characters after trimming; empty is no observation
+# The usual range (POLICY.md "Input bounds", v2): the app asks "Is this right?" before
+# sending a value outside it; the answer is sent, never refused (the API accepts the bounds).
+USUAL_RANGE = {
+    "temperature_c": (35.0, 40.0),
+    "heart_rate": (40, 150),
+    "systolic_bp": (50, 200),
+    "spo2": (85, 100),
+    "respiratory_rate": (8, 35),
+}
 OBSERVED_MAX_PAST_HOURS = 72  # entries queued offline
 OBSERVED_MAX_FUTURE_MINUTES = 5
 
@@ -30,7 +43,11 @@ HANDWRITING_JUDGEMENTS = ("same", "worse", "cannot_write")
 SYMPTOMS = (
     "headache_severe", "confusion", "word_finding", "slurred_speech", "seizure", "hard_to_wake",
     "weakness_one_side", "facial_weakness", "shortness_of_breath", "rigors", "dizziness",
+    # v2: R-SLEEPY, R-JERKS, R-PERSONALITY, R-HEARTBEAT, R-GUT, R-BLEEDING
+    "sleepy", "jerks", "personality_change", "heartbeat", "gut_severe", "bleeding",
 )
+# v2 R-ANTIPYRETIC: which fever medicine was taken in the last 6 h (optional detail)
+ANTIPYRETIC_KINDS = ("paracetamol", "ibuprofen", "other")
 
 # --- Time (POLICY.md "Time") ----------------------------------------------------------------
 DEFAULT_WINDOW_DAYS = 30

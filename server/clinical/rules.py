@@ -30,6 +30,9 @@ class Facts:
     handwriting_judgement: str | None = None
     handwriting_beyond_baseline: bool = False
     tremor_beyond_baseline: bool = False
+    respiratory_rate: int | None = None
+    antipyretic: bool = False          # fever medicine taken in the last 6 h
+    other_text: str | None = None      # free text, trimmed, None when empty
 
 
 Condition = Callable[[Facts, dict], bool]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import now
@@ -32,9 +32,17 @@ class CheckIn(db.Model):
     ice_writing: Mapped[int | None] = mapped_column(Integer)
     ice_attention: Mapped[int | None] = mapped_column(Integer)
     ice_total: Mapped[int | None] = mapped_column(Integer)
+    ice_self: Mapped[bool | None] = mapped_column(Boolean)  # v2: self-check, patient alone
     heart_rate: Mapped[int | None] = mapped_column(Integer)
     systolic_bp: Mapped[int | None] = mapped_column(Integer)
     spo2: Mapped[int | None] = mapped_column(Integer)
+    respiratory_rate: Mapped[int | None] = mapped_column(Integer)  # v2, breaths /min
+    # v2 R-ANTIPYRETIC: fever medicine in the last 6 h; None = not asked, False = answered no
+    antipyretic: Mapped[bool | None] = mapped_column(Boolean)
+    antipyretic_kind: Mapped[str | None] = mapped_column(String(16))
+    # v2 R-OTHER: the patient's or caregiver's own words, trimmed, never escaped or rewritten
+    # (shown to staff as text, never in a push payload)
+    other_text: Mapped[str | None] = mapped_column(Text)
     tremor_rating: Mapped[str | None] = mapped_column(String(16))
     tremor_motion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     tremor_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -125,10 +125,15 @@ def _build(device: Device, data: dict, key: str, fingerprint: str) -> CheckIn:
         for item in P.ICE_ITEMS:
             setattr(checkin, f"ice_{item}", ice[item])
         checkin.ice_total = sum(ice[item] for item in P.ICE_ITEMS)
+        checkin.ice_self = ice.get("self_administered", False)
     if vitals := data.get("vitals"):
         checkin.heart_rate = vitals.get("heart_rate")
         checkin.systolic_bp = vitals.get("systolic_bp")
         checkin.spo2 = vitals.get("spo2")
+        checkin.respiratory_rate = vitals.get("respiratory_rate")
+    checkin.antipyretic = data.get("antipyretic")
+    checkin.antipyretic_kind = data.get("antipyretic_kind")
+    checkin.other_text = data.get("other")  # trimmed by the schema; None when blank
     if tremor := data.get("tremor"):
         checkin.tremor_rating = tremor["rating"]
         checkin.tremor_motion = tremor.get("motion")
@@ -142,7 +147,7 @@ def serialise(checkin: CheckIn, *, findings=None, escalation=None, instruction=N
     """The check-in as JSON-ready data (the shape of CheckInOut)."""
     vitals = {
         k: getattr(checkin, k)
-        for k in ("heart_rate", "systolic_bp", "spo2")
+        for k in ("heart_rate", "systolic_bp", "spo2", "respiratory_rate")
         if getattr(checkin, k) is not None
     }
     return {
@@ -158,6 +163,7 @@ def serialise(checkin: CheckIn, *, findings=None, escalation=None, instruction=N
         },
         "ice": checkin.ice,
         "ice_total": checkin.ice_total,
+        "ice_self": checkin.ice_self,
         "vitals": vitals or None,
         "tremor": None if checkin.tremor_rating is None else {
             "rating": checkin.tremor_rating,
@@ -168,6 +174,9 @@ def serialise(checkin: CheckIn, *, findings=None, escalation=None, instruction=N
               "has_strokes": checkin.handwriting_strokes is not None,
               "features": checkin.handwriting_features},
         "symptoms": list(checkin.symptoms or []),
+        "antipyretic": checkin.antipyretic,
+        "antipyretic_kind": checkin.antipyretic_kind,
+        "other": checkin.other_text,
         "findings": list(findings or []),
         "escalation": escalation,
         "instruction": instruction,

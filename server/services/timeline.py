@@ -47,13 +47,17 @@ def _checkin_point(c: CheckIn, tz: str) -> dict[str, Any]:
         "temperature_c": c.temperature_c, "temperature_value": c.temperature_value,
         "temperature_unit": c.temperature_unit,
         "ice_total": c.ice_total, "ice": c.ice,
+        "ice_self": c.ice_self,
         "heart_rate": c.heart_rate, "systolic_bp": c.systolic_bp, "spo2": c.spo2,
+        "respiratory_rate": c.respiratory_rate,
         "tremor_rating": c.tremor_rating,
         "tremor": _scalars(c.tremor_features),
         "handwriting_judgement": c.handwriting_judgement,
         "has_handwriting": c.handwriting_strokes is not None,
         "handwriting": _scalars(c.handwriting_features),
         "symptoms": list(c.symptoms or []),
+        "antipyretic": c.antipyretic, "antipyretic_kind": c.antipyretic_kind,
+        "other": c.other_text,
     }
 
 

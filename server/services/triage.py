@@ -10,7 +10,7 @@ from ..clinical.calendar import day_number
 from ..clock import now
 from ..extensions import db
 from ..models import AuditEvent, Escalation, NotificationIntent, Patient, Staff
-from . import audit
+from . import audit, reported
 from .timeline import SEVERITY_RANK
 
 STAFF_PURPOSES = ("escalation", "renotify")
@@ -89,6 +89,7 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
     staff = {s.id: s for s in db.session.execute(
         db.select(Staff).where(Staff.id.in_(ids))).scalars()} if ids else {}
     shown = _shown_counts([i.id for group in intents.values() for i in group])
+    words = reported.for_escalations([e.id for e in rows])
     current = now()
     out = []
     for e in rows:
@@ -101,6 +102,7 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
                            "display_name": patient.display_name, "timezone": patient.timezone,
                            "day": day_number(patient.infused_at, current, patient.timezone)}
         item["ladder"] = _ladder(e, intents.get(e.id, []), staff, shown)
+        item["reported"] = words[e.id]
         out.append(item)
     out.sort(key=lambda i: (SEVERITY_RANK.get(i["severity"], 9),
                             i["raised_at"] or i["opened_at"], i["id"]))

@@ -20,7 +20,7 @@ from server.clinical.jobs import run_due_work
 from server.clock import now
 from server.extensions import db
 from server.models import Caregiver, Device, NotificationIntent
-from server.services import dispatch
+from server.services import dispatch, reported
 
 # Keys that would carry a name, a contact, a reading or a diagnosis; none may be in a payload.
 FORBIDDEN_KEYS = {
@@ -29,6 +29,7 @@ FORBIDDEN_KEYS = {
     "temperature", "temperature_c", "celsius", "value", "ice", "ice_total", "vitals",
     "heart_rate", "systolic_bp", "spo2", "symptoms", "syndromes", "reasons", "findings",
     "tremor", "handwriting", "strokes", "motion", "note", "outcome", "token", "device_token",
+    "respiratory_rate", "antipyretic", "antipyretic_kind", "other", "other_text", "text",
 }
 CANARY_TEMP = 39.4321  # a reading no template or default would ever contain
 
@@ -101,6 +102,43 @@ def test_canary_never_in_logs_or_push_payloads(app, service, client, centre, mak
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     for canary in canaries:
         assert canary not in logged
+
+
+def test_free_text_never_in_a_push_payload(app, service, client, centre, make_staff,
+                                           make_patient, enrol, clock):
+    """R-OTHER's free text is for staff to read in the app: no staff, patient or caregiver
+    push carries it, through every ladder step, while the escalation shows it."""
+    words = _canary()
+    staff = [make_staff(handle=f"tier{t}", tier=t) for t in (1, 2)]
+    for member in staff:
+        member.on_duty = True
+        subscribe_staff(service, member)
+    db.session.commit()
+    patient = make_patient()
+    headers = enrol(patient)
+    enrol(patient, "caregiver")
+    for device in db.session.execute(db.select(Device)).scalars():
+        subscribe_device(service, device.id)
+    body = {"temperature": {"value": 38.7, "unit": "C"}, "antipyretic": True,
+            "other": f"<b>{words}</b> since the morning, took paracetamol"}
+    response = client.post("/api/v1/checkins", headers=headers, json=body)
+    assert response.status_code == 201, response.get_json()
+    escalation_id = response.get_json()["escalation"]["id"]
+    dispatch.run_pass()
+    for _ in range(4):  # ladder steps and the unanswered notice
+        clock.advance(minutes=10)
+        run_due_work(now())
+        dispatch.run_pass()
+
+    staff_pushes = [d for d in service.deliveries if "/staff/" in json.dumps(d.payload)]
+    assert staff_pushes and len(service.deliveries) > len(staff_pushes)
+    for delivery in service.deliveries:
+        assert_clean_payload(delivery.payload, [words])
+    for intent in db.session.execute(db.select(NotificationIntent)).scalars():
+        assert intent.escalation_id in (escalation_id, None)
+        assert_clean_payload(intent.payload, [words])
+    [text] = reported.for_escalations([escalation_id])[escalation_id]["other"]
+    assert words in text["text"]  # it is on the escalation, where staff read it
 
 
 def test_the_payload_check_catches_a_leak():

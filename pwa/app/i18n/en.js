@@ -90,6 +90,16 @@ export default {
   tempRange: 'Enter a temperature between {min} and {max} °{unit}.',
   tempMissing: 'Enter the temperature.',
   tempHint: 'Measure as the centre showed you, then type the number.',
+  antipyreticQuestion: 'Fever medicine (paracetamol, ibuprofen or other) in the last 6 hours?',
+  antipyreticYes: 'Yes',
+  antipyreticNo: 'No',
+
+  // "Is this right?" (a reading outside the usual range; it is sent when confirmed)
+  unusualTitle: 'Is this right?',
+  unusualText: 'This is outside the usual range. Check the reading. If it is right, send it: the centre needs to know.',
+  unusualLine: '{label}: {value}',
+  unusualYes: 'Yes, it is right: send',
+  unusualNo: 'No, let me correct it',
 
   // confusion check (ICE)
   iceTitle: 'Confusion check',
@@ -185,10 +195,21 @@ export default {
   sym_shortness_of_breath: 'Short of breath',
   sym_rigors: 'Shaking chills',
   sym_dizziness: 'Dizzy or fainting',
+  sym_sleepy: 'Unusually sleepy or very tired, but wakes easily',
+  sym_jerks: 'Sudden muscle jerks',
+  sym_personality_change: 'Personality change, agitation or restlessness',
+  sym_heartbeat: 'Fast or irregular heartbeat',
+  sym_gut_severe: 'Severe nausea, vomiting or diarrhoea',
+  sym_bleeding: 'Bleeding or unusual bruising',
+  otherLabel: 'Anything else? In your own words (optional)',
+  otherHint: 'Up to {max} characters. The centre reads this; for anything urgent, call.',
+  otherTooLong: 'Please shorten this to {max} characters.',
   vitalsTitle: 'Vital signs (optional)',
   vital_systolic_bp: 'Blood pressure, upper number (mmHg)',
   vital_spo2: 'Oxygen saturation SpO2 (%)',
   vital_heart_rate: 'Heart rate at rest (per minute)',
+  vital_respiratory_rate: 'Breathing rate (breaths per minute)',
+  respiratoryGuide: 'Count breaths for 30 seconds, then double it.',
   vitalRange: 'Enter a number between {min} and {max}.',
   symNothing: 'Nothing ticked and no values entered: nothing to send.',
   symNoneButton: 'No new symptoms',
@@ -237,6 +258,8 @@ export default {
   summary_handwriting: 'handwriting: {judgement}',
   summary_symptoms: '{n} symptom(s)',
   summary_vitals: 'vital signs',
+  summary_antipyretic: 'fever medicine taken',
+  summary_other: 'own words',
 
   // settings
   settingsTitle: 'Settings',

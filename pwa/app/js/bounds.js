@@ -2,7 +2,10 @@
 // (GET /api/v1/device/me): the app keeps no copy. The server refuses values outside them.
 import { state } from './state.js';
 
-export const VITALS = ['heart_rate', 'systolic_bp', 'spo2'];
+export const VITALS = ['heart_rate', 'systolic_bp', 'spo2', 'respiratory_rate'];
+
+/** Longest free text the server accepts (characters); 500 when not published yet. */
+export const otherMaxLength = () => state.context?.input_bounds?.other_max_length || 500;
 
 /** [min, max] for 'temperature' (per unit) or a vital; null when not published yet
  *  (a context stored by an older version: the server still checks the entry). */

@@ -38,6 +38,35 @@ function ladderLine(e) {
         || '' })) : null);
 }
 
+/** The family's own reports behind an escalation: the queue sends `reported`, the
+ *  escalation page its check-ins. */
+function reportedOf(e) {
+  if (e.reported) return e.reported;
+  const rows = e.checkins || [];
+  return {
+    antipyretic: rows.some((c) => c.antipyretic === true),
+    kind: (rows.find((c) => c.antipyretic === true && c.antipyretic_kind) || {}).antipyretic_kind,
+    other: rows.filter((c) => c.other).map((c) => ({ text: c.other, observed_at: c.observed_at })),
+  };
+}
+
+/** Fever-medicine flag and free text. The text is the patient's or caregiver's, as written:
+ *  it goes in as a text node (h() never parses HTML), so markup shows literally. */
+function reportedBlock(e, tz) {
+  const { antipyretic, kind, other = [] } = reportedOf(e);
+  return [
+    antipyretic ? h('p', { class: 'antipyretic-flag' }, kind
+      ? t('antipyretic_kind_flag', { kind: t(`antipyretic_${kind}`) }) : t('antipyretic_flag'))
+      : null,
+    other.length ? h('div', { class: 'other-text' },
+      h('strong', {}, t('other_text_title')),
+      other.map((o) => h('blockquote', { class: 'free-text' },
+        o.observed_at ? h('span', { class: 'free-text-at' },
+          t('other_text_at', { time: localTime(o.observed_at, tz) }), ' ') : null,
+        h('span', { class: 'free-text-words', text: o.text })))) : null,
+  ];
+}
+
 function resolveForm(e, done) {
   const outcome = h('select', { name: 'outcome', required: true },
     h('option', { value: '' }, '—'),
@@ -115,6 +144,7 @@ export function escalationCard(e, patient, onChange, { details = true } = {}) {
       h('span', { class: 'state' }, t(`state_${e.state}`))),
     h('p', { class: 'syndromes' }, (e.syndromes || []).map(syndromeText).join(', ')),
     h('ul', { class: 'reasons' }, (e.reasons || []).map((r) => h('li', {}, reasonText(r)))),
+    reportedBlock(e, tz),
     h('p', { class: 'when' },
       isLate(e)
         ? h('span', { class: 'late' }, t('late_entry', { observed: localTime(e.observed_at, tz),

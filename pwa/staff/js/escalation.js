@@ -29,9 +29,11 @@ export function render(main, ctx, id) {
     }
     if (!alive) return;
     await queueFeed.refreshPatients(!queueFeed.patient(e.patient_id));
+    if (!alive) return;
     const patient = queueFeed.patient(e.patient_id);
     const tz = (patient && patient.timezone) || 'UTC';
     const delivery = await deliveries(id);
+    if (!alive) return; // left for another screen while loading: don't paint over it
     const rows = (delivery && delivery.items) || [];
     const history = e.events || [];
     const ladder = e.ladder || {};

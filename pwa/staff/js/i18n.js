@@ -183,6 +183,19 @@ const EN = {
   push_none: 'You are on duty but no device of yours receives notifications. Enable them on this device.',
   push_test_sent: 'Test notification sent.',
   error_generic: 'Something went wrong: {message}',
+
+  // policy v2 check-in inputs
+  antipyretic_flag: 'Fever medicine taken in the last 6 h: a fever may be hidden',
+  antipyretic_kind_flag: 'Fever medicine ({kind}) taken in the last 6 h: a fever may be hidden',
+  antipyretic_short: 'fever medicine in the last 6 h',
+  antipyretic_no: 'no fever medicine',
+  antipyretic_paracetamol: 'paracetamol',
+  antipyretic_ibuprofen: 'ibuprofen',
+  antipyretic_other: 'other',
+  other_text_title: 'In their own words',
+  other_text_at: '{time}:',
+  respiratory_rate_short: 'RR {value}/min',
+  ice_self_short: 'self-check, alone',
 };
 
 const REASONS = {
@@ -216,6 +229,10 @@ const SYMPTOMS = {
   slurred_speech: 'slurred speech', seizure: 'seizure', hard_to_wake: 'hard to wake',
   weakness_one_side: 'weakness of one side', facial_weakness: 'facial weakness',
   shortness_of_breath: 'shortness of breath', rigors: 'shaking chills', dizziness: 'dizziness',
+  sleepy: 'unusually sleepy or very tired', jerks: 'sudden muscle jerks',
+  personality_change: 'personality change, agitation or restlessness',
+  heartbeat: 'fast or irregular heartbeat', gut_severe: 'severe nausea, vomiting or diarrhoea',
+  bleeding: 'bleeding or unusual bruising',
 };
 
 const SYNDROMES = { CRS: 'CRS (cytokine release)', ICANS: 'ICANS (neurotoxicity)' };

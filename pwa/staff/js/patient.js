@@ -30,17 +30,30 @@ function values(c) {
   if (c.heart_rate !== null) parts.push(`HR ${c.heart_rate}`);
   if (c.systolic_bp !== null) parts.push(`BP ${c.systolic_bp}`);
   if (c.spo2 !== null) parts.push(`SpO₂ ${c.spo2} %`);
+  if (c.respiratory_rate != null) parts.push(t('respiratory_rate_short', { value: c.respiratory_rate }));
+  if (c.ice_self) parts.push(t('ice_self_short'));
   if (c.tremor_rating) parts.push(`tremor ${c.tremor_rating}`);
   if (c.handwriting_judgement) parts.push(`writing ${c.handwriting_judgement.replace('_', ' ')}`);
   if (c.symptoms.length) parts.push(c.symptoms.map(symptomText).join(', '));
+  if (c.antipyretic === true) {
+    parts.push(c.antipyretic_kind ? `${t('antipyretic_short')} (${t(`antipyretic_${c.antipyretic_kind}`)})`
+      : t('antipyretic_short'));
+  } else if (c.antipyretic === false) parts.push(t('antipyretic_no'));
   return parts.join(' · ');
+}
+
+/** A check-in's values, then its free text as a text node of its own (never parsed as
+ *  HTML: the words are the family's, as written). */
+function valuesCell(c) {
+  return h('td', {}, values(c), c.other
+    ? h('q', { class: 'free-text', text: c.other }) : null);
 }
 
 function eventsTable(data) {
   const tz = data.patient.timezone;
   const rows = [
     ...data.checkins.map((c) => ({ at: c.observed_at, what: c.late ? 'check-in (late entry)'
-      : `check-in (${c.recorded_by})`, values: values(c), cls: c.late ? 'is-late' : '' })),
+      : `check-in (${c.recorded_by})`, cell: valuesCell(c), cls: c.late ? 'is-late' : '' })),
     ...data.escalations.map((e) => ({ at: e.opened_at,
       what: `${t(`severity_${e.severity}`)} escalation · ${t(`state_${e.state}`)}`,
       values: e.reasons.map(reasonText).join('; '), cls: `sev-${e.severity}` })),
@@ -51,7 +64,7 @@ function eventsTable(data) {
     h('thead', {}, h('tr', {}, [t('col_time', { tz }), t('col_what'), t('col_values')]
       .map((label) => h('th', { scope: 'col' }, label)))),
     h('tbody', {}, rows.map((r) => h('tr', { class: r.cls },
-      h('td', {}, localTime(r.at, tz)), h('td', {}, r.what), h('td', {}, r.values))))));
+      h('td', {}, localTime(r.at, tz)), h('td', {}, r.what), r.cell || h('td', {}, r.values))))));
 }
 
 function tremorTable(data) {

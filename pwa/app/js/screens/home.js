@@ -39,11 +39,16 @@ export function summary(entry) {
   const parts = [];
   if (entry.temperature) parts.push(t('summary_temperature', entry.temperature));
   if (entry.ice_total != null) parts.push(t('summary_ice', { score: entry.ice_total }));
-  else if (entry.ice) parts.push(t('summary_ice', { score: Object.values(entry.ice).reduce((a, b) => a + b, 0) }));
+  else if (entry.ice) {
+    const score = Object.values(entry.ice).filter(Number.isInteger).reduce((a, b) => a + b, 0);
+    parts.push(t('summary_ice', { score })); // items only: `self` is a flag, not points
+  }
   if (entry.tremor) parts.push(t('summary_tremor', { rating: t(`tremor_${entry.tremor.rating}`) }));
   if (entry.handwriting?.judgement) parts.push(t('summary_handwriting', { judgement: t(`hw_${entry.handwriting.judgement}`) }));
   if (entry.symptoms?.length) parts.push(t('summary_symptoms', { n: entry.symptoms.length }));
   if (entry.vitals) parts.push(t('summary_vitals'));
+  if (entry.antipyretic) parts.push(t('summary_antipyretic'));
+  if (entry.other) parts.push(t('summary_other'));
   return parts.join(', ');
 }
 

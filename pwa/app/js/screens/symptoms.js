@@ -1,11 +1,26 @@
-// Symptoms checklist and optional vital signs, in the vocabulary of scenarios/FORMAT.md.
-import { bounds, parseNumber, VITALS } from '../bounds.js';
-import { errorSlot, field, h, show, t } from '../dom.js';
+// Symptoms checklist, optional vital signs and the patient's own words, in the vocabulary of
+// scenarios/FORMAT.md (policy v2 adds six symptoms, respiratory rate and free text).
+import { bounds, otherMaxLength, parseNumber, VITALS } from '../bounds.js';
+import { errorSlot, field, h, newId, show, t } from '../dom.js';
 import { submit } from '../result.js';
 import { state } from '../state.js';
+import { askIsThisRight, isUnusual } from '../unusual.js';
 
 const SYMPTOMS = ['headache_severe', 'confusion', 'word_finding', 'slurred_speech', 'seizure',
-  'hard_to_wake', 'weakness_one_side', 'facial_weakness', 'shortness_of_breath', 'rigors', 'dizziness'];
+  'hard_to_wake', 'weakness_one_side', 'facial_weakness', 'shortness_of_breath', 'rigors', 'dizziness',
+  'sleepy', 'jerks', 'personality_change', 'heartbeat', 'gut_severe', 'bleeding'];
+
+/** The free-text line: a textarea with label, hint and error slot. */
+function otherField() {
+  const id = newId('in');
+  const max = otherMaxLength();
+  const input = h('textarea', { id, name: 'other', rows: 3, maxLength: max, autocomplete: 'off' });
+  const hint = h('p.hint', { id: `${id}-hint` }, t('otherHint', { max }));
+  input.setAttribute('aria-describedby', hint.id);
+  const error = errorSlot(input);
+  return { el: h('div.field', {}, h('label', { htmlFor: id }, t('otherLabel')), hint, input, error.el),
+    input, error, max };
+}
 
 /** Render the symptoms screen. */
 export function showSymptoms() {
@@ -14,17 +29,21 @@ export function showSymptoms() {
     boxes.map((box) => h('label.option', {}, box, h('span', {}, t(`sym_${box.value}`)))));
   const vitals = VITALS.map((name) => ({
     name,
-    ...field(t(`vital_${name}`), { type: 'text', inputMode: 'numeric', name, autocomplete: 'off', maxLength: 3 }),
+    ...field(t(`vital_${name}`), { type: 'text', inputMode: 'numeric', name, autocomplete: 'off', maxLength: 3 },
+      name === 'respiratory_rate' ? t('respiratoryGuide') : ''),
   }));
+  const other = otherField();
   const send = h('button.primary', { type: 'submit' }, t('send'));
   const none = h('a.button.secondary', { href: '#/' }, t('symNoneButton'));
   const error = errorSlot(send);
-  const form = h('form', { novalidate: true }, list,
+  const question = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { novalidate: true }, list, other.el,
     h('fieldset.vitals', {}, h('legend', {}, t('vitalsTitle')), vitals.map((v) => v.el)),
-    send, error.el, none);
+    question, send, error.el, none);
   none.addEventListener('click', () => { state.flow = null; });
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    error.set('');
     let ok = true;
     const values = {};
     for (const v of vitals) {
@@ -40,16 +59,31 @@ export function showSymptoms() {
         values[v.name] = n;
       }
     }
+    other.error.set('');
+    const words = other.input.value.trim();
+    if (words.length > other.max) {
+      other.error.set(t('otherTooLong', { max: other.max }));
+      ok = false;
+    }
     if (!ok) return;
     const symptoms = boxes.filter((b) => b.checked).map((b) => b.value);
-    if (!symptoms.length && !Object.keys(values).length) {
+    if (!symptoms.length && !Object.keys(values).length && !words) {
       error.set(t('symNothing'));
       return;
+    }
+    const unusual = vitals.filter((v) => v.name in values && isUnusual(v.name, values[v.name]));
+    if (unusual.length) {
+      const readings = unusual.map((v) => ({ label: t(`vital_${v.name}`), value: values[v.name] }));
+      if (!(await askIsThisRight(question, readings))) {
+        unusual[0].input.focus();
+        return;
+      }
     }
     send.disabled = true;
     const body = {};
     if (symptoms.length) body.symptoms = symptoms;
     if (Object.keys(values).length) body.vitals = values;
+    if (words) body.other = words;
     submit(body, 'symptoms');
   });
   show(h('section', {}, h('h1', {}, t('symTitle')), form));

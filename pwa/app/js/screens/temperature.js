@@ -1,8 +1,11 @@
-// Temperature: numeric keypad, °C / °F remembered, plausibility checked before sending.
+// Temperature: numeric keypad, °C / °F remembered, plausibility checked before sending, the
+// fever-medicine question (policy v2: it can hide a fever) and "Is this right?" outside the
+// usual range.
 import { bounds, parseNumber } from '../bounds.js';
 import { choice, field, h, show, t } from '../dom.js';
 import { submit } from '../result.js';
 import * as settings from '../state.js';
+import { askIsThisRight, isUnusual } from '../unusual.js';
 
 /** Render the temperature screen. */
 export async function showTemperature() {
@@ -23,9 +26,13 @@ export async function showTemperature() {
   });
   units.el.classList.add('inline');
   units.el.querySelector(`input[value="${unit}"]`).checked = true;
+  const medicine = choice(t('antipyreticQuestion'), 'antipyretic',
+    [['yes', t('antipyreticYes')], ['no', t('antipyreticNo')]], { required: false });
+  medicine.el.classList.add('inline');
+  const question = h('div', { 'aria-live': 'polite' });
   const send = h('button.primary', { type: 'submit' }, t('send'));
-  const form = h('form', { novalidate: true }, temp.el, units.el, send);
-  form.addEventListener('submit', (event) => {
+  const form = h('form', { novalidate: true }, temp.el, units.el, medicine.el, question, send);
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = parseNumber(temp.input.value);
     const [min, max] = bounds('temperature', unit) || [-Infinity, Infinity];
@@ -34,9 +41,16 @@ export async function showTemperature() {
     } else if (Number.isNaN(value) || value < min || value > max) {
       temp.error.set(t('tempRange', { min, max, unit }));
     } else {
-      send.disabled = true;
-      submit({ temperature: { value, unit } }, 'temperature');
-      return;
+      temp.error.set('');
+      const sure = !isUnusual('temperature', value, unit) || await askIsThisRight(question,
+        [{ label: t('tempLabel', { unit }), value }]);
+      if (sure) {
+        send.disabled = true;
+        const body = { temperature: { value, unit } };
+        if (medicine.value()) body.antipyretic = medicine.value() === 'yes';
+        submit(body, 'temperature');
+        return;
+      }
     }
     temp.input.focus();
   });
