@@ -111,7 +111,7 @@ def test_queue_shows_new_escalation_with_patient_and_ladder(staff_client, make_p
     assert (item["severity"], item["state"], item["reasons"]) == ("urgent", "open", ["fever"])
     assert item["patient"] == {"id": patient.id, "code": patient.code,
                                "display_name": "Pat Example", "timezone": "Europe/Berlin",
-                               "day": 8}
+                               "day": 8, "caregiver_enrolled": False}
     handles = [n["staff"]["handle"] for n in item["ladder"]["notified"]]
     assert handles == ["admin-a"]
     assert item["ladder"]["level"] == 1 and item["ladder"]["undeliverable_at"] is None
@@ -233,3 +233,28 @@ def test_queue_card_carries_fever_medicine_and_free_text(staff_client, make_pati
     detail = staff_client.get(f"/api/v1/staff/escalations/{items[patient.id]['id']}").json
     assert [c.get("other") for c in detail["checkins"]] == [None, MARKUP]
     assert [c.get("antipyretic") for c in detail["checkins"]] == [None, True]
+
+
+def test_staff_see_whether_a_caregiver_phone_is_enrolled(staff_client, make_patient, enrol):
+    """A patient alone gets the `unanswered` notice with nobody to act: the queue says so."""
+    patient = make_patient()
+    _fever(staff_client, enrol(patient))
+
+    def flags():
+        [item] = staff_client.get("/api/v1/staff/queue").json
+        one = staff_client.get(f"/api/v1/staff/patients/{patient.id}").json
+        [listed] = [p for p in staff_client.get("/api/v1/staff/patients").json
+                    if p["id"] == patient.id]
+        timeline = staff_client.get(f"/api/v1/staff/patients/{patient.id}/timeline").json
+        return {item["patient"]["caregiver_enrolled"], one["caregiver_enrolled"],
+                listed["caregiver_enrolled"], timeline["patient"]["caregiver_enrolled"]}
+
+    assert flags() == {False}  # a caregiver on record, but no phone of theirs
+    enrol(patient, role="caregiver")
+    assert flags() == {True}
+    [device] = [d for d in staff_client.get(f"/api/v1/staff/patients/{patient.id}/devices").json
+                if d["role"] == "caregiver"]
+    r = staff_client.post(f"/api/v1/staff/patients/{patient.id}/devices/{device['id']}/revoke",
+                          json={})
+    assert r.status_code == 200, r.json
+    assert flags() == {False}

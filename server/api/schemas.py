@@ -93,6 +93,8 @@ class PatientOut(Schema):
     place_of_care = fields.String(allow_none=True)
     monitoring_ended_at = fields.DateTime(allow_none=True)
     day = fields.Integer()
+    caregiver_enrolled = fields.Boolean(
+        metadata={"description": "a caregiver's phone is enrolled (not revoked)"})
 
 
 class CaregiverIn(StrictSchema):

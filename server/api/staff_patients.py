@@ -27,10 +27,11 @@ blp = Blueprint("staff_patients", __name__, url_prefix="/api/v1/staff",
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _out(patient) -> dict:
+def _out(patient, reachable: set[int] | None = None) -> dict:
     """The patient's fields plus figures computed for display (dumped by PatientOut)."""
-    data = {name: getattr(patient, name) for name in PatientOut().fields if name != "day"}
-    data.update(patients.patient_summary(patient))
+    data = {name: getattr(patient, name) for name in PatientOut().fields if name not in
+            ("day", "caregiver_enrolled")}
+    data.update(patients.patient_summary(patient, reachable))
     return data
 
 
@@ -40,7 +41,9 @@ class Patients(MethodView):
     @blp.response(200, PatientOut(many=True))
     def get(self):
         """List the patients of the caller's centre."""
-        return [_out(p) for p in patients.list_patients(current_staff())], 200, NO_STORE
+        rows = patients.list_patients(current_staff())
+        reachable = patients.with_caregiver_phone([p.id for p in rows])
+        return [_out(p, reachable) for p in rows], 200, NO_STORE
 
     @require_staff()
     @blp.arguments(PatientIn)

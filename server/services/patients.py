@@ -65,10 +65,31 @@ def add_caregiver(patient: Patient, display_name: str) -> Caregiver:
     return caregiver
 
 
-def patient_summary(patient: Patient) -> dict:
-    """Fields every patient view shows, with the day since infusion computed locally."""
+def with_caregiver_phone(patient_ids: list[int]) -> set[int]:
+    """The patients among these with a caregiver's phone enrolled and not revoked.
+
+    A patient without one is alone at home: the `unanswered` notice (POLICY.md, closing
+    the loop) reaches nobody who could act for a confused patient, so staff must see it.
+    """
+    if not patient_ids:
+        return set()
+    return set(db.session.execute(
+        db.select(Device.patient_id).distinct().where(
+            Device.patient_id.in_(patient_ids), Device.role == "caregiver",
+            Device.revoked_at.is_(None))
+    ).scalars())
+
+
+def patient_summary(patient: Patient, reachable: set[int] | None = None) -> dict:
+    """Fields every patient view shows, with the day since infusion computed locally.
+
+    `reachable` is `with_caregiver_phone()` of a whole list, read once for all of it.
+    """
+    if reachable is None:
+        reachable = with_caregiver_phone([patient.id])
     return {
         "day": day_number(patient.infused_at, now(), patient.timezone),
+        "caregiver_enrolled": patient.id in reachable,
     }
 
 

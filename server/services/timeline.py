@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import CheckIn, Escalation, Patient, Staff
 from . import audit
 from .checkins import LATE_AFTER
+from .patients import with_caregiver_phone
 
 SEVERITY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
 MAX_POINTS = 600  # about 100 days of three check-ins a day, with room for extra entries
@@ -114,6 +115,7 @@ def patient_timeline(patient: Patient) -> dict[str, Any]:
             "infused_at": _iso(patient.infused_at), "infused_local": _local(patient.infused_at, tz),
             "monitoring_ended_at": _iso(patient.monitoring_ended_at),
             "baseline_ice": patient.baseline_ice,
+            "caregiver_enrolled": patient.id in with_caregiver_phone([patient.id]),
             "baseline_handwriting_checkin_id": patient.baseline_handwriting_checkin_id,
             "baseline_tremor_checkin_id": patient.baseline_tremor_checkin_id,
         },

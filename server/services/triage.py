@@ -10,7 +10,7 @@ from ..clinical.calendar import day_number
 from ..clock import now
 from ..extensions import db
 from ..models import AuditEvent, Escalation, NotificationIntent, Patient, Staff
-from . import audit, reported
+from . import audit, patients, reported
 from .timeline import SEVERITY_RANK
 
 STAFF_PURPOSES = ("escalation", "renotify")
@@ -90,6 +90,7 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
         db.select(Staff).where(Staff.id.in_(ids))).scalars()} if ids else {}
     shown = _shown_counts([i.id for group in intents.values() for i in group])
     words = reported.for_escalations([e.id for e in rows])
+    reachable = patients.with_caregiver_phone([e.patient_id for e in rows])
     current = now()
     out = []
     for e in rows:
@@ -100,7 +101,8 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
                 item[key] = value.isoformat()
         item["patient"] = {"id": patient.id, "code": patient.code,
                            "display_name": patient.display_name, "timezone": patient.timezone,
-                           "day": day_number(patient.infused_at, current, patient.timezone)}
+                           "day": day_number(patient.infused_at, current, patient.timezone),
+                           "caregiver_enrolled": patient.id in reachable}
         item["ladder"] = _ladder(e, intents.get(e.id, []), staff, shown)
         item["reported"] = words[e.id]
         out.append(item)

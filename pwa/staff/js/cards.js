@@ -142,6 +142,8 @@ export function escalationCard(e, patient, onChange, { details = true } = {}) {
       h('h2', { id: `esc-${e.id}-title` }, title),
       patient ? h('span', { class: 'day' }, t('day_n', { day: patient.day })) : null,
       h('span', { class: 'state' }, t(`state_${e.state}`))),
+    patient && patient.caregiver_enrolled === false
+      ? h('p', { class: 'no-caregiver' }, t('no_caregiver')) : null,
     h('p', { class: 'syndromes' }, (e.syndromes || []).map(syndromeText).join(', ')),
     h('ul', { class: 'reasons' }, (e.reasons || []).map((r) => h('li', {}, reasonText(r)))),
     reportedBlock(e, tz),

@@ -39,6 +39,7 @@ const EN = {
   raised: 'Raised {time}',
   acknowledged_by: 'Acknowledged by {who} at {time}',
   not_acknowledged: 'Not acknowledged yet',
+  no_caregiver: 'No caregiver enrolled: nobody at home receives the alerts or the advice to call.',
   ladder: 'Notified',
   ladder_tier: 'tier {tier} reached',
   ladder_none: 'No notification sent yet',

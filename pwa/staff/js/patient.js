@@ -132,6 +132,7 @@ async function timelineSection(patientId, holder) {
     h('p', { class: 'meta' }, t('patient_meta', { product: p.product,
       infused: localTime(p.infused_at, p.timezone), day: p.day, window: p.window_days,
       tz: p.timezone })),
+    p.caregiver_enrolled === false ? h('p', { class: 'no-caregiver' }, t('no_caregiver')) : null,
     section('timeline', t('timeline_title'), charts, eventsTable(data)),
     h('div', { class: 'two-col' },
       section('writing-card', t('handwriting_title'), handwritingPanel(data, setBaseline), note),
