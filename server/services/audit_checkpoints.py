@@ -2,12 +2,17 @@
 
 The chain alone cannot show that its last rows were deleted (what is left is still a valid
 chain). A checkpoint records how long the chain was and what its head was at a moment:
-one JSON line {"v", "at", "rows", "last_id", "head", "sig"} appended to
+one JSON line {"v", "at", "rows", "last_id", "head", "legacy_until", "sig"} appended to
 AUDIT_CHECKPOINT_DIR/checkpoints.jsonl, `sig` being HMAC-SHA256 under the audit key over the
 rest, so it can be neither forged nor edited without the key. The worker writes one every
 AUDIT_CHECKPOINT_MINUTES, `flask audit checkpoint` on demand. Before appending, the writer
 checks that the table still holds the previous checkpoint; after a cut it refuses, so the
 latest checkpoint keeps the evidence instead of blessing the shorter chain.
+
+`legacy_until` is the last id of the rows hashed before the key existed (chain version 0;
+0 when there are none). Recorded here, outside the database, it stops someone from passing
+off keyed rows re-hashed the old unkeyed way as part of that run. It is found once, by
+walking the version-0 run, and carried forward once keyed rows follow it.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from ..clock import now
 from .audit_chain import GENESIS, chain_key
+from .audit_verify import legacy_run_end
 
 FILE = "checkpoints.jsonl"
 VERSION = 1
@@ -104,6 +110,14 @@ def disagreement(connection: Connection, checkpoint: dict) -> str | None:
     return None
 
 
+def _legacy_until(connection: Connection, key: bytes, previous: dict | None) -> int:
+    """Where the version-0 run ends: carried from the previous checkpoint once it is closed."""
+    after = int(previous.get("legacy_until", 0)) if previous else 0
+    if previous and int(previous["last_id"]) > after:
+        return after  # keyed rows already followed the run: it cannot grow
+    return legacy_run_end(connection, key, after)
+
+
 def write(app: Flask, connection: Connection) -> dict:
     """Append a signed checkpoint of the chain's head, unless the table lost the last one."""
     key = chain_key(app)
@@ -122,7 +136,8 @@ def write(app: Flask, connection: Connection) -> dict:
                 raise CheckpointRefused(problem)
         rows, last_id, head = head_of(connection)
         body = {"v": VERSION, "at": now().isoformat(), "rows": rows, "last_id": last_id,
-                "head": head}
+                "head": head, "legacy_until": min(_legacy_until(connection, key, previous),
+                                                  last_id)}
         line = dict(body, sig=sign(key, body))
         handle.write(json.dumps(line, sort_keys=True) + "\n")
         handle.flush()

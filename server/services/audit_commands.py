@@ -29,8 +29,11 @@ def verify_command() -> None:
 
     app = current_app._get_current_object()
     with db.engine.connect() as conn:
-        report = verify_chain(conn, chain_key(app))
         checkpoint, tail_problem = audit_checkpoints.check_latest(app, conn)
+        trusted = checkpoint is not None and audit_checkpoints.signature_ok(chain_key(app),
+                                                                            checkpoint)
+        legacy_until = int(checkpoint.get("legacy_until", 0)) if trusted else None
+        report = verify_chain(conn, chain_key(app), legacy_until)
     for problem in report.problems:
         click.echo(f"{_where(problem)}: {problem['problem']}", err=True)
     if tail_problem:

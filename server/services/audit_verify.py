@@ -6,8 +6,9 @@ with hashes made under another key: only the first of them may have been edited,
 after it can be trusted). A row hashed the old unkeyed way after keyed rows is a re-chained
 run too: someone recomputed plain SHA-256, which they can, not the keyed hash, which they
 cannot. Old rows at the start of the table (chain version 0, written before the key existed)
-are accepted as they are; see `audit_chain`. The tail is checked against the latest signed
-checkpoint by `audit_checkpoints`.
+are accepted as they are (see `audit_chain`): up to the id where the signed checkpoints say
+that run ended, or, before the first checkpoint, only ahead of every keyed row. The tail is
+checked against the latest signed checkpoint by `audit_checkpoints`.
 """
 from __future__ import annotations
 
@@ -54,8 +55,36 @@ class _Run:
         return found
 
 
-def verify_chain(connection: Connection, key: bytes, batch: int = 5000) -> ChainReport:
-    """Walk the chain from the first row under `key`; report every problem in id order."""
+def legacy_run_end(connection: Connection, key: bytes, after: int = 0,
+                   batch: int = 5000) -> int:
+    """The last id of the unbroken version-0 run that goes on from row `after` (0: the start)."""
+    from ..models import AuditEvent
+
+    table = AuditEvent.__table__
+    prev = GENESIS if after == 0 else connection.execute(
+        select(table.c.hash).where(table.c.id == after)).scalar()
+    end = after
+    while True:
+        rows = connection.execute(
+            select(table).where(table.c.id > end).order_by(table.c.id).limit(batch)
+        ).mappings().all()
+        for row in rows:
+            values = {name: row[name] for name in FIELDS}
+            if row["prev_hash"] != prev or legacy_row_hash(prev, values) != row["hash"] \
+                    or row_hash(prev, values, key) == row["hash"]:
+                return end
+            prev, end = row["hash"], row["id"]
+        if not rows:
+            return end
+
+
+def verify_chain(connection: Connection, key: bytes, legacy_until: int | None = None,
+                 batch: int = 5000) -> ChainReport:
+    """Walk the chain from the first row under `key`; report every problem in id order.
+
+    `legacy_until`: the last id of the version-0 run, from a signed checkpoint; None before
+    the first checkpoint (version 0 is then accepted only ahead of every keyed row).
+    """
     from ..models import AuditEvent
 
     table = AuditEvent.__table__
@@ -87,7 +116,8 @@ def verify_chain(connection: Connection, key: bytes, batch: int = 5000) -> Chain
             if row_hash(start, values, key) == row["hash"]:
                 keyed_seen = True
                 close()
-            elif not keyed_seen and legacy_row_hash(start, values) == row["hash"]:
+            elif (not keyed_seen if legacy_until is None else row["id"] <= legacy_until) \
+                    and legacy_row_hash(start, values) == row["hash"]:
                 report.legacy_rows += 1
                 close()
             else:
