@@ -8,7 +8,8 @@ from conftest import login
 from push_fixtures import open_escalation
 
 from server.extensions import db
-from server.models import AuditEvent, Centre
+from server.models import AuditEvent, Centre, Device
+from server.services import audit
 
 AUDIT = "/api/v1/staff/admin/audit"
 
@@ -62,6 +63,39 @@ def test_another_centres_probe_of_our_patient_shows_the_patient_but_not_the_prob
     assert probe["actor_kind"] == "staff"
     assert probe["actor_id"] is None and probe["actor_handle"] is None
     assert "nurse-b" not in r.get_data(as_text=True)
+
+
+def test_a_probe_of_another_centres_device_looks_like_a_probe_of_none(
+        staff_client, make_patient, enrol, other_centre):
+    theirs = make_patient(centre_id=other_centre.id)
+    enrol(theirs)
+    device = db.session.execute(db.select(Device.id).where(
+        Device.patient_id == theirs.id)).scalar_one()
+    db.session.commit()
+    for device_id in (device, device + 1000):
+        url = f"/api/v1/staff/patients/{theirs.id}/devices/{device_id}/revoke"
+        assert staff_client.post(url).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Device, device).revoked_at is None
+    r = staff_client.get(AUDIT + "?per_page=200")
+    strip = ("id", "at")
+    real_probe, unreal_probe = ({k: v for k, v in i.items() if k not in strip}
+                                for i in _refusals(r.json["items"]))
+    assert real_probe == unreal_probe
+    assert real_probe["action"] == "patient.refused" and real_probe["patient_id"] is None
+
+
+def test_another_centres_device_is_not_named(staff_client, make_patient, enrol, other_centre):
+    ours, theirs = make_patient(), make_patient(centre_id=other_centre.id)
+    enrol(ours)
+    enrol(theirs)
+    own_device, their_device = (db.session.execute(db.select(Device.id).where(
+        Device.patient_id == p.id)).scalar_one() for p in (ours, theirs))
+    audit.record("test.device", patient_id=ours.id, actor=("device", own_device))
+    audit.record("test.device", patient_id=ours.id, actor=("device", their_device))
+    db.session.commit()
+    items = [i for i in staff_client.get(AUDIT).json["items"] if i["action"] == "test.device"]
+    assert [i["actor_id"] for i in items] == [None, own_device]
 
 
 @pytest.mark.parametrize(("url", "action"), [

@@ -12,7 +12,7 @@ from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
-from ..models import AuditEvent, Centre, Patient, Staff
+from ..models import AuditEvent, Centre, Device, Patient, Staff
 from . import audit
 
 
@@ -174,23 +174,27 @@ def audit_page(admin: Staff, patient: Patient | None, staff: Staff | None,
     ).scalars())
     handles = _handles(admin.centre_id, {r.actor_id for r in rows if r.actor_kind == "staff"})
     codes = _codes(admin.centre_id, {r.patient_id for r in rows if r.patient_id})
-    items = [_item(r, handles, codes) for r in rows]
+    devices = _devices(admin.centre_id, {r.actor_id for r in rows if r.actor_kind == "device"})
+    items = [_item(r, handles, codes, devices) for r in rows]
     audit.record("audit.read", patient_id=patient.id if patient else None,
                  detail={"staff": staff.id if staff else None, "page": page})
     db.session.commit()
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
-def _item(row: AuditEvent, handles: dict[int, str], codes: dict[int, str]) -> dict[str, Any]:
-    """One audit row as this centre may see it (`handles`, `codes`: this centre's only)."""
+def _item(row: AuditEvent, handles: dict[int, str], codes: dict[int, str],
+          devices: set[int]) -> dict[str, Any]:
+    """One audit row as this centre may see it (`handles`, `codes`, `devices`: its own)."""
     ours = row.patient_id in codes
     staff_actor = row.actor_kind == "staff"
+    own = {"staff": handles, "device": devices}.get(row.actor_kind)
+    actor_ours = own is None or row.actor_id in own
     detail = row.detail
     if isinstance(detail, dict) and isinstance(detail.get("patients"), list):
         detail = {**detail, "patients": [i for i in detail["patients"] if i in codes]}
     return {
         "id": row.id, "at": row.at.isoformat(), "actor_kind": row.actor_kind,
-        "actor_id": row.actor_id if not staff_actor or row.actor_id in handles else None,
+        "actor_id": row.actor_id if actor_ours else None,
         "actor_handle": handles.get(row.actor_id) if staff_actor else None,
         "action": row.action, "patient_id": row.patient_id if ours else None,
         "patient_code": codes.get(row.patient_id), "outcome": row.outcome, "detail": detail,
@@ -203,6 +207,14 @@ def _handles(centre_id: int, ids: set[int]) -> dict[int, str]:
     query = db.select(Staff.id, Staff.handle).where(Staff.id.in_(ids),
                                                      Staff.centre_id == centre_id)
     return {row[0]: row[1] for row in db.session.execute(query).all()}
+
+
+def _devices(centre_id: int, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = db.select(Device.id).join(Patient, Patient.id == Device.patient_id).where(
+        Device.id.in_(ids), Patient.centre_id == centre_id)
+    return set(db.session.execute(query).scalars())
 
 
 def _codes(centre_id: int, ids: set[int]) -> dict[int, str]:
