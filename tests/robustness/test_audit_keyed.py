@@ -10,6 +10,7 @@ import logging
 import stat
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from server.extensions import db
@@ -225,6 +226,9 @@ def test_the_key_comes_from_the_environment_or_a_private_instance_file(tmp_path,
     from tests.conftest import app_config
 
     assert Config({"AUDIT_HMAC_KEY": "from-env"}).AUDIT_HMAC_KEY == "from-env"
+    assert Config({"AUDIT_CHECKPOINT_MINUTES": "5"}).AUDIT_CHECKPOINT_MINUTES == 5
+    with pytest.raises(ValueError, match="AUDIT_CHECKPOINT_MINUTES"):
+        Config({"AUDIT_CHECKPOINT_MINUTES": "0"})
     instance = tmp_path / "instance"
     made = create_app(app_config(database_url, str(instance)))
     path = instance / "audit_hmac_key"
