@@ -39,16 +39,16 @@ class _Run:
     count: int = 1
 
     def problem(self) -> dict:
-        span = f"rows {self.first}–{self.last} ({self.count})"
         if self.unkeyed:
-            what = (f"{span} re-chained" if self.count > 1 else "re-hashed") + \
+            what = (f"{self.count} rows re-chained" if self.count > 1 else "re-hashed") + \
                 " with the old unkeyed hash after keyed rows (version 0 is accepted only at " \
                 "the start of the chain)"
         elif self.count == 1:
             what = "content does not match its hash (row edited)"
         else:
-            what = (f"{span} re-chained: their hashes were not made with this key (the first "
-                    "was edited or inserted, or AUDIT_HMAC_KEY is not the chain's key)")
+            what = (f"{self.count} rows re-chained: their hashes were not made with this key "
+                    "(the first was edited or inserted, or AUDIT_HMAC_KEY is not the chain's "
+                    "key)")
         found = {"id": self.first, "problem": what}
         if self.count > 1:
             found["last_id"] = self.last

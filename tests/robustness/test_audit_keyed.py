@@ -66,8 +66,8 @@ def test_an_edit_rechained_with_the_old_unkeyed_hash_is_named(app, runner):
     _rechain(ids[2], legacy_row_hash, edit={"outcome": "denied"})
     code, output = _verify(runner)
     assert code == 1, output
-    assert (f"audit rows {ids[2]}–{ids[4]}: rows {ids[2]}–{ids[4]} (3) re-chained with the "
-            "old unkeyed hash") in output
+    assert (f"audit rows {ids[2]}–{ids[4]}: 3 rows re-chained with the old unkeyed hash "
+            "after keyed rows") in output
     assert f"audit row {ids[1]}" not in output and "broken link" not in output
 
 
@@ -77,8 +77,8 @@ def test_an_edit_rechained_with_another_key_is_named(app, runner):
              edit={"action": "nothing.to.see"})
     code, output = _verify(runner)
     assert code == 1, output
-    assert f"audit rows {ids[1]}–{ids[4]}: rows {ids[1]}–{ids[4]} (4) re-chained: their " \
-        "hashes were not made with this key" in output
+    assert f"audit rows {ids[1]}–{ids[4]}: 4 rows re-chained: their hashes were not made " \
+        "with this key" in output
     assert f"audit row {ids[0]}" not in output
 
 
@@ -198,8 +198,8 @@ def test_the_checkpoint_says_where_the_rows_from_before_the_key_end(app, runner)
     _rechain(ids[3], legacy_row_hash, edit={"outcome": "denied"})  # every keyed row, unkeyed
     code, output = _verify(runner)
     assert code == 1
-    assert f"audit rows {ids[3]}–{ids[5]}: rows {ids[3]}–{ids[5]} (3) re-chained with the " \
-        "old unkeyed hash" in output
+    assert f"audit rows {ids[3]}–{ids[5]}: 3 rows re-chained with the old unkeyed hash" \
+        in output
 
 
 def test_a_rewritten_row_from_before_the_key_breaks_the_first_keyed_link(app, runner):
