@@ -1,6 +1,7 @@
 """The worker: every WORKER_INTERVAL_SECONDS, run due clinical work and dispatch the outbox.
 
-Every AUDIT_CHECKPOINT_MINUTES it also writes a signed audit checkpoint outside the database.
+At start and every AUDIT_CHECKPOINT_MINUTES it also writes a signed audit checkpoint outside
+the database (so the first one after an upgrade fixes where the unkeyed rows end).
 
 `flask worker` runs it in the foreground (production: one or more beside gunicorn; leases
 keep them from sending a row twice). `flask run-dev` starts it in the dev server's process
@@ -71,6 +72,7 @@ def _schedule(scheduler, tick, app: Flask) -> None:
     scheduler.add_job(checkpoint_once, "interval", args=[app], id="cartwatch-audit-checkpoint",
                       minutes=int(app.config.get("AUDIT_CHECKPOINT_MINUTES", 60)),
                       max_instances=1, coalesce=True)
+    scheduler.add_job(checkpoint_once, args=[app], id="cartwatch-first-checkpoint")
 
 
 def _interval(app: Flask) -> float:

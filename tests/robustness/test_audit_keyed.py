@@ -249,8 +249,10 @@ def test_the_worker_writes_checkpoints_on_its_schedule(app, caplog):
     app.config["AUDIT_CHECKPOINT_MINUTES"] = 15
     scheduler = BackgroundScheduler(timezone="UTC")
     worker._schedule(scheduler, lambda: None, app)
-    job = next(j for j in scheduler.get_jobs() if j.id == "cartwatch-audit-checkpoint")
+    jobs = {j.id: j for j in scheduler.get_jobs()}
+    job = jobs["cartwatch-audit-checkpoint"]
     assert job.trigger.interval.total_seconds() == 15 * 60
+    assert jobs["cartwatch-first-checkpoint"].func is job.func  # one at start too
     ids = _events(2)
     line = job.func(*job.args)
     assert (line["rows"], line["last_id"]) == (2, ids[1])
