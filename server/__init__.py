@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import cli, errors, security
     from .config import Config, engine_options, normalise_db_url
     from .extensions import api, db, limiter, migrate
-    from .instance_secrets import secret_key
+    from .instance_secrets import audit_hmac_key, secret_key
 
     config = dict(config or {})
     app = Flask(__name__, instance_relative_config=True, static_folder=None,
@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
+    if not app.config.get("AUDIT_HMAC_KEY"):
+        app.config["AUDIT_HMAC_KEY"] = audit_hmac_key(instance)
+    app.config["AUDIT_CHECKPOINT_DIR"] = (app.config.get("AUDIT_CHECKPOINT_DIR")
+                                          or str(instance / "audit-checkpoints"))
     logging.getLogger("server").setLevel(app.config["LOG_LEVEL"])
 
     # extensions

@@ -12,7 +12,7 @@ from .auth.passwords import hash_password, password_problem
 from .clock import now
 from .extensions import db
 from .models import Centre, Patient, Staff
-from .services.audit_chain import audit_cli
+from .services.audit_commands import audit_cli
 
 DEMO_EMAIL = "admin@demo.cartwatch.example"
 

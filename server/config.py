@@ -27,6 +27,11 @@ class Config:
         default_db = "sqlite:///" + str(Path(instance_path).resolve() / "cartwatch.sqlite3")
         self.SQLALCHEMY_DATABASE_URI = normalise_db_url(env.get("DATABASE_URL") or default_db)
         self.SECRET_KEY = env.get("SECRET_KEY")  # read from instance/ when absent
+        self.AUDIT_HMAC_KEY = env.get("AUDIT_HMAC_KEY")  # read from instance/ when absent
+        self.AUDIT_CHECKPOINT_DIR = env.get("AUDIT_CHECKPOINT_DIR")  # instance/audit-checkpoints
+        self.AUDIT_CHECKPOINT_MINUTES = _int(env.get("AUDIT_CHECKPOINT_MINUTES"), 60)
+        if self.AUDIT_CHECKPOINT_MINUTES < 1:  # no "off": the checkpoints are what show a cut
+            raise ValueError("AUDIT_CHECKPOINT_MINUTES must be at least 1")
         self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), not self.DEVELOPMENT)
         self.STAFF_IDLE_MINUTES = _int(env.get("STAFF_IDLE_MINUTES"), 15)
         self.STAFF_ABSOLUTE_HOURS = _int(env.get("STAFF_ABSOLUTE_HOURS"), 12)

@@ -1,4 +1,4 @@
-"""Secrets created on first start in instance/ (never committed): secret key and VAPID keys."""
+"""Secrets created on first start in instance/ (never committed): secret, audit and VAPID keys."""
 from __future__ import annotations
 
 import os
@@ -15,15 +15,24 @@ def _write_private(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def secret_key(instance: Path) -> str:
-    """Read instance/secret_key, creating it with 256 random bits when absent."""
-    path = instance / "secret_key"
+def secret_key(instance: Path, name: str = "secret_key") -> str:
+    """Read instance/<name> (secret_key), creating it with 256 random bits when absent."""
+    path = instance / name
     if not path.exists():
         try:
             _write_private(path, secrets.token_hex(32).encode())
         except FileExistsError:
             pass  # another worker made it first
     return path.read_text().strip()
+
+
+def audit_hmac_key(instance: Path) -> str:
+    """Read instance/audit_hmac_key, the audit chain's key, creating it when absent.
+
+    Kept apart from SECRET_KEY so either can be rotated or moved without the other, and
+    never in the database: whoever can write the audit table must not hold it.
+    """
+    return secret_key(instance, "audit_hmac_key")
 
 
 def vapid_private_pem(instance: Path) -> str:

@@ -1,6 +1,7 @@
 """Per-request plumbing: request ids, identity, CSRF and the security headers."""
 from __future__ import annotations
 
+import re
 import uuid
 
 from flask import Flask, g, request
@@ -14,6 +15,18 @@ CSP = (
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+# A client's X-Request-Id is kept (it ties our logs and audit rows to a proxy's) only when it
+# is a short plain token; anything else is replaced, so no header can put arbitrary text,
+# control characters or a huge value into the audit trail and the logs.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id() -> str:
+    """The caller's X-Request-Id if it is a short token, else a fresh one."""
+    given = request.headers.get("X-Request-Id", "")
+    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -45,7 +58,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _identify():
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        g.request_id = request_id()
         if request.path.startswith("/api/v1/"):
             check_body()
             load_actor()

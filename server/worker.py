@@ -1,5 +1,8 @@
 """The worker: every WORKER_INTERVAL_SECONDS, run due clinical work and dispatch the outbox.
 
+At start and every AUDIT_CHECKPOINT_MINUTES it also writes a signed audit checkpoint outside
+the database (so the first one after an upgrade fixes where the unkeyed rows end).
+
 `flask worker` runs it in the foreground (production: one or more beside gunicorn; leases
 keep them from sending a row twice). `flask run-dev` starts it in the dev server's process
 through the `cartwatch.dev_starters` hook. Nothing starts on import or under tests.
@@ -19,7 +22,7 @@ from flask import Flask, current_app
 from .clinical.jobs import run_due_work
 from .clock import now
 from .extensions import db
-from .services import dispatch
+from .services import audit_checkpoints, dispatch
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +49,30 @@ def run_once(app: Flask) -> dict:
     return {"due": due, "dispatch": sent}
 
 
-def _schedule(scheduler, tick, seconds: float) -> None:
+def checkpoint_once(app: Flask) -> dict | None:
+    """Write a signed audit checkpoint; a refusal means the table lost the last one: CRITICAL."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as conn:
+                return audit_checkpoints.write(app, conn)
+        except audit_checkpoints.CheckpointRefused as refused:
+            log.critical("audit checkpoint refused: %s", refused)
+        except Exception:
+            log.exception("audit checkpoint failed")
+        finally:
+            db.session.remove()
+    return None
+
+
+def _schedule(scheduler, tick, app: Flask) -> None:
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # per tick
-    scheduler.add_job(tick, "interval", seconds=seconds, id="cartwatch-tick",
+    scheduler.add_job(tick, "interval", seconds=_interval(app), id="cartwatch-tick",
                       max_instances=1, coalesce=True)
     scheduler.add_job(tick, id="cartwatch-first-tick")  # at once, not after one interval
+    scheduler.add_job(checkpoint_once, "interval", args=[app], id="cartwatch-audit-checkpoint",
+                      minutes=int(app.config.get("AUDIT_CHECKPOINT_MINUTES", 60)),
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(checkpoint_once, args=[app], id="cartwatch-first-checkpoint")
 
 
 def _interval(app: Flask) -> float:
@@ -60,7 +82,7 @@ def _interval(app: Flask) -> float:
 def start_background(app: Flask) -> BackgroundScheduler:
     """Run the worker in this process (the development server)."""
     scheduler = BackgroundScheduler(timezone="UTC")
-    _schedule(scheduler, lambda: run_once(app), _interval(app))
+    _schedule(scheduler, lambda: run_once(app), app)
     scheduler.start()
     app.extensions["cartwatch.worker"] = scheduler
     log.info("background worker started (every %ss)", app.config["WORKER_INTERVAL_SECONDS"])
@@ -97,7 +119,7 @@ def worker_command(until_idle: bool) -> None:
         totals.update(run_once(app)["dispatch"])
 
     scheduler = BlockingScheduler(timezone="UTC")
-    _schedule(scheduler, tick, _interval(app))
+    _schedule(scheduler, tick, app)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     click.echo(f"worker running every {app.config['WORKER_INTERVAL_SECONDS']} s", err=True)
     try:

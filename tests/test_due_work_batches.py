@@ -19,7 +19,7 @@ from server import db_types
 from server.clinical import jobs, notify
 from server.extensions import db
 from server.models import AuditEvent, Caregiver, CheckIn, Escalation, ScheduledStep
-from server.services import audit_chain
+from server.services import audit_chain, audit_verify
 
 
 def _steps(patient_id: int | None = None, kind: str | None = None) -> list[ScheduledStep]:
@@ -107,7 +107,7 @@ def _audit_actions() -> list[tuple[str, int | None]]:
 def _chain_intact() -> bool:
     db.session.commit()
     with db.engine.connect() as conn:
-        _checked, problems = audit_chain.verify(conn)
+        _checked, problems = audit_verify.verify(conn)
     return not problems
 
 

@@ -27,7 +27,12 @@ def register_owner(arg: str, model, column: str = "patient_id") -> None:
 
 
 def guard() -> None:
-    """Refuse callers outside the scope of the patient that the URL points at."""
+    """Refuse callers outside the scope of the patient that the URL points at.
+
+    Every refusal of a patient-owned id is recorded as `patient.refused`, whether the id
+    does not exist, belongs to another centre or to another patient: an action name that
+    differed would tell the centre's audit page which ids are real elsewhere.
+    """
     from .identity import _refuse, actor_patient
 
     args = request.view_args or {}
@@ -40,10 +45,10 @@ def guard() -> None:
         if name in _OWNERS:
             owner = _OWNERS[name](value)
             if owner is None:
-                _refuse(401 if g.actor.kind == "anonymous" else 404, "access.refused")
+                _refuse(401 if g.actor.kind == "anonymous" else 404, "patient.refused")
             patient_ids.add(owner)
     if len(patient_ids) > 1:
-        _refuse(404, "access.refused")
+        _refuse(404, "patient.refused")
     for patient_id in patient_ids:
         actor_patient(patient_id)
 

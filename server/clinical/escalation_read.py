@@ -40,7 +40,7 @@ def list_for_staff(staff: Staff, state: str | None, severity: str | None,
     if patient_id is not None:
         query = query.where(Escalation.patient_id == patient_id)
     rows = db.session.execute(query.order_by(Escalation.id.desc()).limit(500)).scalars().all()
-    audit.record("escalation.list", detail={"count": len(rows)})
+    audit.record_list_read("escalation.list", [row.patient_id for row in rows])
     db.session.commit()
     return [summary(row) for row in rows]
 

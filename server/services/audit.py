@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_request_context, request
+from sqlalchemy import ColumnElement, and_, or_, text
 
 from ..clock import now
 from ..extensions import db
@@ -40,6 +41,34 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+# Reads that return many patients at once: each records the ids it returned, so the question
+# "who saw patient X" covers the dashboard and lists, not only the one-patient pages.
+LIST_READS = ("patient.list", "patient.overview", "escalation.list")
+
+
+def record_list_read(action: str, patient_ids) -> AuditEvent:
+    """Record a list read: how many rows it returned and the distinct ids of their patients."""
+    assert action in LIST_READS, action
+    ids = list(patient_ids)
+    return record(action, detail={"count": len(ids), "patients": sorted(set(ids))})
+
+
+def concerns_patient(patient_id: int) -> ColumnElement[bool]:
+    """Events about one patient: its own rows and the list reads that returned it.
+
+    The ids live in the chained `detail` JSON (so they are tamper-evident like the rest of
+    the row); the containment test is the dialect's own JSON operator.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        seen = text("(audit_event.detail::jsonb -> 'patients') @> to_jsonb(CAST(:seen AS integer))")
+    else:
+        seen = text("EXISTS (SELECT 1 FROM json_each(audit_event.detail, '$.patients') "
+                    "WHERE json_each.value = :seen)")
+    return or_(AuditEvent.patient_id == patient_id,
+               and_(AuditEvent.action.in_(LIST_READS), seen.bindparams(seen=patient_id)))
 
 
 def record_now(action: str, **kwargs: Any) -> None:

@@ -1,24 +1,30 @@
-"""Tamper evidence for the audit trail: a hash chain over the rows, append-only triggers.
+"""Tamper evidence for the audit trail: a keyed hash chain over the rows, append-only triggers.
 
 Every AuditEvent gets `prev_hash` (the hash of the row before it) and `hash` =
-SHA-256(prev_hash + canonical row content), computed at flush time while the chain is held
-exclusively: on PostgreSQL by a transaction-level advisory lock (released at commit, so the
-next writer reads the hash this one committed), on SQLite by BEGIN IMMEDIATE, which already
-serialises writers. Database triggers refuse UPDATE and DELETE on the table, so the
-application cannot rewrite history; `flask audit verify` recomputes the chain and names any
-row that was edited, removed or inserted out of band (for example by someone who dropped the
-triggers first).
+HMAC-SHA256(AUDIT_HMAC_KEY, prev_hash + canonical row content), computed at flush time while
+the chain is held exclusively: on PostgreSQL by a transaction-level advisory lock (released
+at commit, so the next writer reads the hash this one committed), on SQLite by BEGIN
+IMMEDIATE, which already serialises writers. Database triggers refuse UPDATE and DELETE on
+the table, so the application cannot rewrite history. The key lives outside the database
+(instance/audit_hmac_key or the environment), so someone who can write to the database and
+drops the triggers cannot re-chain edited rows; signed checkpoints outside the database
+(`audit_checkpoints`) catch a cut tail. `audit_verify` checks both.
+
+Chain versions: rows written before the key existed carry plain SHA-256 hashes (version 0,
+`legacy_row_hash`). They are left as they are (rewriting history to re-key it would need the
+very trust the chain replaces) and accepted only as the unbroken run at the start of the
+table: the first keyed row chains onto the last of them, so an edit there breaks that link.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from contextlib import contextmanager
 
-import click
-from flask.cli import with_appcontext
-from sqlalchemy import event, inspect, select, text
+from flask import current_app
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -62,11 +68,25 @@ def _canonical_value(value):
     return value
 
 
-def row_hash(prev_hash: str, values: dict) -> str:
-    """SHA-256 over the previous hash and the row's fields as canonical JSON."""
+def _message(prev_hash: str, values: dict) -> bytes:
     content = {name: _canonical_value(values.get(name)) for name in FIELDS}
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + "\n" + canonical).encode()).hexdigest()
+    return (prev_hash + "\n" + canonical).encode()
+
+
+def row_hash(prev_hash: str, values: dict, key: bytes) -> str:
+    """HMAC-SHA256 under the audit key over the previous hash and the row as canonical JSON."""
+    return hmac.new(key, _message(prev_hash, values), hashlib.sha256).hexdigest()
+
+
+def legacy_row_hash(prev_hash: str, values: dict) -> str:
+    """Chain version 0 (before the key): plain SHA-256, which anyone can recompute."""
+    return hashlib.sha256(_message(prev_hash, values)).hexdigest()
+
+
+def chain_key(app=None) -> bytes:
+    """The audit key of this app (AUDIT_HMAC_KEY; create_app reads or creates it)."""
+    return (app or current_app).config["AUDIT_HMAC_KEY"].encode()
 
 
 HEAD = "cartwatch.audit_chain_head"  # session.info: the chain's last hash, while we hold it
@@ -104,11 +124,12 @@ def _chain_new_events(session: Session, flush_context, instances) -> None:
         return
     pending.sort(key=lambda obj: inspect(obj).insert_order)
     prev = _last_hash(session)
+    key = chain_key()
     for row in pending:
         if row.at is None:
             row.at = now()
         row.prev_hash = prev
-        row.hash = prev = row_hash(prev, {name: getattr(row, name) for name in FIELDS})
+        row.hash = prev = row_hash(prev, {name: getattr(row, name) for name in FIELDS}, key)
     session.info[HEAD] = prev
 
 
@@ -149,49 +170,3 @@ def install(model) -> None:
                      session.info.pop(HEAD, None))
     if not event.contains(model.__table__, "after_create", _guard_after_create):
         event.listen(model.__table__, "after_create", _guard_after_create)
-
-
-def verify(connection: Connection, batch: int = 5000) -> tuple[int, list[dict]]:
-    """Recompute the chain from the first row; return (rows checked, problems found)."""
-    from ..models import AuditEvent
-
-    table = AuditEvent.__table__
-    problems: list[dict] = []
-    prev, checked, last_id = GENESIS, 0, 0
-    while True:
-        rows = connection.execute(
-            select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)
-        ).mappings().all()
-        if not rows:
-            return checked, problems
-        for row in rows:
-            if row["prev_hash"] != prev:
-                problems.append({"id": row["id"], "problem": "broken link (the row before it "
-                                 "was removed or this one inserted out of band)"})
-            if row_hash(row["prev_hash"] or GENESIS, row) != row["hash"]:
-                problems.append({"id": row["id"],
-                                 "problem": "content does not match its hash (row edited)"})
-            prev = row["hash"] or ""
-            last_id = row["id"]
-            checked += 1
-
-
-@click.group("audit")
-def audit_cli() -> None:
-    """Audit trail maintenance."""
-
-
-@audit_cli.command("verify")
-@with_appcontext
-def verify_command() -> None:
-    """Recompute the audit hash chain; exit 1 naming every tampered row."""
-    from ..extensions import db
-
-    with db.engine.connect() as conn:
-        checked, problems = verify(conn)
-    for problem in problems:
-        click.echo(f"audit row {problem['id']}: {problem['problem']}", err=True)
-    if problems:
-        click.echo(f"audit chain BROKEN: {len(problems)} problem(s) in {checked} rows", err=True)
-        raise SystemExit(1)
-    click.echo(f"audit chain intact: {checked} rows")

@@ -36,7 +36,7 @@ def list_patients(staff: Staff) -> list[Patient]:
         db.select(Patient).where(Patient.centre_id == staff.centre_id).order_by(Patient.id)
     ).scalars()
     patients = list(rows)
-    audit.record("patient.list", detail={"count": len(patients)})
+    audit.record_list_read("patient.list", [p.id for p in patients])
     db.session.commit()
     return patients
 

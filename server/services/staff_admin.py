@@ -12,7 +12,7 @@ from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
-from ..models import AuditEvent, Centre, Patient, Staff
+from ..models import AuditEvent, Centre, Device, Patient, Staff
 from . import audit
 
 
@@ -148,7 +148,13 @@ def update_centre(admin: Staff, changes: dict) -> Centre:
 
 def audit_page(admin: Staff, patient: Patient | None, staff: Staff | None,
                page: int, per_page: int) -> dict[str, Any]:
-    """The centre's audit events, newest first, filtered by patient or staff, one page."""
+    """The centre's audit events, newest first, filtered by patient or staff, one page.
+
+    A centre sees only its own identities: a row naming another centre's patient (say its
+    own nurse's refused probe) or an id that does not exist shows no patient at all, the
+    same for both, so the page cannot tell which ids are real elsewhere; a row by another
+    centre's member of staff about one of our patients shows no actor.
+    """
     centre_patients = db.select(Patient.id).where(Patient.centre_id == admin.centre_id)
     centre_staff_ids = db.select(Staff.id).where(Staff.centre_id == admin.centre_id)
     query = db.select(AuditEvent).where(or_(
@@ -156,7 +162,7 @@ def audit_page(admin: Staff, patient: Patient | None, staff: Staff | None,
         (AuditEvent.actor_kind == "staff") & AuditEvent.actor_id.in_(centre_staff_ids),
     ))
     if patient is not None:
-        query = query.where(AuditEvent.patient_id == patient.id)
+        query = query.where(audit.concerns_patient(patient.id))
     if staff is not None:
         query = query.where(AuditEvent.actor_kind == "staff", AuditEvent.actor_id == staff.id)
     total = db.session.execute(
@@ -166,29 +172,54 @@ def audit_page(admin: Staff, patient: Patient | None, staff: Staff | None,
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .offset((page - 1) * per_page).limit(per_page)
     ).scalars())
-    handles = _handles({r.actor_id for r in rows if r.actor_kind == "staff"})
-    codes = _codes({r.patient_id for r in rows if r.patient_id})
-    items = [{
-        "id": r.id, "at": r.at.isoformat(), "actor_kind": r.actor_kind, "actor_id": r.actor_id,
-        "actor_handle": handles.get(r.actor_id) if r.actor_kind == "staff" else None,
-        "action": r.action, "patient_id": r.patient_id, "patient_code": codes.get(r.patient_id),
-        "outcome": r.outcome, "detail": r.detail,
-    } for r in rows]
+    handles = _handles(admin.centre_id, {r.actor_id for r in rows if r.actor_kind == "staff"})
+    codes = _codes(admin.centre_id, {r.patient_id for r in rows if r.patient_id})
+    devices = _devices(admin.centre_id, {r.actor_id for r in rows if r.actor_kind == "device"})
+    items = [_item(r, handles, codes, devices) for r in rows]
     audit.record("audit.read", patient_id=patient.id if patient else None,
                  detail={"staff": staff.id if staff else None, "page": page})
     db.session.commit()
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
-def _handles(ids: set[int]) -> dict[int, str]:
+def _item(row: AuditEvent, handles: dict[int, str], codes: dict[int, str],
+          devices: set[int]) -> dict[str, Any]:
+    """One audit row as this centre may see it (`handles`, `codes`, `devices`: its own)."""
+    ours = row.patient_id in codes
+    staff_actor = row.actor_kind == "staff"
+    own = {"staff": handles, "device": devices}.get(row.actor_kind)
+    actor_ours = own is None or row.actor_id in own
+    detail = row.detail
+    if isinstance(detail, dict) and isinstance(detail.get("patients"), list):
+        detail = {**detail, "patients": [i for i in detail["patients"] if i in codes]}
+    return {
+        "id": row.id, "at": row.at.isoformat(), "actor_kind": row.actor_kind,
+        "actor_id": row.actor_id if actor_ours else None,
+        "actor_handle": handles.get(row.actor_id) if staff_actor else None,
+        "action": row.action, "patient_id": row.patient_id if ours else None,
+        "patient_code": codes.get(row.patient_id), "outcome": row.outcome, "detail": detail,
+    }
+
+
+def _handles(centre_id: int, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    query = db.select(Staff.id, Staff.handle).where(Staff.id.in_(ids))
+    query = db.select(Staff.id, Staff.handle).where(Staff.id.in_(ids),
+                                                     Staff.centre_id == centre_id)
     return {row[0]: row[1] for row in db.session.execute(query).all()}
 
 
-def _codes(ids: set[int]) -> dict[int, str]:
+def _devices(centre_id: int, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = db.select(Device.id).join(Patient, Patient.id == Device.patient_id).where(
+        Device.id.in_(ids), Patient.centre_id == centre_id)
+    return set(db.session.execute(query).scalars())
+
+
+def _codes(centre_id: int, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    query = db.select(Patient.id, Patient.code).where(Patient.id.in_(ids))
+    query = db.select(Patient.id, Patient.code).where(Patient.id.in_(ids),
+                                                       Patient.centre_id == centre_id)
     return {row[0]: row[1] for row in db.session.execute(query).all()}

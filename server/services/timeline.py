@@ -167,7 +167,7 @@ def overview(staff: Staff) -> list[dict[str, Any]]:
         })
     out.sort(key=lambda r: (SEVERITY_RANK.get((r["open_escalation"] or {}).get("severity"), 9),
                             r["code"]))
-    audit.record("patient.overview", detail={"count": len(out)})
+    audit.record_list_read("patient.overview", [row["id"] for row in out])
     db.session.commit()
     return out
 

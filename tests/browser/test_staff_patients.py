@@ -115,3 +115,22 @@ def test_admin_adds_staff_changes_tier_and_reads_audit(admin_desktop, screenshot
     expect(page.locator("#audit-table")).to_contain_text("staff.update")
     assert_accessible(page, "staff-admin-desktop")
     screenshot(page, "staff-admin-desktop")
+
+
+def test_audit_shows_a_probe_by_another_centre_without_naming_the_prober(
+        admin_desktop, live_server):
+    import pyotp
+
+    from .staff_steps import PASSWORD, patient_at
+
+    page, account = admin_desktop
+    ours = patient_at(live_server, account.centre_id)
+    stranger = centre_with_staff(live_server, role="nurse")
+    api = live_server.app.test_client()
+    api.post("/api/v1/auth/login", json={"email": stranger.email, "password": PASSWORD})
+    api.post("/api/v1/auth/totp", json={"code": pyotp.TOTP(stranger.totp_secret).now()})
+    assert api.get(f"/api/v1/staff/patients/{ours}/timeline").status_code == 404
+    page.get_by_role("link", name="Admin").click()
+    row = page.locator("#audit-table tr", has_text="patient.refused")
+    expect(row).to_contain_text("staff of another centre")
+    expect(row).not_to_contain_text("nurse-")

@@ -7,7 +7,7 @@ from sqlalchemy.exc import DatabaseError
 
 from server.extensions import db
 from server.models import AuditEvent
-from server.services import audit, audit_chain
+from server.services import audit, audit_chain, audit_verify
 
 
 def _events(n: int) -> list[int]:
@@ -32,7 +32,8 @@ def _chain_intact() -> None:
     prev = audit_chain.GENESIS
     for row in rows:
         values = {name: getattr(row, name) for name in audit_chain.FIELDS}
-        assert row.prev_hash == prev and row.hash == audit_chain.row_hash(prev, values)
+        assert row.prev_hash == prev and row.hash == audit_chain.row_hash(
+            prev, values, audit_chain.chain_key())
         prev = row.hash
     db.session.commit()
 
@@ -136,11 +137,11 @@ def test_a_rehashed_forgery_still_breaks_the_next_link(app):
         row = conn.execute(db.select(AuditEvent.__table__).where(
             AuditEvent.id == ids[0])).mappings().one()
         forged = dict(row, action="something.else")
-        new_hash = audit_chain.row_hash(row["prev_hash"], forged)
+        new_hash = audit_chain.row_hash(row["prev_hash"], forged, audit_chain.chain_key())
         conn.execute(db.update(AuditEvent.__table__).where(AuditEvent.id == ids[0]).values(
             action="something.else", hash=new_hash))
     with db.engine.connect() as conn:
-        checked, problems = audit_chain.verify(conn)
+        checked, problems = audit_verify.verify(conn)
     assert checked == 3
     assert problems == [{"id": ids[1], "problem": problems[0]["problem"]}]
     assert "broken link" in problems[0]["problem"]
@@ -174,7 +175,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(app, make_patient, enrol):
     finally:
         server.shutdown()
     with db.engine.connect() as conn:
-        checked, problems = audit_chain.verify(conn)
+        checked, problems = audit_verify.verify(conn)
     assert problems == []
     assert checked >= 40
 

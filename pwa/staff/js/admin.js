@@ -141,6 +141,14 @@ function centreSection() {
   return section('centre', t('centre_title'), holder);
 }
 
+// The server withholds another centre's staff or device (actor_id null): say so.
+function actorLabel(e) {
+  if (e.actor_handle) return e.actor_handle;
+  if (e.actor_id) return `${e.actor_kind} #${e.actor_id}`;
+  return ['staff', 'device'].includes(e.actor_kind)
+    ? t('actor_elsewhere', { kind: e.actor_kind }) : e.actor_kind;
+}
+
 function auditSection() {
   const patient = h('select', { name: 'patient_id' }, h('option', { value: '' }, t('any')));
   const staff = h('select', { name: 'staff_id' }, h('option', { value: '' }, t('any')));
@@ -155,7 +163,7 @@ function auditSection() {
     const pages = Math.max(1, Math.ceil(data.total / data.per_page));
     replace(body, data.items.map((e) => h('tr', {},
       h('td', {}, new Date(e.at).toLocaleString()),
-      h('td', {}, e.actor_handle || `${e.actor_kind}${e.actor_id ? ` #${e.actor_id}` : ''}`),
+      h('td', {}, actorLabel(e)),
       h('td', {}, e.action), h('td', {}, e.patient_code || ''),
       h('td', { class: e.outcome === 'ok' ? '' : 'late' }, e.outcome))));
     pager.textContent = t('page_of', { page, pages, total: data.total });

@@ -168,6 +168,7 @@ const EN = {
   any: 'any',
   col_at: 'When',
   col_actor: 'Who',
+  actor_elsewhere: '{kind} of another centre',
   col_action: 'Action',
   col_outcome: 'Outcome',
   previous: 'Previous page',
