@@ -171,6 +171,14 @@ def dispatch_pass(live_server) -> dict:
 
 
 @pytest.fixture
+def api(playwright_instance, live_server):
+    """Plain HTTP to the live server (the patient's phone, without a browser)."""
+    request = playwright_instance.request.new_context(base_url=live_server.url)
+    yield request
+    request.dispose()
+
+
+@pytest.fixture
 def desktop(browser, live_server):
     """A desktop-sized browser profile; page errors fail the test."""
     context = browser.new_context(base_url=live_server.url, **DESKTOP)

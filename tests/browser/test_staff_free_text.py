@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (desktop is a fixture)
+from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
+    api,
     centre_with_staff,
     desktop,
     device_token,
@@ -18,13 +19,6 @@ pytestmark = pytest.mark.browser
 # Markup that would run script if it were ever parsed as HTML; it must show literally.
 WORDS = '<img src=x onerror="window.pwned=1"> not herself <b>since noon</b>'
 
-
-@pytest.fixture
-def api(playwright_instance, live_server):
-    """Plain HTTP to the live server (the patient's phone)."""
-    request = playwright_instance.request.new_context(base_url=live_server.url)
-    yield request
-    request.dispose()
 
 
 def _literal(page, locator) -> None:

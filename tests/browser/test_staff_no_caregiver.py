@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (desktop is a fixture)
+from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
+    api,
     centre_with_staff,
     desktop,
     device_token,
@@ -17,13 +18,6 @@ from .staff_steps import (  # noqa: F401 (desktop is a fixture)
 pytestmark = pytest.mark.browser
 ALONE = "No caregiver enrolled: nobody at home receives the alerts or the advice to call."
 
-
-@pytest.fixture
-def api(playwright_instance, live_server):
-    """Plain HTTP to the live server (the patient's phone)."""
-    request = playwright_instance.request.new_context(base_url=live_server.url)
-    yield request
-    request.dispose()
 
 
 def test_a_patient_alone_is_flagged_on_the_card_and_the_patient_page(desktop, live_server, api):

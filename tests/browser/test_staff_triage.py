@@ -7,8 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (desktop and loopback_push are fixtures)
+from .staff_steps import (  # noqa: F401 (api, desktop and loopback_push are fixtures)
     DESKTOP,
+    api,
     centre_with_staff,
     desktop,
     device_token,
@@ -22,13 +23,6 @@ from .staff_steps import sign_in as staff_sign_in
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def api(playwright_instance, live_server):
-    """Plain HTTP to the live server (the patient's phone, without a browser)."""
-    request = playwright_instance.request.new_context(base_url=live_server.url)
-    yield request
-    request.dispose()
 
 
 def test_first_sign_in_shows_totp_secret_and_qr(desktop, live_server, screenshot):
