@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then the test/override mapping."""
     from importlib import import_module
 
-    from . import cli, errors, security
+    from . import cli, errors, ids, security
     from .config import Config, engine_options, normalise_db_url
     from .extensions import api, db, limiter, migrate
     from .instance_secrets import secret_key
@@ -42,6 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
     logging.getLogger("server").setLevel(app.config["LOG_LEVEL"])
+
+    ids.init_app(app)  # bounded <int:…> ids, before any route exists
 
     # extensions
     db.init_app(app)

@@ -7,6 +7,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ..clinical import policy as P
 from ..clock import now
+from ..ids import Id
 from ..measures.motion import MotionSchema
 from ..measures.strokes import StrokesSchema
 
@@ -163,4 +164,4 @@ class CheckInOut(Schema):
 
 class CheckInQuery(StrictSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    before_id = fields.Integer(load_default=None)
+    before_id = Id(load_default=None)

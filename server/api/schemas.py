@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..clinical import policy as P
 from ..clinical.calendar import zone
+from ..ids import Id
 from ..models.people import DEVICE_ROLES, PRODUCTS
 from .checkin_schemas import StrictSchema
 
@@ -107,7 +108,7 @@ class CaregiverOut(Schema):
 
 class EnrolmentCodeIn(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(DEVICE_ROLES))
-    caregiver_id = fields.Integer(strict=True)
+    caregiver_id = Id(strict=True)
 
     @validates("caregiver_id")
     def _positive(self, value, **kwargs):

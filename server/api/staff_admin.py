@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth.identity import current_staff, require_staff, staff_patient
+from ..ids import Id
 from ..models.people import STAFF_ROLES
 from ..services import staff_admin
 from .checkin_schemas import StrictSchema
@@ -64,8 +65,8 @@ class CentrePatch(StrictSchema):
 
 
 class AuditQuery(StrictSchema):
-    patient_id = fields.Integer(load_default=None)
-    staff_id = fields.Integer(load_default=None)
+    patient_id = Id(load_default=None)
+    staff_id = Id(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
