@@ -1,6 +1,7 @@
 """Centre admins: staff accounts, tiers and duty, the centre's numbers, the audit log."""
 from __future__ import annotations
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -116,7 +117,8 @@ class StaffById(MethodView):
         """Change a member's details, role, tier, duty, active flag, password or TOTP."""
         admin = current_staff()
         staff = staff_admin.centre_staff(admin, staff_id)
-        return staff_admin.update_staff(admin, staff, changes), 200, NO_STORE
+        return (staff_admin.update_staff(admin, staff, changes, keep=g.actor.session),
+                200, NO_STORE)
 
 
 @blp.route("/centre")

@@ -110,6 +110,16 @@ def logout(session: StaffSession) -> None:
     db.session.commit()
 
 
+def end_sessions(staff: Staff, keep: StaffSession | None = None) -> int:
+    """End every open session of a member but `keep`: after a credential reset, a stolen or
+    forgotten session must not outlive the credential it was opened with."""
+    query = db.update(StaffSession).where(StaffSession.staff_id == staff.id,
+                                          StaffSession.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(StaffSession.id_hash != keep.id_hash)
+    return db.session.execute(query.values(ended_at=now())).rowcount
+
+
 def cookie_kwargs() -> dict:
     """Cookie attributes: HttpOnly, SameSite=Lax, Path=/, Secure outside development."""
     return {
