@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 BLUEPRINTS = (
     "server.api.auth",
@@ -42,6 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
     logging.getLogger("server").setLevel(app.config["LOG_LEVEL"])
+    if app.config["TRUSTED_PROXIES"] > 0:
+        # remote_addr (the rate-limit key, the audit address) becomes the client the last
+        # TRUSTED_PROXIES hops saw, instead of the proxy every client shares
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     ids.init_app(app)  # bounded <int:…> ids, before any route exists
 
