@@ -13,7 +13,7 @@ from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import AuditEvent, Centre, Patient, Staff, StaffSession
-from . import audit, staff_auth
+from . import audit, login_throttle, staff_auth
 
 
 def _invalid(field: str, message: str) -> ApiError:
@@ -89,6 +89,7 @@ def update_staff(admin: Staff, staff: Staff, changes: dict,
         staff.password_hash = _check_password(changes.pop("password"))
         staff.failed_logins = 0
         staff.locked_until = None
+        login_throttle.forget(staff.email)
     if changes.pop("reset_totp", False):
         staff.totp_secret = None
         staff.totp_enrolled_at = None
