@@ -1,4 +1,4 @@
-"""login_throttle: wrong passwords per (account, address) instead of an account lock
+"""login_throttle (wrong passwords per account and address); device.revoked_reason
 
 Revision ID: holes_0001
 Revises: 819f83f44aad
@@ -30,9 +30,13 @@ def upgrade():
     )
     with op.batch_alter_table('login_throttle', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_throttle_account'), ['account'], unique=False)
+    with op.batch_alter_table('device', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('revoked_reason', sa.String(length=32), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('device', schema=None) as batch_op:
+        batch_op.drop_column('revoked_reason')
     with op.batch_alter_table('login_throttle', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_throttle_account'))
     op.drop_table('login_throttle')
