@@ -53,6 +53,7 @@ def test_the_devices_are_revoked_and_stay_revoked_if_monitoring_resumes(
     end(staff_client, patient)
     devices = staff_client.get(f"/api/v1/staff/patients/{patient.id}/devices").json
     assert devices and all(d["revoked_at"] for d in devices)
+    assert {d["revoked_reason"] for d in devices} == {"monitoring_ended"}
     end(staff_client, patient, False)
     assert client.get("/api/v1/device/me", headers=headers).status_code == 410
     assert checkin(client, enrol(patient)).status_code == 201  # a newly enrolled phone works

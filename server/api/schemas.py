@@ -134,6 +134,8 @@ class DeviceOut(Schema):
     created_at = fields.DateTime()
     last_seen_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
+    revoked_reason = fields.String(allow_none=True, metadata={
+        "description": "staff (this phone alone) or monitoring_ended"})
 
 
 class RedeemIn(StrictSchema):
