@@ -117,3 +117,14 @@ def test_the_account_cap_holds_back_new_addresses_but_not_known_good_ones(capped
         clock.advance(seconds=1)
         assert attempt(client, nurse.email, PASSWORD, "192.0.2.200").status_code == 200
         db.session.remove()
+
+
+def test_stale_failures_at_made_up_emails_are_dropped(client, make_staff, clock):
+    from server.models import LoginThrottle
+
+    for i in range(3):
+        attempt(client, f"made-up-{i}@example.org", "wrong password again", ATTACKER)
+    clock.advance(hours=25)
+    attempt(client, "another@example.org", "wrong password again", ATTACKER)
+    db.session.expire_all()
+    assert db.session.execute(db.select(db.func.count(LoginThrottle.id))).scalar() == 1

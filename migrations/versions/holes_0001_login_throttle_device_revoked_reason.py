@@ -30,6 +30,8 @@ def upgrade():
     )
     with op.batch_alter_table('login_throttle', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_throttle_account'), ['account'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_throttle_last_failure_at'),
+                              ['last_failure_at'], unique=False)
     with op.batch_alter_table('device', schema=None) as batch_op:
         batch_op.add_column(sa.Column('revoked_reason', sa.String(length=32), nullable=True))
 
@@ -38,5 +40,6 @@ def downgrade():
     with op.batch_alter_table('device', schema=None) as batch_op:
         batch_op.drop_column('revoked_reason')
     with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_throttle_last_failure_at'))
         batch_op.drop_index(batch_op.f('ix_login_throttle_account'))
     op.drop_table('login_throttle')

@@ -19,5 +19,5 @@ class LoginThrottle(db.Model):
     account: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the email
     address: Mapped[str] = mapped_column(String(64))
     failures: Mapped[int] = mapped_column(Integer, default=0)  # since the last success here
-    last_failure_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     succeeded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # known-good address

@@ -96,6 +96,7 @@ def _ensure(account: str, address: str) -> None:
 def failed(email: str, address: str) -> None:
     """Count a failure of this address on this account (one atomic increment, any worker)."""
     account, current = account_key(email), now()
+    _prune(current)
     _ensure(account, address)
     stale = LoginThrottle.last_failure_at.is_(None) | (
         LoginThrottle.last_failure_at <= current - FORGET_AFTER)
@@ -104,6 +105,14 @@ def failed(email: str, address: str) -> None:
         .where(LoginThrottle.account == account, LoginThrottle.address == address)
         .values(failures=case((stale, 1), else_=LoginThrottle.failures + 1),
                 last_failure_at=current))
+
+
+def _prune(current: dt.datetime) -> None:
+    """Drop pairs whose failures no longer count and that never signed in: guesses at
+    made-up emails must not grow the table without bound."""
+    db.session.execute(db.delete(LoginThrottle).where(
+        LoginThrottle.succeeded_at.is_(None),
+        LoginThrottle.last_failure_at <= current - FORGET_AFTER))
 
 
 def password_ok(email: str, address: str) -> None:
