@@ -40,6 +40,7 @@ const SHELL = [
   '/app/js/screens/symptoms.js',
   '/app/js/screens/entries.js',
   '/app/js/screens/settings.js',
+  '/app/js/screens/ended.js',
 ];
 const DEFAULT_ACK_TITLE = 'Acknowledge'; // used only when the payload names no actions
 const MESSAGES_KEEP = 20;

@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 BLUEPRINTS = (
     "server.api.auth",
@@ -24,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then the test/override mapping."""
     from importlib import import_module
 
-    from . import cli, errors, security
+    from . import cli, errors, ids, security
     from .config import Config, engine_options, normalise_db_url
     from .extensions import api, db, limiter, migrate
     from .instance_secrets import audit_hmac_key, secret_key
@@ -46,6 +47,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["AUDIT_CHECKPOINT_DIR"] = (app.config.get("AUDIT_CHECKPOINT_DIR")
                                           or str(instance / "audit-checkpoints"))
     logging.getLogger("server").setLevel(app.config["LOG_LEVEL"])
+    if app.config["TRUSTED_PROXIES"] > 0:
+        # remote_addr (the rate-limit key, the audit address) becomes the client the last
+        # TRUSTED_PROXIES hops saw, instead of the proxy every client shares
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+    ids.init_app(app)  # bounded <int:…> ids, before any route exists
 
     # extensions
     db.init_app(app)

@@ -44,6 +44,12 @@ class Config:
         self.RATELIMIT_KEY_PREFIX = env.get("RATELIMIT_KEY_PREFIX", "cartwatch")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "10 per minute;50 per hour")
+        # wrong passwords for one account from all addresses (last 24 h) after which addresses
+        # that never signed in to it wait an hour (NIST SP 800-63B: at most 100)
+        self.LOGIN_ACCOUNT_FAILURE_CAP = _int(env.get("LOGIN_ACCOUNT_FAILURE_CAP"), 100)
+        # reverse proxies in front of us that append X-Forwarded-For / -Proto; 0 = trust none,
+        # so a client cannot choose its own address (and rate-limit bucket) by sending them
+        self.TRUSTED_PROXIES = _int(env.get("TRUSTED_PROXIES"), 0)
         self.MAX_CONTENT_LENGTH = _int(env.get("MAX_CONTENT_LENGTH"), 1_000_000)
         self.NOTIFICATIONS_VAPID_PRIVATE_KEY = env.get("NOTIFICATIONS_VAPID_PRIVATE_KEY")
         self.NOTIFICATIONS_VAPID_SUB = env.get(

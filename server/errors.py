@@ -16,6 +16,8 @@ class ErrorDetail(Schema):
     message = fields.String(required=True)
     field_messages = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                                  data_key="fields")
+    contact = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "410 monitoring_ended: centre_name, centre_phone, emergency_number"})
 
 
 class ErrorResponse(Schema):
@@ -67,7 +69,9 @@ def http_error_response(exc: HTTPException):
         code = "validation_error" if status == 422 else (exc.name or "error").lower()
         code = code.replace(" ", "_")
     message = data.get("message") or exc.description or exc.name
-    response = jsonify(error_body(status, code, message, fields))
+    body = error_body(status, code, message, fields)
+    body["error"].update(data.get("extra") or {})
+    response = jsonify(body)
     response.status_code = status
     for key, value in (data.get("headers") or {}).items():
         response.headers[key] = value
@@ -121,12 +125,15 @@ def _is_connection_error(exc: Exception) -> bool:
 class ApiError(HTTPException):
     """An HTTP error raised by services with a code, message and optional fields."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None,
+                 extra: dict | None = None):
         super().__init__(description=message)
         self.code = status
         self.data = {"code": code, "message": message}
         if fields:
             self.data["fields"] = fields
+        if extra:  # further keys of the error object, documented in ErrorDetail
+            self.data["extra"] = extra
 
 
 def field_error(field: str, message: str, status: int = 422) -> ApiError:

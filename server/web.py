@@ -38,6 +38,8 @@ def _load(path: str, mtime_ns: int) -> tuple[bytes, bytes | None, str]:
 
 def _send(root: Path, relative: str, cache: str = "no-cache") -> Response:
     """Answer a file under root (never outside it), revalidated by ETag, gzip when accepted."""
+    if "\x00" in relative:
+        abort(404)  # the filesystem cannot name it; resolve() would raise ValueError
     target = (root / relative).resolve()
     if root.resolve() not in target.parents or not target.is_file():
         abort(404)

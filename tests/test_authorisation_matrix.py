@@ -127,3 +127,37 @@ def test_refusals_are_audited(app, world):
         AuditEvent.patient_id == world["victim"].id, AuditEvent.outcome == "denied")
     ).scalars().first()
     assert row is not None and row.actor_kind == "staff"
+
+
+# Beyond PostgreSQL's `integer` (2**31 - 1), SQLite's 64-bit integers, and any 64-bit value.
+HUGE_IDS = (2**31, 2**63, 2**64 + 1)
+
+
+def _is_error_shape(response, status: int) -> bool:
+    body = response.get_json(silent=True) or {}
+    return response.status_code == status and body.get("error", {}).get("status") == status
+
+
+def test_ids_beyond_the_database_range_are_not_found_even_in_scope(app, world, make_staff):
+    """An id no row can have is simply not found: 404 in the one shape, never a 500."""
+    staff_client = app.test_client()
+    csrf = login(staff_client, make_staff(handle="insider", role="admin"))
+    device_client = app.test_client()
+    callers = {"own centre's staff": (staff_client, {"X-CSRF-Token": csrf}),
+               "own caregiver's device": (device_client, world["caregiver_headers"])}
+    failures, tried = [], 0
+    for rule in app.url_map.iter_rules():
+        ints = [a for a in rule.arguments if f"<int:{a}>" in rule.rule]
+        for arg in ints:
+            for huge in HUGE_IDS:
+                url = fill(rule, {**world["ids"], arg: huge})
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                    for who, (client, headers) in callers.items():
+                        if (who == "own centre's staff") != rule.rule.startswith("/api/v1/staff/"):
+                            continue  # the other audience is refused before any lookup
+                        tried += 1
+                        r = call(client, method, url, headers)
+                        if not _is_error_shape(r, 404):
+                            failures.append(f"{method} {url} as {who}: {r.status_code}")
+    assert tried > 30
+    assert not failures, "\n".join(failures)

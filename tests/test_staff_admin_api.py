@@ -215,3 +215,38 @@ def test_deactivated_staff_cannot_log_in(staff_client, app, make_staff):
     r = app.test_client().post("/api/v1/auth/login",
                                json={"email": nurse.email, "password": PASSWORD})
     assert r.status_code == 401
+
+
+@pytest.mark.parametrize("reset", [{"password": "a new long passphrase for nurse 7"},
+                                   {"reset_totp": True}])
+def test_a_reset_signs_the_member_out_everywhere(staff_client, app, make_staff, clock, reset):
+    nurse = make_staff(handle="nurse-a")
+    phone = _signed_in(app, nurse)
+    clock.advance(seconds=30)  # a TOTP code works once
+    desk = _signed_in(app, nurse)
+    assert phone.get("/api/v1/auth/me").status_code == 200
+    r = staff_client.patch(f"/api/v1/staff/admin/staff/{nurse.id}", json=reset)
+    assert r.status_code == 200
+    for client in (phone, desk):
+        r = client.get("/api/v1/auth/me")
+        assert r.status_code == 401, r.json
+    assert staff_client.get("/api/v1/auth/me").status_code == 200  # the admin stays in
+
+
+def test_an_admin_resetting_their_own_password_keeps_this_session_only(staff_client, app,
+                                                                       clock):
+    admin = staff_client.staff
+    clock.advance(seconds=30)
+    other = _signed_in(app, admin)
+    r = staff_client.patch(f"/api/v1/staff/admin/staff/{admin.id}",
+                           json={"password": "a new long passphrase for admin 9"})
+    assert r.status_code == 200
+    assert other.get("/api/v1/auth/me").status_code == 401
+    assert staff_client.get("/api/v1/auth/me").status_code == 200
+
+
+def test_other_changes_leave_sessions_alone(staff_client, app, make_staff):
+    nurse = make_staff(handle="nurse-a")
+    phone = _signed_in(app, nurse)
+    staff_client.patch(f"/api/v1/staff/admin/staff/{nurse.id}", json={"on_duty": False})
+    assert phone.get("/api/v1/auth/me").status_code == 200

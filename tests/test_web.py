@@ -50,3 +50,10 @@ def test_redirects_and_unknown_files(client):
     assert client.get("/app").status_code == 301
     assert client.get("/app/nothing.js").status_code == 404
     assert client.get("/app/..%2f..%2fpyproject.toml").status_code == 404
+
+
+def test_a_null_byte_in_an_app_path_is_not_found(client):
+    for path in ("/app/%00", "/app/js/%00main.js", "/staff/%00"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.get_json()["error"]["status"] == 404

@@ -33,7 +33,8 @@ class Login(MethodView):
     @blp.response(200, LoginOut)
     def post(self, data):
         """Check email and password; the TOTP step must follow."""
-        raw, session, info = staff_auth.password_step(data["email"], data["password"])
+        raw, session, info = staff_auth.password_step(data["email"], data["password"],
+                                                         request.remote_addr or "")
         return _with_cookie(LoginOut().dump({**info, "csrf_token": session.csrf_token}), raw)
 
 
@@ -47,7 +48,7 @@ class Totp(MethodView):
         """Finish sign-in with a TOTP code; a new session id is issued."""
         cookie = request.cookies.get(session_cookie_name(), "")
         half = db.session.get(StaffSession, hash_secret(cookie)) if cookie else None
-        raw, session = staff_auth.totp_step(half, data["code"])
+        raw, session = staff_auth.totp_step(half, data["code"], request.remote_addr or "")
         return _with_cookie(LoginOut().dump({"next": "done", "csrf_token": session.csrf_token}),
                             raw)
 

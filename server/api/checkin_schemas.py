@@ -8,6 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ..clinical import policy as P
 from ..clock import now
+from ..ids import Id
 from ..measures.motion import MotionSchema
 from ..measures.strokes import StrokesSchema
 
@@ -235,4 +236,4 @@ class CheckInOut(Schema):
 
 class CheckInQuery(StrictSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    before_id = fields.Integer(load_default=None)
+    before_id = Id(load_default=None)

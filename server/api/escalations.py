@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from ..auth.identity import current_staff, require_staff
 from ..clinical import escalation_read, escalations
 from ..clinical import policy as P
+from ..ids import Id
 from ..models.clinical import ESCALATION_STATES, OUTCOMES
 from .checkin_schemas import CheckInOut, StrictSchema
 
@@ -20,7 +21,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 class EscalationQuery(StrictSchema):
     state = fields.String(validate=validate.OneOf(ESCALATION_STATES + ("unresolved",)))
     severity = fields.String(validate=validate.OneOf(P.SEVERITIES))
-    patient_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    patient_id = Id(load_default=None)
 
 
 class ResolveIn(StrictSchema):

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..auth.identity import require_staff, staff_patient
 from ..errors import ApiError
 from ..extensions import db
+from ..ids import Id
 from ..measures import service, svg
 from ..models import CheckIn
 from ..services import audit
@@ -35,8 +36,8 @@ class SamplesQuery(StrictSchema):
 
 
 class BaselineIn(StrictSchema):
-    handwriting_checkin_id = fields.Integer(strict=True)
-    tremor_checkin_id = fields.Integer(strict=True)
+    handwriting_checkin_id = Id(strict=True)
+    tremor_checkin_id = Id(strict=True)
 
     @validates_schema
     def _one_at_least(self, data, **kwargs):

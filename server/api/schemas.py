@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..clinical import policy as P
 from ..clinical.calendar import zone
+from ..ids import Id
 from ..models.people import DEVICE_ROLES, PRODUCTS
 from .checkin_schemas import StrictSchema
 
@@ -109,7 +110,7 @@ class CaregiverOut(Schema):
 
 class EnrolmentCodeIn(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(DEVICE_ROLES))
-    caregiver_id = fields.Integer(strict=True)
+    caregiver_id = Id(strict=True)
 
     @validates("caregiver_id")
     def _positive(self, value, **kwargs):
@@ -135,6 +136,8 @@ class DeviceOut(Schema):
     created_at = fields.DateTime()
     last_seen_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
+    revoked_reason = fields.String(allow_none=True, metadata={
+        "description": "staff (this phone alone) or monitoring_ended"})
 
 
 class RedeemIn(StrictSchema):

@@ -1,11 +1,13 @@
 """Centre admins: staff accounts, tiers and duty, the centre's numbers, the audit log."""
 from __future__ import annotations
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth.identity import current_staff, require_staff, staff_patient
+from ..ids import Id
 from ..models.people import STAFF_ROLES
 from ..services import staff_admin
 from .checkin_schemas import StrictSchema
@@ -64,8 +66,8 @@ class CentrePatch(StrictSchema):
 
 
 class AuditQuery(StrictSchema):
-    patient_id = fields.Integer(load_default=None)
-    staff_id = fields.Integer(load_default=None)
+    patient_id = Id(load_default=None)
+    staff_id = Id(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
@@ -115,7 +117,8 @@ class StaffById(MethodView):
         """Change a member's details, role, tier, duty, active flag, password or TOTP."""
         admin = current_staff()
         staff = staff_admin.centre_staff(admin, staff_id)
-        return staff_admin.update_staff(admin, staff, changes), 200, NO_STORE
+        return (staff_admin.update_staff(admin, staff, changes, keep=g.actor.session),
+                200, NO_STORE)
 
 
 @blp.route("/centre")

@@ -24,6 +24,7 @@ from .tokens import constant_time_equal, hash_secret
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
+MONITORING_ENDED = "monitoring_ended"  # Device.revoked_reason and the 410's error code
 BACKGROUND_HEADER = "X-CW-Background"  # set by the staff app's polls
 # Posted by the service worker, which cannot send the header: receipts (the SameSite=Lax
 # cookie already stops cross-site posts) and acknowledge (authorised by its signed token).
@@ -71,12 +72,25 @@ def _device_actor(token: str) -> Actor:
     device = _find_device(hash_secret(token))
     if device is None:
         return Actor("anonymous", problem="unknown_token")
+    if device.revoked_at is not None and device.revoked_reason == MONITORING_ENDED:
+        error = monitoring_ended(device)
+        audit.record_now("access.refused", patient_id=device.patient_id, outcome="denied",
+                         detail={"device": device.id, "reason": MONITORING_ENDED})
+        raise error
     if device.revoked_at is not None:
         return Actor("anonymous", device=None, problem="revoked_device")
     current = now()
     if device.last_seen_at is None or current - device.last_seen_at > dt.timedelta(minutes=5):
         device.last_seen_at = current  # coarse, so reads do not write on every request
     return Actor("device", device=device)
+
+
+def monitoring_ended(device: Device) -> ApiError:
+    """410 for a phone whose patient's monitoring ended: the closing screen's numbers only."""
+    centre = device.patient.centre
+    return ApiError(410, MONITORING_ENDED, "Monitoring has ended for this phone", extra={
+        "contact": {"centre_name": centre.name, "centre_phone": centre.phone_24h,
+                    "emergency_number": centre.emergency_number}})
 
 
 def _find_device(token_hash: str) -> Device | None:

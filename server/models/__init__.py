@@ -2,6 +2,7 @@
 from .audit import AuditEvent
 from .checkin import CheckIn
 from .clinical import Escalation, EscalationEvent, Finding, ScheduledStep
+from .login import LoginThrottle
 from .outbox import NotificationIntent
 from .people import Caregiver, Centre, Device, EnrolmentCode, Patient, Staff, StaffSession
 from .push import DeliveryAttempt, PushSubscription, Receipt
@@ -17,6 +18,7 @@ __all__ = [
     "Escalation",
     "EscalationEvent",
     "Finding",
+    "LoginThrottle",
     "NotificationIntent",
     "Patient",
     "PushSubscription",

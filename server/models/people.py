@@ -111,6 +111,8 @@ class Device(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # "staff" (one phone, e.g. lost) or "monitoring_ended" (the phone is told, with numbers)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
 
     patient: Mapped[Patient] = relationship()
 

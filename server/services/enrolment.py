@@ -67,9 +67,12 @@ def redeem(code: str | None, token: str | None) -> tuple[str, Device]:
     return device_token, device
 
 
-def revoke_device(device: Device) -> None:
+def revoke_device(device: Device, reason: str = "staff", commit: bool = True) -> None:
     """Revoke a device: its token fails from the next request on."""
     if device.revoked_at is None:
         device.revoked_at = now()
-    audit.record("device.revoke", patient_id=device.patient_id, detail={"device": device.id})
-    db.session.commit()
+        device.revoked_reason = reason
+    audit.record("device.revoke", patient_id=device.patient_id,
+                 detail={"device": device.id, "reason": device.revoked_reason})
+    if commit:
+        db.session.commit()

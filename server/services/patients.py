@@ -48,11 +48,23 @@ def update_patient(patient: Patient, changes: dict) -> Patient:
         setattr(patient, key, value)
     if end is True and patient.monitoring_ended_at is None:
         patient.monitoring_ended_at = now()
+        _revoke_phones(patient)
     elif end is False:
         patient.monitoring_ended_at = None
     audit.record("patient.update", patient_id=patient.id, detail={"fields": sorted(changes)})
     db.session.commit()
     return patient
+
+
+def _revoke_phones(patient: Patient) -> None:
+    """End every phone's token with the monitoring: a check-in after the end must not page
+    staff who no longer watch this patient. The phones are told (410 monitoring_ended, with
+    the centre's numbers) and show a closing screen; resuming monitoring needs new codes."""
+    from .enrolment import revoke_device
+
+    for device in devices_of(patient):
+        if device.revoked_at is None:
+            revoke_device(device, reason="monitoring_ended", commit=False)
 
 
 def add_caregiver(patient: Patient, display_name: str) -> Caregiver:

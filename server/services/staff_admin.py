@@ -12,8 +12,8 @@ from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
-from ..models import AuditEvent, Centre, Device, Patient, Staff
-from . import audit
+from ..models import AuditEvent, Centre, Device, Patient, Staff, StaffSession
+from . import audit, login_throttle, staff_auth
 
 
 def _invalid(field: str, message: str) -> ApiError:
@@ -73,9 +73,14 @@ def create_staff(admin: Staff, data: dict) -> Staff:
     return staff
 
 
-def update_staff(admin: Staff, staff: Staff, changes: dict) -> Staff:
-    """Change a member's details, role, tier, duty, active flag or password."""
+def update_staff(admin: Staff, staff: Staff, changes: dict,
+                 keep: StaffSession | None = None) -> Staff:
+    """Change a member's details, role, tier, duty, active flag or password.
+
+    A password or TOTP reset ends the member's other sessions (all but `keep`, the caller's).
+    """
     changes = dict(changes)
+    resets = "password" in changes or bool(changes.get("reset_totp"))
     if staff.id == admin.id and (changes.get("active") is False
                                  or changes.get("role", "admin") != "admin"):
         raise _invalid("role" if "role" in changes else "active",
@@ -84,6 +89,7 @@ def update_staff(admin: Staff, staff: Staff, changes: dict) -> Staff:
         staff.password_hash = _check_password(changes.pop("password"))
         staff.failed_logins = 0
         staff.locked_until = None
+        login_throttle.forget(staff.email)
     if changes.pop("reset_totp", False):
         staff.totp_secret = None
         staff.totp_enrolled_at = None
@@ -92,7 +98,10 @@ def update_staff(admin: Staff, staff: Staff, changes: dict) -> Staff:
         changes["email"] = changes["email"].strip().lower()
     for key, value in changes.items():
         setattr(staff, key, value)
-    audit.record("staff.update", detail={"staff": staff.id, "fields": sorted(changes)})
+    detail: dict = {"staff": staff.id, "fields": sorted(changes)}
+    if resets:
+        detail["sessions_ended"] = staff_auth.end_sessions(staff, keep=keep)
+    audit.record("staff.update", detail=detail)
     _commit_unique()
     return staff
 

@@ -14,9 +14,9 @@ from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Staff, StaffSession
-from . import audit
+from . import audit, login_throttle
 
-LOCK_AFTER_FAILURES = 10
+LOCK_AFTER_FAILURES = 10  # wrong TOTP codes after a right password
 LOCK_MINUTES = 15
 TOTP_ISSUER = "CARTwatch"
 
@@ -31,7 +31,15 @@ def _new_session(staff: Staff, stage: str) -> tuple[str, StaffSession]:
     return raw, session
 
 
+def _refuse(staff: Staff, action: str) -> None:
+    """Refuse a sign-in step of a known account without counting it against the account."""
+    audit.record(action, outcome="denied", actor=("staff", staff.id))
+    db.session.commit()
+    raise FAILED
+
+
 def _fail(staff: Staff | None, action: str) -> None:
+    """Count a failed TOTP step on the account (only someone with the password gets there)."""
     if staff is not None:
         # one atomic increment: concurrent guesses (several workers) must not lose counts
         failures = db.session.execute(
@@ -47,15 +55,31 @@ def _fail(staff: Staff | None, action: str) -> None:
     raise FAILED
 
 
-def password_step(email: str, password: str) -> tuple[str, StaffSession, dict]:
-    """Check email + password; open a half session that only the TOTP step can finish."""
+def password_step(email: str, password: str, address: str) -> tuple[str, StaffSession, dict]:
+    """Check email + password; open a half session that only the TOTP step can finish.
+
+    Wrong passwords are throttled per (account, address) (login_throttle), not by locking
+    the account, so that a stranger's guesses cannot lock a nurse out; TOTP guesses, which
+    need the password, still lock the account.
+    """
+    try:
+        login_throttle.check(email, address)
+    except ApiError:
+        audit.record_now("login.password", outcome="denied", detail={"reason": "delayed"})
+        raise
     staff = db.session.execute(
         db.select(Staff).where(Staff.email == email.strip().lower())
     ).scalar_one_or_none()
     password_ok = verify_password(staff.password_hash if staff else None, password)
     locked = staff is not None and staff.locked_until is not None and staff.locked_until > now()
-    if staff is None or not staff.active or locked or not password_ok:
-        _fail(staff if (staff and not locked) else None, "login.password")
+    if staff is None or not staff.active or not password_ok:
+        login_throttle.failed(email, address)
+        if staff is None:
+            _fail(None, "login.password")
+        _refuse(staff, "login.password")
+    login_throttle.password_ok(email, address)
+    if locked:
+        _refuse(staff, "login.password")
     raw, session = _new_session(staff, "totp")
     info: dict = {"next": "totp" if staff.totp_enrolled_at else "totp_enrol"}
     if staff.totp_enrolled_at is None:
@@ -69,7 +93,7 @@ def password_step(email: str, password: str) -> tuple[str, StaffSession, dict]:
     return raw, session, info
 
 
-def totp_step(half: StaffSession | None, code: str) -> tuple[str, StaffSession]:
+def totp_step(half: StaffSession | None, code: str, address: str) -> tuple[str, StaffSession]:
     """Check a TOTP code once; replace the half session with a new, full one."""
     if half is None or half.stage != "totp" or half.ended_at is not None:
         _fail(None, "login.totp")
@@ -87,6 +111,7 @@ def totp_step(half: StaffSession | None, code: str) -> tuple[str, StaffSession]:
         staff.totp_enrolled_at = now()
     half.ended_at = now()  # new session id at login
     raw, session = _new_session(staff, "active")
+    login_throttle.signed_in(staff.email, address)
     audit.record("login.success", actor=("staff", staff.id))
     db.session.commit()
     return raw, session
@@ -108,6 +133,16 @@ def logout(session: StaffSession) -> None:
     session.ended_at = now()
     audit.record("logout", actor=("staff", session.staff_id))
     db.session.commit()
+
+
+def end_sessions(staff: Staff, keep: StaffSession | None = None) -> int:
+    """End every open session of a member but `keep`: after a credential reset, a stolen or
+    forgotten session must not outlive the credential it was opened with."""
+    query = db.update(StaffSession).where(StaffSession.staff_id == staff.id,
+                                          StaffSession.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(StaffSession.id_hash != keep.id_hash)
+    return db.session.execute(query.values(ended_at=now())).rowcount
 
 
 def cookie_kwargs() -> dict:

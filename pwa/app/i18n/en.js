@@ -267,6 +267,13 @@ export default {
   unenrolConfirm: 'Disconnect this phone? Entries not yet sent will be lost.',
   unenrolDone: 'This phone is disconnected.',
   revoked: 'This phone is no longer connected. Ask the centre for a new code.',
+
+  // monitoring ended (closing screen)
+  endedTitle: 'Monitoring has ended',
+  endedText: 'Your centre has ended monitoring with CARTwatch. This phone no longer sends checks to the centre, and no one watches entries made here.',
+  endedCallCentre: 'Questions? Call {name}: {phone}',
+  endedEmergency: 'In an emergency call {number}',
+  endedNewCode: 'If the centre gives you a new code, open its link to connect this phone again.',
   storagePersisted: 'Entries are kept safely on this phone.',
   storageNotPersisted: 'The browser may delete entries on this phone when space is low.',
 

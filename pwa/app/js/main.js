@@ -5,6 +5,7 @@ import * as outbox from './outbox.js';
 import * as push from './push.js';
 import * as settings from './state.js';
 import { state } from './state.js';
+import { endedContact, isEnded, monitoringEnded, showEnded } from './screens/ended.js';
 import { showEnrol, tokenFrom } from './screens/enrol.js';
 import { showNotifySetup } from './screens/notify.js';
 import { showEntries } from './screens/entries.js';
@@ -46,7 +47,10 @@ async function route() {
   const hash = location.hash.replace(/^#/, '');
   const token = tokenFrom(location.hash);
   if (token) return showEnrol(token);
-  if (!state.context) return showEnrol();
+  if (!state.context) {
+    const ended = await endedContact();
+    return ended ? showEnded(ended) : showEnrol();
+  }
   if (hash === '/check') {
     const first = await startDueCheck();
     location.replace(`#/${first}`);
@@ -69,7 +73,8 @@ async function refresh() {
     await settings.refresh();
     renderChrome();
   } catch (err) {
-    if (err.status === 401) await revoked();
+    if (isEnded(err)) await monitoringEnded(err);
+    else if (err.status === 401) await revoked();
     return;
   }
   outbox.flush();
@@ -89,6 +94,7 @@ function listen() {
     refresh();
   });
   document.addEventListener('cartwatch:unenrolled', route);
+  document.addEventListener('cartwatch:ended', (event) => monitoringEnded(event.detail));
   let pendingUpdate = null;
   outbox.onChange(() => { // queued / sent counts follow the outbox live
     clearTimeout(pendingUpdate);

@@ -62,6 +62,9 @@ async function sendOne(entry) {
     return { entry, ok: true, response };
   } catch (err) {
     if (!(err instanceof api.ApiError)) throw err;
+    if (err.status === 410 && err.body?.error?.code === 'monitoring_ended') {
+      document.dispatchEvent(new CustomEvent('cartwatch:ended', { detail: err })); // main.js
+    }
     const retryable = err.status === 0 || err.status >= 500 || err.status === 409
       || err.status === 429 || err.status === 408;
     const updated = {

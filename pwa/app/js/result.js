@@ -2,6 +2,7 @@
 import { localInstruction } from './advice.js';
 import { h, show, t } from './dom.js';
 import * as outbox from './outbox.js';
+import { isEnded, monitoringEnded } from './screens/ended.js';
 import { state } from './state.js';
 
 const NEXT_NAMES = {
@@ -28,6 +29,8 @@ export async function submit(body, kind) {
   const next = advanceFlow(kind);
   if (answer?.ok) {
     showResult({ instruction: answer.response?.instruction, sent: true, next });
+  } else if (answer && isEnded(answer.entry?.error)) {
+    await monitoringEnded(answer.entry.error);
   } else if (answer && !answer.retryable) {
     showRefused(answer.entry);
   } else {

@@ -16,7 +16,8 @@ export async function load() {
   state.thresholds = (await store.get('thresholds')) ?? null;
 }
 
-/** Refresh the context and thresholds from the server; throws ApiError (401 = revoked). */
+/** Refresh the context and thresholds from the server; throws ApiError (401 = revoked,
+ * 410 = monitoring ended). */
 export async function refresh() {
   const context = await api.get('/api/v1/device/me');
   state.context = context;
@@ -25,7 +26,7 @@ export async function refresh() {
     state.thresholds = await api.get('/api/v1/device/thresholds');
     await store.set('thresholds', state.thresholds);
   } catch (err) {
-    if (err.status === 401) throw err; // otherwise keep the copy we have
+    if (err.status === 401 || err.status === 410) throw err; // otherwise keep the copy we have
   }
   return context;
 }

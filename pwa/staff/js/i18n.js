@@ -137,7 +137,7 @@ const EN = {
   code_expires: 'Valid until {time}; one use.',
   code_qr_alt: 'QR code to enrol a phone',
   confirm_revoke: 'Revoke this phone? It will stop working at once.',
-  confirm_end: 'End monitoring for this patient? Reminders and missed-check-in alerts stop.',
+  confirm_end: 'End monitoring for this patient? Reminders and missed-check-in alerts stop, and the patient\'s and caregivers\' phones are disconnected at once (resuming needs new codes).',
 
   admin_title: 'Administration',
   staff_title: 'Staff accounts',

@@ -2,6 +2,7 @@
 import * as api from '../api.js';
 import { field, h, show, t } from '../dom.js';
 import { enrolled } from '../state.js';
+import { clearEnded } from './ended.js';
 import { showNotifySetup } from './notify.js';
 
 let stream = null;
@@ -20,6 +21,7 @@ async function redeem(payload, error, button) {
   try {
     const answer = await api.post('/api/v1/enrol', payload);
     await enrolled(answer);
+    await clearEnded();
     stopCamera();
     history.replaceState(null, '', `${location.pathname}#/welcome`); // drop the token
     document.dispatchEvent(new CustomEvent('cartwatch:enrolled'));
