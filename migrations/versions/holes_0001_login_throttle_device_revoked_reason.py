@@ -1,7 +1,7 @@
 """login_throttle (wrong passwords per account and address); device.revoked_reason
 
 Revision ID: holes_0001
-Revises: 819f83f44aad
+Revises: inputs_0001
 Create Date: 2026-12-01 22:20:00
 
 """
@@ -12,7 +12,7 @@ import server.db_types
 
 
 revision = 'holes_0001'
-down_revision = '819f83f44aad'
+down_revision = 'inputs_0001'
 branch_labels = None
 depends_on = None
 
