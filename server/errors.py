@@ -88,6 +88,14 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception):
         from sqlalchemy.exc import DBAPIError, OperationalError
 
+        from .extensions import db
+
+        # The request's work is lost either way; on PostgreSQL a failed statement also leaves
+        # the transaction aborted, so anything sharing the session would fail after it.
+        try:
+            db.session.rollback()
+        except Exception:  # a dead connection: the session is discarded at teardown
+            app.logger.warning("rollback after an error failed")
         if isinstance(exc, OperationalError | DBAPIError) and _is_connection_error(exc):
             app.logger.warning("database unavailable: %s", type(exc).__name__)
             response = jsonify(error_body(503, "unavailable", "Database unavailable, retry"))
