@@ -38,6 +38,10 @@ MAX_STEPS = 200_000
 # the same instant.
 LATENCY = dt.timedelta(seconds=1)
 LATE_ENTRY = dt.timedelta(minutes=10)  # opened/raised lines then say when it was observed
+# History kinds FORMAT.md prints ("attached" is silent; a routine follow-up shows as its
+# `renotify` lines)
+PRINTED = ("opened", "raised", "worsened", "acknowledged", "unacknowledged", "ack_lapsed",
+           "resolved")
 
 
 class ScenarioError(ValueError):
@@ -316,14 +320,18 @@ def _lines(replay: Replay) -> list[dict]:
 
     keyed = []
     for e in db.session.execute(db.select(EscalationEvent).order_by(EscalationEvent.id)).scalars():
-        if e.kind == "attached":
+        if e.kind not in PRINTED:
             continue
         line = {"at": e.at, "event": f"escalation.{e.kind}", "id": label(e.escalation_id)}
-        if e.kind in ("opened", "raised"):
+        if e.kind in ("opened", "raised", "worsened"):
             line.update(severity=e.severity, syndromes=list(e.syndromes),
                         reasons=list(e.reasons))
+            if e.kind != "opened":
+                line["new_reasons"] = list(e.new_reasons or [])
             if e.observed_at is not None and e.at - e.observed_at > LATE_ENTRY:
                 line["observed_at"] = local_iso(e.observed_at, tz)  # a late (offline) entry
+        elif e.kind == "ack_lapsed":
+            line["severity"] = e.severity
         else:
             line["by"] = f"staff:{handles.get(e.staff_id)}"
         keyed.append((e.at, 1, e.id, line))
