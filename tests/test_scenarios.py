@@ -43,8 +43,8 @@ def scenario_database(database_url, _schema, tmp_path):
 
 
 def test_there_are_enough_scenarios():
-    """The six shared examples plus at least 25 of our own."""
-    assert len([f for f in FILES if f.parent.name == "examples"]) == 6
+    """The nine shared examples (six v1, three v2) plus at least 25 of our own."""
+    assert len([f for f in FILES if f.parent.name == "examples"]) == 9
     assert len([f for f in FILES if f.parent == HERE]) >= 25
 
 
