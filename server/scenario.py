@@ -9,7 +9,8 @@ Prints JSON lines on stdout; never reads the `expect` key.
 
 Extensions beyond FORMAT.md used by the project's own scenarios: a staff entry may carry
 `"on_duty": false`; `"do": "unacknowledge"`; `"do": "resolve"` may carry `outcome`/`note`;
-a top-level `"centre"` may set `phone_24h`, `emergency_number` and `threshold_overrides`.
+a top-level `"centre"` may set `phone_24h`, `emergency_number`, `threshold_overrides`, and
+(besides FORMAT.md's v2 `schedule` and `ack_lapse_hours`) `proximity_days`, `driving_days`.
 """
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ MAX_STEPS = 200_000
 # the same instant.
 LATENCY = dt.timedelta(seconds=1)
 LATE_ENTRY = dt.timedelta(minutes=10)  # opened/raised lines then say when it was observed
+# History kinds FORMAT.md prints ("attached" is silent; a routine follow-up shows as its
+# `renotify` lines)
+PRINTED = ("opened", "raised", "worsened", "acknowledged", "unacknowledged", "ack_lapsed",
+           "resolved")
 
 
 class ScenarioError(ValueError):
@@ -122,8 +127,22 @@ def parse(data) -> Scenario:
     centre = data.get("centre", {})
     if not isinstance(centre, dict):
         raise ScenarioError("centre: an object")
+    centre = _centre_settings(centre)
     return Scenario({**patient, "caregivers": caregivers, "baseline_ice": baseline.get("ice", 10),
                      "window_days": window}, infused, enrolled, until, staff, parsed, centre)
+
+
+def _centre_settings(centre: dict) -> dict:
+    """FORMAT.md v2 `centre.schedule` / `ack_lapse_hours`, checked as the admin API does."""
+    from .services import centre_settings
+
+    settings = {k: centre[k] for k in ("schedule", "ack_lapse_hours", "proximity_days",
+                                       "driving_days") if k in centre}
+    clean, problems = centre_settings.check(settings)
+    if problems:
+        name, message = next(iter(problems.items()))
+        raise ScenarioError(f"centre.{name}: {message}")
+    return {**centre, **clean}
 
 
 def _event(event, i: int, handles: set, caregivers: int, enrolled, until) -> dict:
@@ -184,7 +203,11 @@ def _setup(replay: Replay) -> None:
     centre = Centre(name="Scenario Centre", timezone=sc.patient["timezone"],
                     phone_24h=sc.centre.get("phone_24h", "+49 30 1234 5678"),
                     emergency_number=sc.centre.get("emergency_number", "112"),
-                    threshold_overrides=sc.centre.get("threshold_overrides", {}))
+                    threshold_overrides=sc.centre.get("threshold_overrides", {}),
+                    schedule=sc.centre.get("schedule", {}),
+                    ack_lapse_hours=sc.centre.get("ack_lapse_hours", {}),
+                    proximity_days=sc.centre.get("proximity_days", P.PROXIMITY_DAYS),
+                    driving_days=sc.centre.get("driving_days", P.DRIVING_DAYS))
     db.session.add(centre)
     db.session.flush()
     password = hash_password(PASSWORD)
@@ -316,14 +339,18 @@ def _lines(replay: Replay) -> list[dict]:
 
     keyed = []
     for e in db.session.execute(db.select(EscalationEvent).order_by(EscalationEvent.id)).scalars():
-        if e.kind == "attached":
+        if e.kind not in PRINTED:
             continue
         line = {"at": e.at, "event": f"escalation.{e.kind}", "id": label(e.escalation_id)}
-        if e.kind in ("opened", "raised"):
+        if e.kind in ("opened", "raised", "worsened"):
             line.update(severity=e.severity, syndromes=list(e.syndromes),
                         reasons=list(e.reasons))
+            if e.kind != "opened":
+                line["new_reasons"] = list(e.new_reasons or [])
             if e.observed_at is not None and e.at - e.observed_at > LATE_ENTRY:
                 line["observed_at"] = local_iso(e.observed_at, tz)  # a late (offline) entry
+        elif e.kind == "ack_lapsed":
+            line["severity"] = e.severity
         else:
             line["by"] = f"staff:{handles.get(e.staff_id)}"
         keyed.append((e.at, 1, e.id, line))

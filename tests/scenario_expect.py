@@ -29,6 +29,9 @@ def matches(line: dict, want: dict) -> bool:
         elif key == "reasons_include":
             if not set(value) <= set(line.get("reasons") or []):
                 return False
+        elif key == "new_reasons_include":  # FORMAT.md v2
+            if not set(value) <= set(line.get("new_reasons") or []):
+                return False
         elif line.get(key) != value:
             return False
     return True

@@ -43,8 +43,8 @@ def scenario_database(database_url, _schema, tmp_path):
 
 
 def test_there_are_enough_scenarios():
-    """The six shared examples plus at least 25 of our own."""
-    assert len([f for f in FILES if f.parent.name == "examples"]) == 6
+    """The nine shared examples (six v1, three v2) plus at least 25 of our own."""
+    assert len([f for f in FILES if f.parent.name == "examples"]) == 9
     assert len([f for f in FILES if f.parent == HERE]) >= 25
 
 
@@ -86,6 +86,12 @@ def test_lines_are_in_time_order():
                   "timezone": "Europe/Berlin"}, "until": "2026-03-03T10:00:00+01:00",
       "events": [{"at": "2026-03-05T11:00:00+01:00", "by": "patient",
                   "checkin": {}}]}, "outside"),
+    ({"patient": {"infused_at": "2026-03-02T10:00:00+01:00", "product": "axi-cel",
+                  "timezone": "Europe/Berlin"}, "until": "2026-03-03T10:00:00+01:00",
+      "centre": {"schedule": {"0-14": ["08:00", "20:00"]}}}, "centre.schedule.0-14"),
+    ({"patient": {"infused_at": "2026-03-02T10:00:00+01:00", "product": "axi-cel",
+                  "timezone": "Europe/Berlin"}, "until": "2026-03-03T10:00:00+01:00",
+      "centre": {"ack_lapse_hours": {"urgent": 13}}}, "centre.ack_lapse_hours.urgent"),
 ])
 def test_malformed_scenarios_are_refused(document, problem):
     """parse() names what is wrong."""

@@ -1,6 +1,8 @@
 """Phones: redeem a code, read their context and open alerts, record and list check-ins."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -8,7 +10,7 @@ from flask_smorest import Blueprint
 from ..auth.identity import current_device, require_device
 from ..clinical import escalation_read, schedule
 from ..clinical import policy as P
-from ..clinical.calendar import day_number
+from ..clinical.calendar import day_number, local_date
 from ..clock import now
 from ..extensions import db, limiter
 from ..services import audit, checkins, enrolment
@@ -52,6 +54,18 @@ USUAL_RANGE = {
 }
 
 
+def limits(patient) -> dict:
+    """POLICY.md "Time" (v2): the centre's days near it and without driving, and their ends.
+
+    An end date is the local calendar date of day N (the infusion day is day 0).
+    """
+    centre = patient.centre
+    day0 = local_date(patient.infused_at, patient.timezone)
+    return {"proximity_days": centre.proximity_days, "driving_days": centre.driving_days,
+            "stay_near_until": day0 + dt.timedelta(days=centre.proximity_days),
+            "no_driving_until": day0 + dt.timedelta(days=centre.driving_days)}
+
+
 def device_context(device) -> dict:
     """The patient calendar and centre contacts a phone shows."""
     patient = device.patient
@@ -64,8 +78,8 @@ def device_context(device) -> dict:
         "city": patient.city, "place_of_care": patient.place_of_care,
         "centre_name": centre.name, "centre_phone": centre.phone_24h,
         "emergency_number": centre.emergency_number,
-        "schedule": schedule.published(patient.window_days), "input_bounds": INPUT_BOUNDS,
-        "usual_range": USUAL_RANGE,
+        "schedule": schedule.published(patient.window_days, centre),
+        "input_bounds": INPUT_BOUNDS, "usual_range": USUAL_RANGE, **limits(patient),
     }
 
 

@@ -56,6 +56,25 @@ class EscalationOut(Schema):
     note = fields.String(allow_none=True)
     undeliverable_at = fields.DateTime(allow_none=True)
     undeliverable_reason = fields.String(allow_none=True)
+    worsened_at = fields.DateTime(allow_none=True, metadata={
+        "description": "last re-alert: worse while acknowledged (policy v2)"})
+    ack_lapsed_at = fields.DateTime(allow_none=True, metadata={
+        "description": "last acknowledgement that lapsed unresolved (policy v2)"})
+    followed_up_at = fields.DateTime(allow_none=True, metadata={
+        "description": "routine follow-up sent to every tier (policy v2)"})
+
+
+class EscalationEventOut(Schema):
+    """One entry of an escalation's history."""
+
+    at = fields.DateTime()
+    kind = fields.String(metadata={"description": "opened, attached, raised, worsened, "
+                                   "acknowledged, unacknowledged, ack_lapsed, followed_up, "
+                                   "resolved"})
+    severity = fields.String()
+    by = fields.Nested(StaffRef, allow_none=True)
+    new_reasons = fields.List(fields.String(), allow_none=True,
+                              metadata={"description": "raised / worsened: what came"})
 
 
 class EscalationDetailOut(EscalationOut):
@@ -63,7 +82,7 @@ class EscalationDetailOut(EscalationOut):
 
     findings = fields.List(fields.Dict())
     checkins = fields.List(fields.Nested(CheckInOut))
-    events = fields.List(fields.Dict())
+    events = fields.List(fields.Nested(EscalationEventOut))
     ladder = fields.Dict()
 
 

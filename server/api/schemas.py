@@ -217,6 +217,12 @@ class DeviceContextOut(Schema):
         "description": "the check-in schedule (clinical/POLICY.md) for this patient's window"})
     input_bounds = fields.Nested(InputBoundsOut)
     usual_range = fields.Nested(UsualRangeOut)
+    proximity_days = fields.Integer(metadata={
+        "description": "days after infusion the patient stays within reach of the centre"})
+    driving_days = fields.Integer(metadata={"description": "days after infusion without driving"})
+    stay_near_until = fields.Date(metadata={"description": "local date of the last day near"})
+    no_driving_until = fields.Date(metadata={
+        "description": "local date of the last day without driving"})
 
 
 class RedeemOut(DeviceContextOut):

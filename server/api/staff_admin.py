@@ -55,6 +55,13 @@ class CentreOut(Schema):
     timezone = fields.String()
     threshold_overrides = fields.Dict()
     override_bounds = fields.Function(lambda _c: staff_admin.override_bounds())
+    schedule = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                           metadata={"description": "the centre's own check-in times per period"})
+    ack_lapse_hours = fields.Dict(keys=fields.String(), values=fields.Float())
+    proximity_days = fields.Integer()
+    driving_days = fields.Integer()
+    defaults = fields.Function(lambda _c: staff_admin.centre_defaults(),
+                               metadata={"description": "policy defaults and bounds (v2)"})
 
 
 class CentrePatch(StrictSchema):
@@ -63,6 +70,11 @@ class CentrePatch(StrictSchema):
     emergency_number = fields.String(validate=validate.Regexp(r"^[0-9]{2,6}$"))
     timezone = fields.String(validate=valid_zone)
     threshold_overrides = fields.Dict(keys=fields.String(), values=fields.Raw())
+    # policy v2; checked against POLICY.md's limits by services/centre_settings.py
+    schedule = fields.Dict(keys=fields.String(), values=fields.Raw())
+    ack_lapse_hours = fields.Dict(keys=fields.String(), values=fields.Raw())
+    proximity_days = fields.Integer(strict=True)
+    driving_days = fields.Integer(strict=True)
 
 
 class AuditQuery(StrictSchema):

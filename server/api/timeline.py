@@ -102,6 +102,12 @@ class QueueItem(Schema):
     acknowledged_by = fields.Dict(allow_none=True)
     undeliverable_at = fields.String(allow_none=True)
     undeliverable_reason = fields.String(allow_none=True)
+    worsened_at = fields.String(allow_none=True, metadata={
+        "description": "last re-alert: worse while acknowledged (policy v2)"})
+    ack_lapsed_at = fields.String(allow_none=True, metadata={
+        "description": "last acknowledgement that lapsed unresolved (policy v2)"})
+    followed_up_at = fields.String(allow_none=True, metadata={
+        "description": "routine follow-up sent to every tier (policy v2)"})
     ladder = fields.Dict()
     reported = fields.Nested(ReportedOut)
 

@@ -19,7 +19,8 @@ def summary(escalation: Escalation) -> dict:
     data = {name: getattr(escalation, name) for name in (
         "id", "patient_id", "state", "severity", "syndromes", "reasons", "opened_at",
         "raised_at", "observed_at", "acknowledged_at", "resolved_at", "outcome", "note",
-        "undeliverable_at", "undeliverable_reason")}
+        "undeliverable_at", "undeliverable_reason", "worsened_at", "ack_lapsed_at",
+        "followed_up_at")}
     data["patient_code"] = escalation.patient.code
     data["acknowledged_by"] = _who(escalation.acknowledged_by_id)
     data["resolved_by"] = _who(escalation.resolved_by_id)
@@ -78,7 +79,7 @@ def describe(escalation: Escalation) -> dict:
         db.select(EscalationEvent).where(EscalationEvent.escalation_id == escalation.id)
         .order_by(EscalationEvent.id)).scalars()
     data["events"] = [{"at": e.at, "kind": e.kind, "severity": e.severity,
-                       "by": _who(e.staff_id)} for e in events]
+                       "by": _who(e.staff_id), "new_reasons": e.new_reasons} for e in events]
     pending = db.session.execute(
         db.select(ScheduledStep).where(ScheduledStep.escalation_id == escalation.id,
                                        ScheduledStep.state == "pending")

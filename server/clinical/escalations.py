@@ -1,4 +1,4 @@
-"""Escalations: open, attach or raise on findings; acknowledge, undo and resolve (audited)."""
+"""Escalations: open, attach, raise or re-alert on findings; acknowledge, undo, resolve."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,11 +9,13 @@ from sqlalchemy.orm import joinedload
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
-from ..models import Escalation, EscalationEvent, Finding, Patient, Staff
+from ..models import Escalation, Finding, Patient, Staff
 from ..models.clinical import OUTCOMES
 from ..services import audit
-from . import ladder, notify
+from . import ladder, lifecycle, notify
 from . import policy as P
+from .calendar import day_number
+from .history import add_event
 
 RANK = {name: rank for rank, name in enumerate(P.SEVERITIES)}
 
@@ -57,11 +59,36 @@ def _union(old: list[str], new: list[str]) -> list[str]:
     return old + [item for item in new if item not in old]
 
 
-def _event(escalation: Escalation, kind: str, at: dt.datetime, staff_id=None) -> None:
-    db.session.add(EscalationEvent(
-        escalation_id=escalation.id, at=at, kind=kind, severity=escalation.severity,
-        syndromes=list(escalation.syndromes), reasons=list(escalation.reasons),
-        staff_id=staff_id, observed_at=escalation.observed_at))
+def realerts(escalation: Escalation, found: list[Found], patient: Patient,
+             slot_at: dt.datetime | None) -> bool:
+    """POLICY.md "Acknowledged is not resolved (v2)": is a non-raising finding a worsening?
+
+    Only while acknowledged: an open escalation's ladder is still running, so a finding
+    that does not raise it attaches silently. (a), the raise, is decided by the caller.
+    """
+    if escalation.state != "acknowledged":
+        return False
+    for f in found:
+        if f.severity == "emergency":  # (b) even one already among the reasons
+            return True
+        if f.syndrome and f.syndrome not in escalation.syndromes:  # (c) a new syndrome
+            return True
+        if f.rule_id in P.REALERT_ALWAYS_RULES:  # (d) R-MISSED-REPEATED on any day
+            return True
+        if f.rule_id == "R-MISSED" and slot_at is not None and day_number(
+                patient.infused_at, slot_at, patient.timezone) <= P.REALERT_MISSED_LAST_DAY:
+            return True  # (d) R-MISSED on days 0–14
+    return False
+
+
+def _restart(escalation: Escalation, at: dt.datetime, tiers) -> None:
+    """Open again, unacknowledged, on a new ladder epoch starting at tier 1."""
+    escalation.state = "open"
+    escalation.acknowledged_at = None
+    escalation.acknowledged_by_id = None
+    escalation.ladder_epoch += 1
+    ladder.begin(escalation, at, tiers)
+    ladder.cancel_pending(escalation.id, kinds=("ladder", "unanswered", "ack_lapse"))
 
 
 def record_findings(patient: Patient, found: list[Found], at: dt.datetime,
@@ -73,7 +100,8 @@ def record_findings(patient: Patient, found: list[Found], at: dt.datetime,
     reasons = _union([], [f.reason for f in found])
     escalation = open_escalation(patient.id)
     change = "opened" if escalation is None \
-        else "raised" if RANK[severity] > RANK[escalation.severity] else "attached"
+        else "raised" if RANK[severity] > RANK[escalation.severity] \
+        else "worsened" if realerts(escalation, found, patient, slot_at) else "attached"
     # read before anything is changed, so the ladder's fields go out with the escalation's
     # first INSERT or UPDATE instead of a second UPDATE after it
     tiers = None if change == "attached" else notify.staff_tiers(patient.centre_id)
@@ -91,22 +119,23 @@ def record_findings(patient: Patient, found: list[Found], at: dt.datetime,
         if change == "raised":
             escalation.severity = severity
             escalation.raised_at = at
-            escalation.state = "open"
-            escalation.acknowledged_at = None
-            escalation.acknowledged_by_id = None
-            escalation.ladder_epoch += 1
-            ladder.begin(escalation, at, tiers)
-            ladder.cancel_pending(escalation.id)
+        elif change == "worsened":
+            escalation.worsened_at = at
+        if change in ("raised", "worsened"):
+            _restart(escalation, at, tiers)
     for f in found:
         db.session.add(Finding(escalation_id=escalation.id, patient_id=patient.id,
                                checkin_id=checkin_id, slot_at=slot_at, rule_id=f.rule_id,
                                reason=f.reason, severity=f.severity, syndrome=f.syndrome,
                                observed_at=observed_at, created_at=at))
-    _event(escalation, change, at)
+    add_event(escalation, change, at,
+              new_reasons=reasons if change in ("raised", "worsened") else None)
     audit.record(f"escalation.{change}", patient_id=patient.id,
                  detail={"escalation": escalation.id})
     if change != "attached":
         ladder.start(escalation, at, tiers)
+    if change == "opened":
+        lifecycle.schedule_followup(escalation, at)
     return escalation, change
 
 
@@ -159,12 +188,13 @@ def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
     escalation.acknowledged_at = at
     escalation.acknowledged_by_id = staff.id
     ladder.cancel_pending(escalation.id)
+    lifecycle.schedule_ack_lapse(escalation, at)
     for recipient in notify.family(escalation.patient):
         notify.send(f"acknowledged:{escalation.id}:{escalation.ladder_epoch}:"
                     f"{notify.recipient_key(recipient)}", recipient, "acknowledged",
                     escalation.patient, at, severity=escalation.severity,
                     escalation_id=escalation.id, tag=f"escalation-{escalation.id}")
-    _event(escalation, "acknowledged", at, staff.id)
+    add_event(escalation, "acknowledged", at, staff.id)
     audit.record("escalation.acknowledge", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id})
     db.session.commit()
@@ -182,8 +212,9 @@ def unacknowledge(escalation_id: int, staff: Staff) -> Escalation:
     escalation.acknowledged_by_id = None
     escalation.ladder_epoch += 1
     escalation.ladder_level = 1
+    ladder.cancel_pending(escalation.id, kinds=("ack_lapse",))
     ladder.schedule_followups(escalation, at)
-    _event(escalation, "unacknowledged", at, staff.id)
+    add_event(escalation, "unacknowledged", at, staff.id)
     audit.record("escalation.unacknowledge", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id})
     db.session.commit()
@@ -204,8 +235,8 @@ def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None) ->
     escalation.resolved_by_id = staff.id
     escalation.outcome = outcome
     escalation.note = note
-    ladder.cancel_pending(escalation.id)
-    _event(escalation, "resolved", at, staff.id)
+    ladder.cancel_pending(escalation.id, kinds=ladder.ESCALATION_STEP_KINDS)
+    add_event(escalation, "resolved", at, staff.id)
     audit.record("escalation.resolve", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id, "outcome": outcome})
     db.session.commit()

@@ -59,7 +59,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from ..extensions import db
 from ..models import AuditEvent, Patient, ScheduledStep
-from . import ladder, notify, schedule
+from . import ladder, lifecycle, notify, schedule
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,8 @@ HANDLERS = {
     "missed": schedule.run_missed,
     "ladder": ladder.run_step,
     "unanswered": ladder.run_unanswered,
+    "ack_lapse": lifecycle.run_ack_lapse,
+    "followup": lifecycle.run_followup,
 }
 FAMILY_KINDS = ("reminder", "caregiver_reminder", "missed", "unanswered")  # notify the family
 MAX_ROWS_PER_PASS = 10_000

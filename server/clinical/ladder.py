@@ -9,6 +9,7 @@ from . import notify
 from . import policy as P
 
 STAFF_PURPOSES = ("escalation", "renotify")
+ESCALATION_STEP_KINDS = ("ladder", "unanswered", "ack_lapse", "followup")
 
 
 def _minutes(table: dict, severity: str) -> dt.timedelta | None:
@@ -54,12 +55,16 @@ def start(escalation: Escalation, at: dt.datetime,
     schedule_followups(escalation, at)
 
 
-def schedule_followups(escalation: Escalation, at: dt.datetime) -> None:
-    """Persist the next ladder step and the `unanswered` notice for the current epoch."""
+def schedule_followups(escalation: Escalation, at: dt.datetime, *,
+                       unanswered: bool = True) -> None:
+    """Persist the next ladder step and (unless `unanswered` is false: an acknowledgement
+    that lapsed tells the family nothing again) the `unanswered` notice for this epoch."""
     common = dict(patient_id=escalation.patient_id, escalation_id=escalation.id,
                   epoch=escalation.ladder_epoch, created_at=at)
     if step := _minutes(P.LADDER_MINUTES, escalation.severity):
         db.session.add(ScheduledStep(kind="ladder", due_at=at + step, step=1, **common))
+    if not unanswered:
+        return
     if wait := _minutes(P.UNANSWERED_MINUTES, escalation.severity):
         db.session.add(ScheduledStep(kind="unanswered", due_at=at + wait, **common))
 

@@ -149,3 +149,29 @@ MEASURE_OVERRIDES = {  # Centre.threshold_overrides key -> (default, bounds)
     "handwriting_deviation": (HANDWRITING_DEVIATION_THRESHOLD, HANDWRITING_DEVIATION_BOUNDS),
     "tremor_ratio": (TREMOR_RATIO_THRESHOLD, TREMOR_RATIO_BOUNDS),
 }
+
+
+# =============================================================================================
+# --- Escalation lifecycle and centre schedule (policy v2; owned by the ladder) ---------------
+# POLICY.md "Acknowledged is not resolved (v2)": while acknowledged and unresolved, a finding
+# re-alerts when it raises the severity, is an emergency finding, adds a syndrome, or is one
+# of these missed-check-in findings. R-MISSED re-alerts on days 0..REALERT_MISSED_LAST_DAY.
+REALERT_MISSED_LAST_DAY = 14
+REALERT_ALWAYS_RULES = ("R-MISSED-REPEATED",)
+# "Acknowledgements lapse": urgent 4 h, emergency 1 h after the last acknowledgement; a centre
+# may tune each within ACK_LAPSE_BOUNDS_HOURS (Centre.ack_lapse_hours). Routine never lapses.
+ACK_LAPSE_HOURS = {"urgent": 4, "emergency": 1}
+ACK_LAPSE_BOUNDS_HOURS = (1, 12)
+# "Routine follow-up (v2)": routine, never acknowledged, 12 h after opening -> every tier once.
+ROUTINE_FOLLOWUP_HOURS = 12
+# "Check-in schedule and reminders" (v2): a centre's own times per period, within these limits.
+SCHEDULE_PERIODS = {"0-14": 0, "15-30": 1, "31-": 2}  # key -> index into SCHEDULE
+SCHEDULE_MIN_SLOTS = {"0-14": 3, "15-30": 2, "31-": 1}
+SCHEDULE_MIN_GAP_HOURS = 3  # between any two slots of a day, across midnight too
+SCHEDULE_MAX_SLOTS = 8  # project bound: 24 h / 3 h
+# "Time" (v2): days after infusion near the centre and without driving; defaults per the
+# labels since the FDA change of June 2025. Bounds set by the project: never below the
+# labels' two weeks, never beyond the longest monitoring window.
+PROXIMITY_DAYS = 14
+DRIVING_DAYS = 14
+CENTRE_DAYS_BOUNDS = (14, MAX_WINDOW_DAYS)

@@ -136,6 +136,8 @@ RULES: tuple[Rule, ...] = (
          _has("dizziness")),
     Rule("R-MISSED", "no check-in for a due slot", "urgent", None,
          "a patient who stops answering may be drowsy or confused", None),
+    Rule("R-MISSED-REPEATED", "a second due slot missed in a row", "urgent", None,
+         "as R-MISSED", None),
 )
 BY_ID = {rule.id: rule for rule in RULES}
 MISSED = BY_ID["R-MISSED"]

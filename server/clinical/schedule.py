@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from ..extensions import db
 from ..models import CheckIn, Patient, ScheduledStep
+from ..services import centre_settings
 from . import notify, rules
 from . import policy as P
 from .calendar import day_number, local_date, zone
@@ -23,11 +24,16 @@ def _time(text: str) -> dt.time:
     return dt.time(int(hour), int(minute))
 
 
-def hours_for_day(day: int, window_days: int) -> tuple[str, ...]:
+def periods_of(centre) -> tuple[tuple[int, int | None, tuple[str, ...]], ...]:
+    """(first day, last day or None, due times) per period: POLICY.md's, or the centre's own."""
+    return centre_settings.effective_schedule(centre)
+
+
+def hours_for_day(day: int, window_days: int, periods=P.SCHEDULE) -> tuple[str, ...]:
     """The due times (local) of a day since infusion; none outside days 0..window_days."""
     if day < 0 or day > window_days:
         return ()
-    for first, last, hours in P.SCHEDULE:
+    for first, last, hours in periods:
         if first <= day <= (window_days if last is None else last):
             return hours
     return ()
@@ -39,14 +45,15 @@ def grace(day: int) -> dt.timedelta:
     return dt.timedelta(minutes=P.MISSED_AFTER_MINUTES[key])
 
 
-def published(window_days: int) -> dict:
+def published(window_days: int, centre=None) -> dict:
     """The schedule a phone shows, for a window of `window_days`: the PWA holds no copy.
 
-    Periods follow POLICY.md's table, cut at the window's end and where the missed-check-in
-    time changes, so each carries one `missed_after_minutes` (the slot counts until then).
+    Periods follow POLICY.md's table (with the centre's own times), cut at the window's end
+    and where the missed-check-in time changes, so each carries one `missed_after_minutes`
+    (the slot counts until then). The neuro check goes with the first and last slot of a day.
     """
     periods = []
-    for first, last, times in P.SCHEDULE:
+    for first, last, times in periods_of(centre):
         last = window_days if last is None else min(last, window_days)
         acute_until = min(last, P.MISSED_ACUTE_LAST_DAY)
         for start, end in ((first, acute_until), (max(first, acute_until + 1), last)):
@@ -54,7 +61,7 @@ def published(window_days: int) -> dict:
                 continue
             periods.append({
                 "first_day": start, "last_day": end, "times": list(times),
-                "neuro_times": [t for t in times if t in P.NEURO_CHECK_TIMES],
+                "neuro_times": sorted({times[0], times[-1]}),
                 "missed_after_minutes": int(grace(start).total_seconds() // 60)})
     return {"periods": periods, "early_minutes": P.SLOT_EARLY_MINUTES}
 
@@ -77,13 +84,31 @@ def next_slot(patient: Patient, start: dt.datetime) -> dt.datetime | None:
     day0 = local_date(patient.infused_at, patient.timezone)
     date = max(local_date(start, patient.timezone), day0)
     last = day0 + dt.timedelta(days=patient.window_days)
+    periods = periods_of(getattr(patient, "centre", None))  # tests may pass a bare stub
     while date <= last:
         day = (date - day0).days
-        for text in hours_for_day(day, patient.window_days):
+        for text in hours_for_day(day, patient.window_days, periods):
             slot = dt.datetime.combine(date, _time(text), tzinfo=tz).astimezone(dt.UTC)
             if slot >= start and active(patient, slot):
                 return slot
         date += dt.timedelta(days=1)
+    return None
+
+
+def previous_slot(patient: Patient, before: dt.datetime) -> dt.datetime | None:
+    """The last active slot strictly before `before` (None before enrolment's first slot)."""
+    tz = zone(patient.timezone)
+    day0 = local_date(patient.infused_at, patient.timezone)
+    date = local_date(before, patient.timezone)
+    first = max(day0, local_date(patient.enrolled_at, patient.timezone))
+    periods = periods_of(getattr(patient, "centre", None))  # tests may pass a bare stub
+    while date >= first:
+        day = (date - day0).days
+        for text in reversed(hours_for_day(day, patient.window_days, periods)):
+            slot = dt.datetime.combine(date, _time(text), tzinfo=tz).astimezone(dt.UTC)
+            if slot < before and active(patient, slot):
+                return slot
+        date -= dt.timedelta(days=1)
     return None
 
 
@@ -206,6 +231,32 @@ def run_missed(row: ScheduledStep, at: dt.datetime) -> bool:
     if not active(patient, slot) or satisfied(patient, slot):
         return False
     severity = rules.missed_severity(slot_day(patient, slot))
-    found = Found(rules.MISSED.id, rules.MISSED_REASON, severity, None)
-    record_findings(patient, [found], at, slot, slot_at=slot)
+    found = [Found(rules.MISSED.id, rules.MISSED_REASON, severity, None)]
+    if missed_in_a_row(patient, slot):
+        repeated = rules.BY_ID[MISSED_REPEATED]
+        found.append(Found(repeated.id, MISSED_REPEATED_REASON, repeated.severity, None))
+    record_findings(patient, found, at, slot, slot_at=slot)
     return True
+
+
+MISSED_REPEATED = "R-MISSED-REPEATED"
+MISSED_REPEATED_REASON = "missed_checkin_repeated"  # POLICY.md names this reason explicitly
+
+
+def missed_in_a_row(patient: Patient, slot_at: dt.datetime) -> bool:
+    """POLICY.md "Routine follow-up (v2)": the slot before this missed one was missed too.
+
+    "In a row" means no check-in at all from the earlier slot's window opening to this
+    slot's missed time; staff actions are not check-ins, so they never break the run. Each
+    further slot missed in a row counts again (its predecessor is missed as well).
+    """
+    before = previous_slot(patient, slot_at)
+    if before is None:
+        return False
+    early = before - dt.timedelta(minutes=P.SLOT_EARLY_MINUTES)
+    late = slot_at + grace(slot_day(patient, slot_at))
+    return db.session.execute(
+        db.select(CheckIn.id).where(CheckIn.patient_id == patient.id,
+                                    CheckIn.observed_at >= early,
+                                    CheckIn.observed_at <= late).limit(1)
+    ).first() is None

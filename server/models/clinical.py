@@ -13,7 +13,8 @@ from .people import Patient
 
 ESCALATION_STATES = ("open", "acknowledged", "resolved")
 OUTCOMES = ("advice_at_home", "came_to_hospital", "admitted", "false_alarm", "other")
-STEP_KINDS = ("plan", "reminder", "caregiver_reminder", "missed", "ladder", "unanswered")
+STEP_KINDS = ("plan", "reminder", "caregiver_reminder", "missed", "ladder", "unanswered",
+              "ack_lapse", "followup")
 
 
 class Escalation(db.Model):
@@ -41,6 +42,11 @@ class Escalation(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     outcome: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str | None] = mapped_column(Text)
+    # policy v2 lifecycle: the last re-alert on worsening while acknowledged, the last
+    # acknowledgement lapse, the routine follow-up (shown on the staff queue card)
+    worsened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ack_lapsed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    followed_up_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     undeliverable_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     undeliverable_reason: Mapped[str | None] = mapped_column(String(64))
     # The ladder: epoch grows on each (re)start so older steps know they are stale.
@@ -72,7 +78,8 @@ class Finding(db.Model):
 
 
 class EscalationEvent(db.Model):
-    """The history of an escalation: opened, attached, raised, acknowledged, undone, resolved."""
+    """The history of an escalation: opened, attached, raised, worsened, acknowledged, undone,
+    ack_lapsed, followed_up, resolved."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     escalation_id: Mapped[int] = mapped_column(ForeignKey("escalation.id"), index=True)
@@ -83,6 +90,7 @@ class EscalationEvent(db.Model):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     observed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # of the escalation
+    new_reasons: Mapped[list[str] | None] = mapped_column(JSON)  # raised / worsened: what came
 
 
 class ScheduledStep(db.Model):

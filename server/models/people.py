@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clinical import policy as P
 from ..clock import now
 from ..db_types import UTCDateTime
 from ..extensions import db
@@ -25,6 +26,13 @@ class Centre(db.Model):
     emergency_number: Mapped[str] = mapped_column(String(20), default="112")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     threshold_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # policy v2: the centre's own check-in times per period ("0-14", "15-30", "31-"; any
+    # subset, the rest default), acknowledgement lapse hours, and the days after infusion a
+    # patient stays near the centre and does not drive (services/centre_settings.py checks)
+    schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ack_lapse_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    proximity_days: Mapped[int] = mapped_column(Integer, default=P.PROXIMITY_DAYS)
+    driving_days: Mapped[int] = mapped_column(Integer, default=P.DRIVING_DAYS)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
 
 

@@ -12,8 +12,8 @@ from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
-from ..models import AuditEvent, Centre, Device, Patient, Staff, StaffSession
-from . import audit, login_throttle, staff_auth
+from ..models import AuditEvent, Centre, Device, Patient, ScheduledStep, Staff, StaffSession
+from . import audit, centre_settings, login_throttle, staff_auth
 
 
 def _invalid(field: str, message: str) -> ApiError:
@@ -143,16 +143,49 @@ def validate_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_centre(admin: Staff, changes: dict) -> Centre:
-    """Change the centre's numbers, time zone or threshold overrides (validated)."""
+    """Change the centre's numbers, time zone, overrides or v2 settings (validated).
+
+    New check-in times re-plan every monitored patient of the centre from now, so the next
+    slot follows them (slots already due keep theirs).
+    """
     centre = admin.centre
-    changes = dict(changes)
+    changes, problems = centre_settings.check(dict(changes))
+    if problems:
+        raise ApiError(422, "validation_error", "Invalid input",
+                       {name: [message] for name, message in problems.items()})
     if "threshold_overrides" in changes:
         changes["threshold_overrides"] = validate_overrides(changes["threshold_overrides"] or {})
     for key, value in changes.items():
         setattr(centre, key, value)
+    if "schedule" in changes:
+        _replan(centre.id)
     audit.record("centre.update", detail={"fields": sorted(changes)})
     db.session.commit()
     return centre
+
+
+def _replan(centre_id: int) -> None:
+    """Queue a re-plan of the check-in slots of every monitored patient of the centre."""
+    at = now()
+    ids = db.session.execute(
+        db.select(Patient.id).where(Patient.centre_id == centre_id,
+                                    Patient.monitoring_ended_at.is_(None))).scalars()
+    db.session.add_all([ScheduledStep(kind="plan", due_at=at, patient_id=pid, created_at=at)
+                        for pid in ids])
+
+
+def centre_defaults() -> dict[str, Any]:
+    """The policy's defaults and bounds for the v2 centre settings (the admin form shows them)."""
+    return {
+        "schedule": {key: list(P.SCHEDULE[index][2])
+                     for key, index in P.SCHEDULE_PERIODS.items()},
+        "schedule_min_slots": dict(P.SCHEDULE_MIN_SLOTS),
+        "schedule_min_gap_hours": P.SCHEDULE_MIN_GAP_HOURS,
+        "ack_lapse_hours": dict(P.ACK_LAPSE_HOURS),
+        "ack_lapse_bounds_hours": list(P.ACK_LAPSE_BOUNDS_HOURS),
+        "proximity_days": P.PROXIMITY_DAYS, "driving_days": P.DRIVING_DAYS,
+        "days_bounds": list(P.CENTRE_DAYS_BOUNDS),
+    }
 
 
 def audit_page(admin: Staff, patient: Patient | None, staff: Staff | None,

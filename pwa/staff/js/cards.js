@@ -17,6 +17,15 @@ function isLate(e) {
   return new Date(e.opened_at) - new Date(e.observed_at) > 10 * 60000;
 }
 
+/** Policy v2 states: worse while acknowledged, acknowledgement lapsed, routine follow-up. */
+function lifecycleLine(e, tz) {
+  const states = [['worsened', e.worsened_at], ['ack_lapsed', e.ack_lapsed_at],
+    ['followed_up', e.followed_up_at]].filter(([, at]) => at);
+  if (!states.length) return null;
+  return h('ul', { class: 'lifecycle' }, states.map(([key, at]) =>
+    h('li', { class: `lifecycle-${key}` }, t(key, { time: localTime(at, tz) }))));
+}
+
 function ladderLine(e) {
   const ladder = e.ladder || {};
   const parts = [];
@@ -154,6 +163,7 @@ export function escalationCard(e, patient, onChange, { details = true } = {}) {
         : t('observed', { time: localTime(e.observed_at || e.opened_at, tz) }),
       ' · ', t('opened', { time: localTime(e.opened_at, tz), ago: ago(e.opened_at) }),
       e.raised_at ? [' · ', t('raised', { time: localTime(e.raised_at, tz) })] : null),
+    lifecycleLine(e, tz),
     ladderLine(e),
     h('p', { class: 'ack-line' }, e.acknowledged_at
       ? t('acknowledged_by', { who: staffName(ackBy, e.acknowledged_by_id),

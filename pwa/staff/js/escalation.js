@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { escalationCard } from './cards.js';
 import { queueFeed } from './feed.js';
-import { t } from './i18n.js';
+import { reasonText, t } from './i18n.js';
 import { localTime } from './time.js';
 
 async function deliveries(id) {
@@ -54,8 +54,11 @@ export function render(main, ctx, id) {
         ].filter(Boolean).join(' · ')))) : h('p', {}, t('ladder_none'))),
       history.length ? h('section', { class: 'card', 'aria-labelledby': 'hist-title' },
         h('h2', { id: 'hist-title' }, t('history')),
-        h('ul', {}, history.map((ev) => h('li', {}, [localTime(ev.at, tz), ev.kind,
-          t(`severity_${ev.severity}`), ev.by ? (ev.by.name || ev.by.handle) : null]
+        h('ul', {}, history.map((ev) => h('li', { class: `event-${ev.kind}` }, [
+          localTime(ev.at, tz), t(`event_${ev.kind}`), t(`severity_${ev.severity}`),
+          ev.new_reasons && ev.new_reasons.length
+            ? t('new_findings', { reasons: ev.new_reasons.map(reasonText).join(', ') }) : null,
+          ev.by ? (ev.by.name || ev.by.handle) : null]
           .filter(Boolean).join(' · '))))) : null);
   };
   load();

@@ -37,6 +37,19 @@ const EN = {
   late_entry: 'Late entry: observed {observed}, received {received}',
   opened: 'Opened {time} ({ago})',
   raised: 'Raised {time}',
+  worsened: 'Worse while acknowledged at {time}: re-alerted, open again',
+  ack_lapsed: 'Acknowledgement lapsed at {time} without resolution: open again',
+  followed_up: 'Routine follow-up sent to every tier at {time}',
+  event_opened: 'Opened',
+  event_attached: 'Finding attached',
+  event_raised: 'Raised',
+  event_worsened: 'Worse while acknowledged',
+  event_acknowledged: 'Acknowledged',
+  event_unacknowledged: 'Acknowledgement undone',
+  event_ack_lapsed: 'Acknowledgement lapsed',
+  event_followed_up: 'Routine follow-up',
+  event_resolved: 'Resolved',
+  new_findings: 'new: {reasons}',
   acknowledged_by: 'Acknowledged by {who} at {time}',
   not_acknowledged: 'Not acknowledged yet',
   no_caregiver: 'No caregiver enrolled: nobody at home receives the alerts or the advice to call.',
@@ -224,6 +237,7 @@ const REASONS = {
   rigors: 'Shaking chills',
   dizzy: 'Dizziness or fainting',
   missed_checkin: 'Missed check-in',
+  missed_checkin_repeated: 'Second check-in missed in a row',
 };
 
 const SYMPTOMS = {
