@@ -26,6 +26,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 
+# The app, for a `flask --app …` or gunicorn subprocess, that may push to this service
+# (http on 127.0.0.1; the test-only switch is not read from the environment).
+LOOPBACK_APP = "server:create_app({'NOTIFICATIONS_ALLOW_HTTP_LOOPBACK': True})"
+
+
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import binascii
 from functools import wraps
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
@@ -28,7 +27,6 @@ blp = Blueprint("push", __name__, url_prefix="/api/v1/push",
                 description="Web Push: key, subscriptions, receipts, acknowledge from a push")
 
 NO_STORE = {"Cache-Control": "no-store"}
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def register_extra(app: Flask) -> None:
@@ -76,11 +74,9 @@ class SubscriptionIn(StrictSchema):
 
     @validates("endpoint")
     def _endpoint(self, value, **_):
-        parts = urlsplit(value)
-        loopback_ok = (current_app.config.get("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK")
-                       and parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
-        if not (parts.scheme == "https" or loopback_ok) or not parts.hostname:
-            raise ValidationError("endpoint must be an https URL")
+        """Only a browser push service (or a configured private one): no SSRF."""
+        if problem := push.endpoint_problem(value):
+            raise ValidationError(problem)
 
 
 class EndpointIn(StrictSchema):
