@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-
 # The app, for a `flask --app …` or gunicorn subprocess, that may push to this service
 # (http on 127.0.0.1; the test-only switch is not read from the environment).
 LOOPBACK_APP = "server:create_app({'NOTIFICATIONS_ALLOW_HTTP_LOOPBACK': True})"
