@@ -49,7 +49,6 @@ class Notifications:
         key = vapid.load_private_key(cfg.get("NOTIFICATIONS_VAPID_PRIVATE_KEY"),
                                      Path(app.instance_path))
         session = NoRedirectSession()
-        session.max_redirects = 0
         adapter = HTTPAdapter(pool_connections=16, pool_maxsize=32, max_retries=0)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
