@@ -20,19 +20,17 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
 import uuid
 from collections import Counter
 from concurrent import futures
 from dataclasses import dataclass, field
 from itertools import islice
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from notifications import SendResult, push
 
-from .. import clock
 from ..clinical import ladder, notify
 from ..clinical import policy as P
 from ..clock import now
@@ -485,79 +483,7 @@ def _deliver_alone(intent_id: int, owner: str, states: dict[int, str]) -> None:
         log.error("outbox row %s: could not record its failure; left to its lease", intent_id)
 
 
-# ---- immediate dispatch from the web process ----------------------------------------------
-class _Kicker:
-    """One background thread per app that runs a pass whenever it is kicked."""
+# immediate dispatch from the web process (re-exported: callers use dispatch.kick())
+from .dispatch_kicker import immediate_enabled, kick, stop_kicker, warm_up  # noqa: E402
 
-    def __init__(self, app: Flask):
-        self.app = app
-        self.event = threading.Event()
-        self.stopped = False
-        self.thread = threading.Thread(target=self._loop, name="push-dispatch", daemon=True)
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            self.event.wait()
-            self.event.clear()
-            if self.stopped:
-                return
-            with self.app.app_context():
-                try:
-                    run_pass(housekeeping=False)
-                except Exception:  # the worker's periodic pass is the safety net
-                    log.exception("immediate dispatch failed")
-                finally:
-                    db.session.remove()
-
-    def stop(self) -> None:
-        """End the thread (tests)."""
-        self.stopped = True
-        self.event.set()
-        self.thread.join(timeout=10)
-
-
-_kick_lock = threading.Lock()
-
-
-def immediate_enabled(app: Flask) -> bool:
-    """NOTIFICATIONS_IMMEDIATE if set; else on, except under tests or a virtual clock."""
-    setting = app.config.get("NOTIFICATIONS_IMMEDIATE")
-    if setting is not None:
-        return bool(setting)
-    virtual = clock._source is not clock._system_now  # scenario replay / tests move time
-    return not app.config.get("TESTING") and not virtual
-
-
-def _kicker(app: Flask) -> _Kicker | None:
-    if not immediate_enabled(app):
-        return None
-    kicker = app.extensions.get("cartwatch.dispatch_kicker")
-    if kicker is None or kicker.stopped:
-        with _kick_lock:
-            kicker = app.extensions.get("cartwatch.dispatch_kicker")
-            if kicker is None or kicker.stopped:
-                kicker = app.extensions["cartwatch.dispatch_kicker"] = _Kicker(app)
-                kicker.event.set()  # a first, empty pass: connection and statements warm
-    return kicker
-
-
-def warm_up() -> None:
-    """Before a request (so after any fork): start this process's dispatch thread."""
-    _kicker(current_app._get_current_object())
-
-
-def kick() -> bool:
-    """After a commit that wrote urgent intents: dispatch now, off the request thread."""
-    kicker = _kicker(current_app._get_current_object())
-    if kicker is None:
-        return False
-    kicker.event.set()
-    return True
-
-
-def stop_kicker(app: Flask) -> None:
-    """Stop the app's immediate-dispatch thread, if any."""
-    kicker = app.extensions.pop("cartwatch.dispatch_kicker", None)
-    if kicker is not None:
-        kicker.stop()
+__all__ = ["immediate_enabled", "kick", "run_pass", "stop_kicker", "warm_up"]
