@@ -13,6 +13,7 @@ from push_fixtures import (  # noqa: F401 (fixtures)
     app,
     intent_state,
     make_intent,
+    open_escalation,
     service,
     subscribe_staff,
 )
@@ -21,7 +22,7 @@ from notifications import endpoints, push
 from server import create_app
 from server.config import Config
 from server.extensions import db
-from server.models import DeliveryAttempt, PushSubscription
+from server.models import DeliveryAttempt, Escalation, PushSubscription
 from server.services import dispatch
 
 
@@ -100,3 +101,23 @@ def test_a_redirect_is_a_failed_attempt_and_is_not_followed(app, service, make_s
     assert (attempt.outcome, attempt.status_code) == ("redirect", 307)
     row = intent_state(intent.id)
     assert row.state == "failed" and "redirect" in row.last_error
+
+
+def test_a_staff_alert_with_only_a_refused_subscription_moves_the_ladder_on(
+        app, service, make_staff, make_patient):
+    first, second = make_staff(handle="tier-one", tier=1), make_staff(handle="tier-two", tier=2)
+    backup = subscribe_staff(service, second)
+    with ConnectionCounter() as hostile:
+        only = subscribe_staff(service, first)
+        only.endpoint = f"https://127.0.0.1:{hostile.port}/x"  # stored before the rule
+        db.session.commit()
+        escalation = open_escalation(make_patient())
+        alert = make_intent("staff", first.id, purpose="escalation", urgency="high",
+                            escalation_id=escalation.id, severity="urgent")
+        dispatch.run_pass()
+    assert hostile.connections == 0
+    row = intent_state(alert.id)
+    assert row.state == "failed" and row.last_error.startswith("endpoint")
+    escalation = db.session.get(Escalation, escalation.id)
+    assert escalation.undeliverable_reason.startswith("push_refused")
+    assert escalation.ladder_level == 2 and len(service.for_endpoint(backup.endpoint)) == 1
