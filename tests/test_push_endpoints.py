@@ -57,6 +57,12 @@ def test_extra_push_hosts_from_the_environment(database_url, tmp_path):
         assert push.endpoint_problem("http://127.0.0.1:8080/push/s1") is not None
 
 
+def test_the_loopback_switch_is_refused_in_production(database_url, tmp_path):
+    with pytest.raises(ValueError, match="NOTIFICATIONS_ALLOW_HTTP_LOOPBACK"):
+        create_app(app_config(database_url, str(tmp_path), TESTING=False, DEVELOPMENT=False,
+                              NOTIFICATIONS_ALLOW_HTTP_LOOPBACK=True))
+
+
 def test_the_loopback_switch_allows_only_http_on_loopback():
     allowed = ("http://127.0.0.1:6390/push/s1", "http://localhost:6390/push/s1")
     for endpoint in allowed:
