@@ -20,13 +20,14 @@ from push_fixtures import (  # noqa: F401 (fixtures)
     subscribe_device,
     subscribe_staff,
 )
+from sqlalchemy.exc import OperationalError
 
 from notifications import push
 from notifications.vapid import b64url
 from server.clock import now
 from server.extensions import db
 from server.models import DeliveryAttempt, Device, PushSubscription
-from server.services import dispatch
+from server.services import dispatch, push_health
 
 NOT_ON_CURVE = b64url(b"\x04" + bytes(64))  # the right shape, but no point of P-256
 
@@ -169,3 +170,18 @@ def test_a_reaped_row_queues_behind_the_rows_already_due(app, clock, make_staff)
     assert dispatch.reap(now()) == 1
     assert intent_state(stuck.id).next_attempt_at == now()
     assert dispatch.claim("next-worker", now(), limit=1) == [waiting.id]
+
+
+def test_rows_left_leased_by_a_failing_database_end_the_pass(app, service, make_staff,
+                                                              monkeypatch):
+    nurse = make_staff()
+    subscribe_staff(service, nurse)
+    rows = [make_intent("staff", nurse.id, purpose="test") for _ in range(2)]
+
+    def record_attempt(*args):
+        raise OperationalError("INSERT INTO delivery_attempt", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(push_health, "record_attempt", record_attempt)
+    assert dispatch.run_pass() == {"error": 2}  # not once per batch of the pass (200 x 2)
+    assert len(service.requests) == 3  # the batch's first send, then each row alone once
+    assert {intent_state(r.id).state for r in rows} == {"leased"}  # reaped when they expire

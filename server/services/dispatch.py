@@ -258,7 +258,8 @@ def _send_each(sends: list[tuple[Row, int, dict]], messages: dict[int, dict]):
                 return push.send(info, messages[job.id], urgency=job.urgency,
                                  topic=_topic(job))
             except Exception as exc:  # noqa: BLE001 - one subscription never fails a batch
-                return SendResult("error", None, error=f"{type(exc).__name__}: {exc}"[:200])
+                text = " ".join(str(exc).split())[:150]
+                return SendResult("error", None, error=f"{type(exc).__name__}: {text}"[:200])
 
     threads = min(int(app.config.get("NOTIFICATIONS_SEND_THREADS", 1)), len(sends))
     if threads <= 1:
@@ -450,8 +451,10 @@ def run_pass(max_batches: int = 200, housekeeping: bool = True) -> dict:
             log.exception("delivering outbox rows %s failed; again one row at a time", ids)
             for intent_id in [i for i in ids if i not in states]:
                 _deliver_alone(intent_id, owner, states)
-        counts["error"] += len(set(ids) - set(states))  # left leased: their leases expire
         counts.update(states.values())
+        if stuck := len(set(ids) - set(states)):  # left leased (the database failing, say):
+            counts["error"] += stuck  # their leases expire; claiming again would return them
+            break
     return {k: v for k, v in counts.items() if v}
 
 
