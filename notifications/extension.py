@@ -46,10 +46,6 @@ class Notifications:
         if not (sub.startswith("mailto:") and "@" in sub) and not sub.startswith("https://"):
             raise ValueError("NOTIFICATIONS_VAPID_SUB must be a mailto: or https: address "
                              "(Apple refuses other subjects)")
-        if cfg.get("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK") and not (
-                cfg.get("TESTING") or cfg.get("DEVELOPMENT")):
-            raise ValueError("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK is for tests: it lets push "
-                             "endpoints on http://127.0.0.1 in")
         key = vapid.load_private_key(cfg.get("NOTIFICATIONS_VAPID_PRIVATE_KEY"),
                                      Path(app.instance_path))
         session = NoRedirectSession()

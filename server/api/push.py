@@ -33,6 +33,10 @@ def register_extra(app: Flask) -> None:
     """Bind the push sender to the app and register the worker command and dev starter."""
     from .. import worker
 
+    if app.config.get("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK") and not (
+            app.config.get("TESTING") or app.config.get("DEVELOPMENT")):
+        raise ValueError("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK is for tests: it lets push "
+                         "endpoints on http://127.0.0.1 in")
     push.init_app(app)
     worker.init_app(app)
     app.before_request(dispatch.warm_up)  # immediate dispatch ready before the first alarm
