@@ -10,7 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.loopback_push import LoopbackPushService
+from tests.loopback_push import LOOPBACK_APP, LoopbackPushService
 
 from .http import call
 from .load import paced
@@ -39,7 +39,7 @@ def run(url: str, work: Path) -> dict:
         app = bench_app(url, work / "instance")
         tokens = seed(app, alarms + 50, subscriptions=[push.subscribe()])
         env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
-               "CARTWATCH_ENV": "development", "FLASK_APP": "wsgi"}
+               "CARTWATCH_ENV": "development", "FLASK_APP": LOOPBACK_APP}
         worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT,
                                   env={**env, "PATH": str(Path(sys.executable).parent)},
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -48,7 +48,8 @@ def run(url: str, work: Path) -> dict:
         errors: list = []
         lock = threading.Lock()
         try:
-            with gunicorn(env, workers=2, threads=THREADS, log_dir=work) as server:
+            with gunicorn(env, app=LOOPBACK_APP, workers=2, threads=THREADS,
+                          log_dir=work) as server:
                 def send(i: int) -> None:
                     alarming = i % ALARM_EVERY == 0
                     token = tokens[i // ALARM_EVERY] if alarming else \

@@ -1,4 +1,4 @@
-"""Turn a push service's answer into a SendResult: ok, gone, retry, bug or vapid."""
+"""Turn a push service's answer (or a failure to get one) into a SendResult."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,12 @@ from email.utils import parsedate_to_datetime
 
 log = logging.getLogger("notifications")
 
-OUTCOMES = ("ok", "gone", "retry", "bug", "vapid")
+# ok, gone, retry, bug, vapid: what a push service answered. redirect: a 3xx (never
+# followed). refused: the endpoint is not an accepted push service (endpoints.py); invalid:
+# no message can be encrypted or signed for the subscription; error: anything unexpected
+# while sending. The dispatcher deactivates refused and invalid subscriptions at once and
+# quarantines one that keeps failing with error or redirect.
+OUTCOMES = ("ok", "gone", "retry", "bug", "vapid", "redirect", "refused", "invalid", "error")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ def classify(status: int, retry_after: str | None, text: str = "",
     origin = endpoint.split("/", 3)[2] if endpoint.count("/") >= 2 else "?"
     if 200 <= status < 300:
         return SendResult("ok", status)
+    if 300 <= status < 400:  # a push service never redirects; following one is SSRF
+        return SendResult("redirect", status, error=f"redirect ({status}) not followed")
     if status in (404, 410):
         return SendResult("gone", status, error="subscription expired or unsubscribed")
     if status == 429 or status >= 500:

@@ -61,6 +61,10 @@ class Config:
         immediate = env.get("NOTIFICATIONS_IMMEDIATE")  # unset: on, except tests and replays
         self.NOTIFICATIONS_IMMEDIATE = None if not immediate else _bool(immediate, True)
         self.NOTIFICATIONS_SEND_THREADS = _int(env.get("NOTIFICATIONS_SEND_THREADS"), 1)
+        # host suffixes of a private push service, beside the browsers' (notifications/
+        # endpoints.py); NOTIFICATIONS_ALLOW_HTTP_LOOPBACK is for tests: create_app(config)
+        self.NOTIFICATIONS_EXTRA_PUSH_HOSTS = env.get("NOTIFICATIONS_EXTRA_PUSH_HOSTS", "")
+        self.NOTIFICATIONS_QUARANTINE_AFTER = _int(env.get("NOTIFICATIONS_QUARANTINE_AFTER"), 3)
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.API_TITLE = "CARTwatch API"

@@ -25,6 +25,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+# The app, for a `flask --app …` or gunicorn subprocess, that may push to this service
+# (http on 127.0.0.1; the test-only switch is not read from the environment).
+LOOPBACK_APP = "server:create_app({'NOTIFICATIONS_ALLOW_HTTP_LOOPBACK': True})"
+
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -220,3 +224,43 @@ class LoopbackPushService:
                 self._answer(201, {"Location": f"{service.origin}/m/{len(service.deliveries)}"})
 
         return Handler
+
+
+class ConnectionCounter:
+    """A TCP listener that counts every connection made to it (and closes it at once).
+
+    Registered as a hostile push endpoint, it proves the server never connected there.
+    `with ConnectionCounter() as hostile:`; `hostile.port`, `hostile.connections`.
+    """
+
+    def __init__(self, host: str = "127.0.0.1"):
+        import socket
+
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # timeout: look at `stopped` again
+                continue
+            self.connections += 1
+            conn.close()
+
+    def __enter__(self) -> ConnectionCounter:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join(2)
+        self.sock.close()

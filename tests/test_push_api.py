@@ -94,6 +94,50 @@ def test_subscription_json_is_validated(staff_client, change, field):
     assert field in r.json["error"]["fields"], r.json
 
 
+REFUSED_ENDPOINTS = [  # the review's forms first, then other spellings of the same hosts
+    "https://169.254.169.254/latest/meta-data/",
+    "https://10.0.0.1/",
+    "https://localhost:6390/a",
+    "https://0x7f000001:6390/a",
+    "HTTPS://127.0.0.1:6390/upper",
+    "https://[::1]:9/x",
+    "https://user:pw@fcm.googleapis.com/fcm/send/x",
+    "https://fcm.googleapis.com@10.0.0.1/x",
+    "https://2130706433/x",
+    "https://0177.0.0.1/x",
+    "https://127.1/x",
+    "https://[::ffff:169.254.169.254]/x",
+    "https://fcm.googleapis.com:8443/fcm/send/x",
+    "https://FCM.googleapis.com/fcm/send/x",
+    "https://fcm.googleapis.com.evil.example/x",
+    "https://evilfcm.googleapis.com/x",
+    "https://internal.corp.example/push",
+    "http://fcm.googleapis.com/fcm/send/x",
+    "https://fcm.googleapis.com\\@10.0.0.1/x",
+    "https://fcm.googleapis.com/x y",
+]
+
+
+@pytest.mark.parametrize("endpoint", REFUSED_ENDPOINTS)
+def test_only_browser_push_services_are_accepted(staff_client, endpoint):
+    r = staff_client.post("/api/v1/push/subscriptions", json=browser_subscription(endpoint))
+    assert r.status_code == 422, r.json
+    assert list(r.json["error"]["fields"]) == ["endpoint"], r.json
+    assert db.session.execute(db.select(PushSubscription)).first() is None
+
+
+@pytest.mark.parametrize("endpoint", [
+    "https://fcm.googleapis.com/fcm/send/dX3:APA91b",  # Chrome, Opera, Samsung Internet
+    "https://fcm.googleapis.com:443/wp/dX3:APA91b",
+    "https://updates.push.services.mozilla.com/wpush/v2/gAAAAA",  # Firefox
+    "https://web.push.apple.com/QGx9hY",  # Safari
+    "https://wns2-par02p.notify.windows.com/w/?token=BQYAAA",  # Edge
+])
+def test_the_browsers_push_services_are_accepted(staff_client, endpoint):
+    r = staff_client.post("/api/v1/push/subscriptions", json=browser_subscription(endpoint))
+    assert r.status_code == 201, r.json
+
+
 def test_anonymous_cannot_subscribe(client):
     r = client.post("/api/v1/push/subscriptions", json=browser_subscription())
     assert r.status_code == 401

@@ -30,7 +30,8 @@ def start_worker(database_url: str, instance: Path, pem: str) -> subprocess.Pope
               "SECRET_KEY": "test-secret", "WORKER_INTERVAL_SECONDS": 0.2,
               # a timeout after the service accepted would resend (HTTP is at least once):
               # generous, so a loaded machine tests the leases, not the network
-              "NOTIFICATIONS_TIMEOUT_SECONDS": 60, "NOTIFICATIONS_VAPID_PRIVATE_KEY": pem}
+              "NOTIFICATIONS_TIMEOUT_SECONDS": 60, "NOTIFICATIONS_VAPID_PRIVATE_KEY": pem,
+              "NOTIFICATIONS_ALLOW_HTTP_LOOPBACK": True}  # the loopback push service
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", f"server:create_app({config!r})", "worker"],

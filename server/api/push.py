@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import binascii
 from functools import wraps
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
@@ -28,13 +27,16 @@ blp = Blueprint("push", __name__, url_prefix="/api/v1/push",
                 description="Web Push: key, subscriptions, receipts, acknowledge from a push")
 
 NO_STORE = {"Cache-Control": "no-store"}
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def register_extra(app: Flask) -> None:
     """Bind the push sender to the app and register the worker command and dev starter."""
     from .. import worker
 
+    if app.config.get("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK") and not (
+            app.config.get("TESTING") or app.config.get("DEVELOPMENT")):
+        raise ValueError("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK is for tests: it lets push "
+                         "endpoints on http://127.0.0.1 in")
     push.init_app(app)
     worker.init_app(app)
     app.before_request(dispatch.warm_up)  # immediate dispatch ready before the first alarm
@@ -76,11 +78,9 @@ class SubscriptionIn(StrictSchema):
 
     @validates("endpoint")
     def _endpoint(self, value, **_):
-        parts = urlsplit(value)
-        loopback_ok = (current_app.config.get("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK")
-                       and parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
-        if not (parts.scheme == "https" or loopback_ok) or not parts.hostname:
-            raise ValidationError("endpoint must be an https URL")
+        """Only a browser push service (or a configured private one): no SSRF."""
+        if problem := push.endpoint_problem(value):
+            raise ValidationError(problem)
 
 
 class EndpointIn(StrictSchema):

@@ -45,7 +45,7 @@ class DeliveryAttempt(db.Model):
     subscription_id: Mapped[int] = mapped_column(ForeignKey("push_subscription.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     status_code: Mapped[int | None] = mapped_column(Integer)
-    outcome: Mapped[str] = mapped_column(String(8))  # ok | gone | retry | bug | vapid
+    outcome: Mapped[str] = mapped_column(String(8))  # notifications.results.OUTCOMES
     error: Mapped[str | None] = mapped_column(String(200))
 
 

@@ -20,19 +20,17 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
 import uuid
 from collections import Counter
 from concurrent import futures
 from dataclasses import dataclass, field
 from itertools import islice
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from notifications import push
+from notifications import SendResult, push
 
-from .. import clock
 from ..clinical import ladder, notify
 from ..clinical import policy as P
 from ..clock import now
@@ -46,7 +44,7 @@ from ..models import (
     Receipt,
     Staff,
 )
-from . import audit
+from . import audit, push_health
 from .push_tokens import ack_token, receipt_token
 
 log = logging.getLogger(__name__)
@@ -83,6 +81,12 @@ class Job:
                 and self.purpose in STAFF_ALERT_PURPOSES)
 
 
+def _job(intent: NotificationIntent) -> Job:
+    return Job(intent.id, intent.recipient_kind, intent.recipient_id, intent.escalation_id,
+               intent.purpose, intent.urgency, intent.topic, dict(intent.payload or {}),
+               intent.created_at, intent.attempts)
+
+
 def new_owner() -> str:
     """A lease owner unique to this pass: host, process and a random part."""
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
@@ -90,10 +94,15 @@ def new_owner() -> str:
 
 # ---- leases -------------------------------------------------------------------------------
 def reap(at: dt.datetime) -> int:
-    """Return rows whose lease expired (a worker died mid-delivery) to the queue."""
+    """Return rows whose lease expired (a worker died mid-delivery) to the queue.
+
+    A reaped row is due again now, behind every row already waiting: keeping its old
+    `next_attempt_at` would sort it first in every later claim, so a row that kills its
+    batch would drag whatever falls due with it into every failing batch.
+    """
     count = db.session.execute(
         db.update(NI).where(NI.state == "leased", NI.lease_until < at)
-        .values(state="pending", lease_owner=None, lease_until=None)
+        .values(state="pending", lease_owner=None, lease_until=None, next_attempt_at=at)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -193,10 +202,13 @@ class Row:
     results: list = field(default_factory=list)
 
 
-def _load(ids: list[int], owner: str) -> tuple[dict[int, Row], set[int]]:
+def _load(ids: list[int], owner: str,
+          recheck: bool = False) -> tuple[dict[int, Row], set[int]]:
     """Read the leased rows and their recipients' subscriptions, then end the transaction.
 
     Staff alerts whose escalation was acknowledged or resolved meanwhile are cancelled.
+    `recheck`: look up earlier deliveries even on a first attempt (a batch retried row by
+    row after it failed partway).
     """
     loaded: dict[int, Row] = {}
     cancelled: set[int] = set()
@@ -205,9 +217,7 @@ def _load(ids: list[int], owner: str) -> tuple[dict[int, Row], set[int]]:
     ).scalars().all()
     recipients: dict[tuple[str, int], list[PushSubscription]] = {}
     for intent in intents:
-        job = Job(intent.id, intent.recipient_kind, intent.recipient_id, intent.escalation_id,
-                  intent.purpose, intent.urgency, intent.topic, dict(intent.payload),
-                  intent.created_at, intent.attempts)
+        job = _job(intent)
         if (job.staff_alert and job.urgency == "high" and intent.shown_deadline is None
                 and intent.sent_at is None and job.attempts == 1):
             intent.shown_deadline = job.created_at + dt.timedelta(
@@ -220,7 +230,7 @@ def _load(ids: list[int], owner: str) -> tuple[dict[int, Row], set[int]]:
         key = (job.recipient_kind, job.recipient_id)
         if key not in recipients:
             recipients[key] = active_subscriptions(*key)
-        done = _delivered_to(job.id) if job.attempts > 1 else set()  # a retry or reaped row
+        done = _delivered_to(job.id) if job.attempts > 1 or recheck else set()  # a retry
         todo = [(s.id, s.info()) for s in recipients[key] if s.id not in done]
         loaded[job.id] = Row(job, todo, bool(done))
     db.session.commit()  # no transaction (nor SQLite write lock) is held during network I/O
@@ -244,7 +254,12 @@ def _send_each(sends: list[tuple[Row, int, dict]], messages: dict[int, dict]):
         row, _subscription_id, info = item
         job = row.job
         with app.app_context():
-            return push.send(info, messages[job.id], urgency=job.urgency, topic=_topic(job))
+            try:
+                return push.send(info, messages[job.id], urgency=job.urgency,
+                                 topic=_topic(job))
+            except Exception as exc:  # noqa: BLE001 - one subscription never fails a batch
+                text = " ".join(str(exc).split())[:150]
+                return SendResult("error", None, error=f"{type(exc).__name__}: {text}"[:200])
 
     threads = min(int(app.config.get("NOTIFICATIONS_SEND_THREADS", 1)), len(sends))
     if threads <= 1:
@@ -261,31 +276,9 @@ def _send_each(sends: list[tuple[Row, int, dict]], messages: dict[int, dict]):
                 running.update({pool.submit(one, item): item for item in islice(waiting, 1)})
 
 
-def _record(job: Job, subscription_id: int, result, at: dt.datetime) -> None:
-    """Store one attempt and what it says about the subscription."""
-    db.session.connection().execute(DeliveryAttempt.__table__.insert().values(
-        intent_id=job.id, subscription_id=subscription_id, at=at, status_code=result.status,
-        outcome=result.outcome, error=result.error))  # Core: no ORM flush per answer
-    table = PushSubscription.__table__
-    if result.outcome == "gone":
-        db.session.connection().execute(
-            table.update().where(table.c.id == subscription_id,
-                                 table.c.deactivated_at.is_(None))
-            .values(deactivated_at=at, deactivated_reason=f"push_service_{result.status}"))
-    elif result.ok:  # at most once a minute per subscription: a hot row is not rewritten
-        db.session.connection().execute(
-            table.update().where(table.c.id == subscription_id, db.or_(
-                table.c.last_success_at.is_(None),
-                table.c.last_success_at < at - dt.timedelta(minutes=1)))
-            .values(last_success_at=at))
-    elif result.outcome == "vapid":
-        audit.record("push.vapid_refused", outcome="failed",
-                     detail={"subscription": subscription_id, "status": result.status})
-
-
 def _outcome(row: Row, subscription_id: int, result, owner: str, at: dt.datetime) -> str | None:
     """Record one answer; once all of the row's subscriptions answered, finish the row."""
-    _record(row.job, subscription_id, result, at)
+    push_health.record_attempt(row.job.id, subscription_id, result, at)
     return _decide(row, owner, at) if len(row.results) == len(row.todo) else None
 
 
@@ -320,8 +313,8 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(BACKOFF_MAX_SECONDS, seconds))
 
 
-def deliver_batch(ids: list[int], owner: str,
-                  states: dict[int, str] | None = None) -> dict[int, str]:
+def deliver_batch(ids: list[int], owner: str, states: dict[int, str] | None = None,
+                  recheck: bool = False) -> dict[int, str]:
     """Deliver leased rows to every working subscription; return each row's new state.
 
     `states`, if given, is filled as rows are decided, so a caller whose batch failed
@@ -335,7 +328,7 @@ def deliver_batch(ids: list[int], owner: str,
     decided first; leases are renewed while a long batch goes on.
     """
     states = {} if states is None else states
-    loaded, cancelled = _load(ids, owner)
+    loaded, cancelled = _load(ids, owner, recheck)
     states.update({i: "cancelled" if i in cancelled else "lost" for i in ids if i not in loaded})
     for row in loaded.values():
         if not row.todo:
@@ -429,10 +422,7 @@ def check_shown(at: dt.datetime, limit: int = 500) -> int:
             db.select(Receipt.id).where(Receipt.intent_id == intent.id).limit(1)
         ).first() is not None
         if not shown:
-            job = Job(intent.id, intent.recipient_kind, intent.recipient_id,
-                      intent.escalation_id, intent.purpose, intent.urgency, intent.topic,
-                      intent.payload, intent.created_at, intent.attempts)
-            flagged += flag_unreachable(job, at, "not_shown")
+            flagged += flag_unreachable(_job(intent), at, "not_shown")
     db.session.commit()
     return flagged
 
@@ -456,87 +446,47 @@ def run_pass(max_batches: int = 200, housekeeping: bool = True) -> dict:
         states: dict[int, str] = {}
         try:
             deliver_batch(ids, owner, states)
-        except Exception:  # a bad batch must not stop the pass; its leases expire
+        except Exception:  # noqa: BLE001 - a bad row must not stop the pass nor its batch
             db.session.rollback()
-            log.exception("delivering outbox rows %s failed", ids)
-            counts["error"] += len(set(ids) - set(states))  # rows finished before still count
+            log.exception("delivering outbox rows %s failed; again one row at a time", ids)
+            for intent_id in [i for i in ids if i not in states]:
+                _deliver_alone(intent_id, owner, states)
         counts.update(states.values())
+        if stuck := len(set(ids) - set(states)):  # left leased (the database failing, say):
+            counts["error"] += stuck  # their leases expire; claiming again would return them
+            break
     return {k: v for k, v in counts.items() if v}
 
 
-# ---- immediate dispatch from the web process ----------------------------------------------
-class _Kicker:
-    """One background thread per app that runs a pass whenever it is kicked."""
+def _deliver_alone(intent_id: int, owner: str, states: dict[int, str]) -> None:
+    """Deliver one row of a batch that failed; a row that fails alone too ends `failed`.
 
-    def __init__(self, app: Flask):
-        self.app = app
-        self.event = threading.Event()
-        self.stopped = False
-        self.thread = threading.Thread(target=self._loop, name="push-dispatch", daemon=True)
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            self.event.wait()
-            self.event.clear()
-            if self.stopped:
-                return
-            with self.app.app_context():
-                try:
-                    run_pass(housekeeping=False)
-                except Exception:  # the worker's periodic pass is the safety net
-                    log.exception("immediate dispatch failed")
-                finally:
-                    db.session.remove()
-
-    def stop(self) -> None:
-        """End the thread (tests)."""
-        self.stopped = True
-        self.event.set()
-        self.thread.join(timeout=10)
+    Its reason is stored and, for a staff alert, the escalation is flagged so the ladder
+    moves on. A database outage leaves the row leased: reaped, it is tried again later.
+    """
+    try:
+        deliver_batch([intent_id], owner, states, recheck=True)
+        return
+    except Exception as exc:  # noqa: BLE001 - isolated; one log line, the batch had the trace
+        db.session.rollback()
+        reason = f"dispatch error: {type(exc).__name__}"
+        log.error("outbox row %s failed alone too (%s): %s", intent_id, reason,
+                  " ".join(str(exc).split())[:160])
+        if isinstance(exc, OperationalError):
+            return
+    try:
+        intent = db.session.get(NI, intent_id)
+        if intent is not None and intent.lease_owner == owner and intent.state == "leased":
+            states[intent_id] = _close(_job(intent), owner, "failed", reason, now(),
+                                       flag="dispatch_error")
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - nothing more to do here: its lease expires
+        db.session.rollback()
+        states.pop(intent_id, None)
+        log.error("outbox row %s: could not record its failure; left to its lease", intent_id)
 
 
-_kick_lock = threading.Lock()
+# immediate dispatch from the web process (re-exported: callers use dispatch.kick())
+from .dispatch_kicker import immediate_enabled, kick, stop_kicker, warm_up  # noqa: E402
 
-
-def immediate_enabled(app: Flask) -> bool:
-    """NOTIFICATIONS_IMMEDIATE if set; else on, except under tests or a virtual clock."""
-    setting = app.config.get("NOTIFICATIONS_IMMEDIATE")
-    if setting is not None:
-        return bool(setting)
-    virtual = clock._source is not clock._system_now  # scenario replay / tests move time
-    return not app.config.get("TESTING") and not virtual
-
-
-def _kicker(app: Flask) -> _Kicker | None:
-    if not immediate_enabled(app):
-        return None
-    kicker = app.extensions.get("cartwatch.dispatch_kicker")
-    if kicker is None or kicker.stopped:
-        with _kick_lock:
-            kicker = app.extensions.get("cartwatch.dispatch_kicker")
-            if kicker is None or kicker.stopped:
-                kicker = app.extensions["cartwatch.dispatch_kicker"] = _Kicker(app)
-                kicker.event.set()  # a first, empty pass: connection and statements warm
-    return kicker
-
-
-def warm_up() -> None:
-    """Before a request (so after any fork): start this process's dispatch thread."""
-    _kicker(current_app._get_current_object())
-
-
-def kick() -> bool:
-    """After a commit that wrote urgent intents: dispatch now, off the request thread."""
-    kicker = _kicker(current_app._get_current_object())
-    if kicker is None:
-        return False
-    kicker.event.set()
-    return True
-
-
-def stop_kicker(app: Flask) -> None:
-    """Stop the app's immediate-dispatch thread, if any."""
-    kicker = app.extensions.pop("cartwatch.dispatch_kicker", None)
-    if kicker is not None:
-        kicker.stop()
+__all__ = ["immediate_enabled", "kick", "run_pass", "stop_kicker", "warm_up"]

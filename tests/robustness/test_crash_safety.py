@@ -15,6 +15,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from loopback_push import LOOPBACK_APP
 from push_fixtures import app, make_intent, service, subscribe_staff  # noqa: F401
 
 from bench.http import call
@@ -82,7 +83,7 @@ def test_killing_the_worker_mid_dispatch_loses_no_notification(app, service, mak
     subscribe_staff(service, nurse)
     intents = [make_intent("staff", nurse.id, purpose="test").id for _ in range(150)]
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "crash",
-           "FLASK_APP": "wsgi", "WORKER_INTERVAL_SECONDS": "1", "LOG_LEVEL": "WARNING"}
+           "FLASK_APP": LOOPBACK_APP, "WORKER_INTERVAL_SECONDS": "1", "LOG_LEVEL": "WARNING"}
     env.pop("NOTIFICATIONS_SEND_THREADS", None)  # the default: one push in flight
     worker = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
