@@ -17,6 +17,7 @@ from ..auth.identity import Actor, current_staff, require_staff
 from ..clinical import escalations
 from ..errors import ApiError
 from ..extensions import db
+from ..ids import Id
 from ..models import Staff
 from ..models.push import RECEIPT_EVENTS
 from ..services import audit, dispatch, push_subscriptions
@@ -99,7 +100,7 @@ class KeyOut(Schema):
 
 
 class ReceiptIn(StrictSchema):
-    intent_id = fields.Integer(required=True, strict=False)
+    intent_id = Id(required=True, strict=False)
     event = fields.String(required=True, validate=validate.OneOf(RECEIPT_EVENTS))
     token = fields.String(validate=validate.Length(max=500), metadata={
         "description": "a staff notification's data.receipt_token: no session needed"})
