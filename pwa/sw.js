@@ -1,7 +1,7 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-11-24.7';
+const VERSION = '2026-12-01.1';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -25,6 +25,7 @@ const SHELL = [
   '/app/js/state.js',
   '/app/js/schedule.js',
   '/app/js/advice.js',
+  '/app/js/rules.js',
   '/app/js/bounds.js',
   '/app/js/push.js',
   '/app/js/pad.js',

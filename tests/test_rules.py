@@ -279,3 +279,22 @@ def test_every_bound_contains_the_policy_default():
     """The policy default is always a valid override."""
     for name, (low, high) in P.THRESHOLD_BOUNDS.items():
         assert low <= P.THRESHOLDS[name] <= high
+
+
+def test_generated_agreement_cases_cover_every_rule_on_both_sides():
+    """The cases the phone agreement test runs: every rule with a condition fires in its
+    `fires` cases, not in its `just misses` cases, and each severity step is met and missed."""
+    from rule_cases import cases
+
+    generated = cases()
+    assert {rid for rid, _n, _f in generated} == {r.id for r in RULES if r.condition}
+    for rule_id, name, facts in generated:
+        found = severities(facts)
+        if name.startswith("fires"):
+            assert rule_id in found, (rule_id, name)
+        elif name.startswith("just misses"):
+            assert rule_id not in found, (rule_id, name)
+        elif name.startswith("not "):
+            assert found[rule_id] != name.removeprefix("not "), (rule_id, name)
+        else:
+            assert found[rule_id] == name, (rule_id, name)

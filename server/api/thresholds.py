@@ -6,9 +6,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth.identity import current_device, require_device
-from ..clinical import conditions
+from ..clinical import conditions, rules
 from ..clinical import policy as P
-from ..clinical import rules
 from ..clinical.instructions import instruction
 from ..clinical.rules import effective_thresholds
 from ..extensions import db
