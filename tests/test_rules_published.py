@@ -1,6 +1,9 @@
 """GET /api/v1/device/thresholds publishes the rule table as data: the phone's only copy."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from server.clinical import policy as P
 from server.clinical import rules
 from server.extensions import db
@@ -27,3 +30,15 @@ def test_thresholds_publish_every_check_in_rule_as_data(client, make_patient, en
     assert body["news2"]["bands"]["temperature_c"] == [
         [35.0, 3], [36.0, 1], [38.0, 0], [39.0, 1], [None, 2]]
     assert body["news2"]["consciousness_symptoms"] == list(P.NEWS2_CONSCIOUSNESS_SYMPTOMS)
+
+
+def test_every_reason_and_symptom_has_a_staff_label():
+    """The staff app names every reason code and symptom in words (pwa/staff/js/i18n.js)."""
+    source = (Path(__file__).parent.parent / "pwa" / "staff" / "js" / "i18n.js").read_text()
+
+    def keys(table: str) -> set[str]:
+        block = re.search(rf"const {table} = \{{(.*?)\n\}};", source, re.S).group(1)
+        return set(re.findall(r"(\w+):", block))
+
+    assert {r.reason for r in rules.RULES} <= keys("REASONS")
+    assert set(P.SYMPTOMS) <= keys("SYMPTOMS")

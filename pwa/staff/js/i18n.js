@@ -209,6 +209,19 @@ const REASONS = {
   rigors: 'Shaking chills',
   dizzy: 'Dizziness or fainting',
   missed_checkin: 'Missed check-in',
+  tachypnoea: 'Fast breathing (25/min or more)',
+  bradypnoea: 'Slow breathing (8/min or less)',
+  bradycardia: 'Slow heart rate (40/min or less)',
+  news2: 'NEWS2 score 5 or higher (7 or higher: emergency)',
+  antipyretic: 'Fever medicine taken in the last 6 hours',
+  sleepy: 'Unusually sleepy or very tired, but wakes easily',
+  jerks: 'Sudden muscle jerks',
+  personality: 'Personality change, agitation or restlessness',
+  heartbeat: 'Fast or irregular heartbeat felt',
+  gut: 'Severe nausea, vomiting or diarrhoea',
+  bleeding: 'Bleeding or unusual bruising',
+  other_symptom: 'Something else, in their own words (see the entry)',
+  missed_checkin_repeated: 'Second check-in missed in a row',
 };
 
 const SYMPTOMS = {
@@ -216,6 +229,9 @@ const SYMPTOMS = {
   slurred_speech: 'slurred speech', seizure: 'seizure', hard_to_wake: 'hard to wake',
   weakness_one_side: 'weakness of one side', facial_weakness: 'facial weakness',
   shortness_of_breath: 'shortness of breath', rigors: 'shaking chills', dizziness: 'dizziness',
+  sleepy: 'unusually sleepy', jerks: 'muscle jerks', personality_change: 'personality change',
+  heartbeat: 'fast or irregular heartbeat', gut_severe: 'severe nausea, vomiting or diarrhoea',
+  bleeding: 'bleeding or bruising',
 };
 
 const SYNDROMES = { CRS: 'CRS (cytokine release)', ICANS: 'ICANS (neurotoxicity)' };
