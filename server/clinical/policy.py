@@ -79,7 +79,6 @@ URGENT_SYMPTOMS = (  # R-CONFUSION, R-FACIAL, R-HEADACHE, R-BREATHING, R-RIGORS,
 RESPIRATORY_RATE_URGENT_FROM = 25  # R-TACHYPNOEA: respiratory rate >= 25 /min
 RESPIRATORY_RATE_URGENT_AT_OR_BELOW = 8  # R-BRADYPNOEA: respiratory rate <= 8 /min
 HEART_RATE_SLOW_AT_OR_BELOW = 40  # R-BRADYCARDIA: heart rate <= 40 /min
-OTHER_TEXT_MAX = 500  # R-OTHER: 1–500 characters after trimming
 
 # --- NEWS2 from home vitals (POLICY.md "NEWS2 from home vitals", v2; RCP NEWS2 2017) -------
 # Each parameter: bands (inclusive upper bound, score) in ascending order; the last band has
