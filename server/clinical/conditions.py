@@ -100,7 +100,8 @@ def check(cond: Condition, thresholds: Mapping[str, Any] = P.THRESHOLDS) -> None
         (ref,) = keys - {"fact", "op"}
         if ref == "threshold" and cond[ref] in thresholds:
             return
-        if ref == "value" and isinstance(cond[ref], int | float):
+        if ref == "value" and isinstance(cond[ref], int | float) and not isinstance(
+                cond[ref], bool):
             return
         if ref == "other_fact" and cond[ref] in FACTS:
             return
