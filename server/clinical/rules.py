@@ -192,8 +192,8 @@ RULES: tuple[Rule, ...] = (
          "a free-text line the centre reads", present("other_text")),
     Rule("R-MISSED", "no check-in for a due slot", "urgent", None,
          "a patient who stops answering may be drowsy or confused", None),
-    Rule("R-MISSED-REPEATED", "a second due slot missed in a row", "urgent", None, "as R-MISSED",
-         None),
+    Rule("R-MISSED-REPEATED", "a second due slot missed in a row", "urgent", None,
+         "as R-MISSED", None),
 )
 BY_ID = {rule.id: rule for rule in RULES}
 MISSED = BY_ID["R-MISSED"]

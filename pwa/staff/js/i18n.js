@@ -204,11 +204,6 @@ const REASONS = {
   tremor_measured: 'Measured tremor well above baseline',
   tremor: 'Moderate or severe tremor, or worse than baseline',
   tremor_mild: 'New mild tremor',
-  headache: 'Severe headache',
-  breathing: 'Shortness of breath',
-  rigors: 'Shaking chills',
-  dizzy: 'Dizziness or fainting',
-  missed_checkin: 'Missed check-in',
   tachypnoea: 'Fast breathing (25/min or more)',
   bradypnoea: 'Slow breathing (8/min or less)',
   bradycardia: 'Slow heart rate (40/min or less)',
@@ -221,6 +216,11 @@ const REASONS = {
   gut: 'Severe nausea, vomiting or diarrhoea',
   bleeding: 'Bleeding or unusual bruising',
   other_symptom: 'Something else, in their own words (see the entry)',
+  headache: 'Severe headache',
+  breathing: 'Shortness of breath',
+  rigors: 'Shaking chills',
+  dizzy: 'Dizziness or fainting',
+  missed_checkin: 'Missed check-in',
   missed_checkin_repeated: 'Second check-in missed in a row',
 };
 
