@@ -30,7 +30,7 @@ HANDWRITING_JUDGEMENTS = ("same", "worse", "cannot_write")
 SYMPTOMS = (
     "headache_severe", "confusion", "word_finding", "slurred_speech", "seizure", "hard_to_wake",
     "weakness_one_side", "facial_weakness", "shortness_of_breath", "rigors", "dizziness",
-    # v2: the remaining symptoms of the seed and the product labels
+    # v2: R-SLEEPY, R-JERKS, R-PERSONALITY, R-HEARTBEAT, R-GUT, R-BLEEDING
     "sleepy", "jerks", "personality_change", "heartbeat", "gut_severe", "bleeding",
 )
 

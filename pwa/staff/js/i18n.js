@@ -229,9 +229,10 @@ const SYMPTOMS = {
   slurred_speech: 'slurred speech', seizure: 'seizure', hard_to_wake: 'hard to wake',
   weakness_one_side: 'weakness of one side', facial_weakness: 'facial weakness',
   shortness_of_breath: 'shortness of breath', rigors: 'shaking chills', dizziness: 'dizziness',
-  sleepy: 'unusually sleepy', jerks: 'muscle jerks', personality_change: 'personality change',
+  sleepy: 'unusually sleepy or very tired', jerks: 'sudden muscle jerks',
+  personality_change: 'personality change, agitation or restlessness',
   heartbeat: 'fast or irregular heartbeat', gut_severe: 'severe nausea, vomiting or diarrhoea',
-  bleeding: 'bleeding or bruising',
+  bleeding: 'bleeding or unusual bruising',
 };
 
 const SYNDROMES = { CRS: 'CRS (cytokine release)', ICANS: 'ICANS (neurotoxicity)' };
