@@ -25,6 +25,7 @@ const SHELL = [
   '/app/js/state.js',
   '/app/js/schedule.js',
   '/app/js/advice.js',
+  '/app/js/rules.js',
   '/app/js/bounds.js',
   '/app/js/unusual.js',
   '/app/js/push.js',

@@ -1,9 +1,12 @@
 """One unit test per finding rule of POLICY.md (named by rule id), plus thresholds."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from server.clinical import policy as P
+from server.clinical.conditions import check
 from server.clinical.rules import (
     BY_ID,
     RULES,
@@ -11,6 +14,8 @@ from server.clinical.rules import (
     effective_thresholds,
     evaluate,
     missed_severity,
+    news2,
+    published,
     reason_of,
     validate_overrides,
 )
@@ -53,6 +58,21 @@ CASES = {
     "R-BREATHING": (Facts(symptoms=frozenset({"shortness_of_breath"})), Facts()),
     "R-RIGORS": (Facts(symptoms=frozenset({"rigors"})), Facts()),
     "R-DIZZY": (Facts(symptoms=frozenset({"dizziness"})), Facts()),
+    # policy v2
+    "R-TACHYPNOEA": (Facts(respiratory_rate=25), Facts(respiratory_rate=24)),
+    "R-BRADYPNOEA": (Facts(respiratory_rate=8), Facts(respiratory_rate=9)),
+    "R-BRADYCARDIA": (Facts(heart_rate=40), Facts(heart_rate=41)),
+    "R-NEWS2": (Facts(temperature_c=37.9, heart_rate=119, systolic_bp=91, spo2=95),  # 0+2+2+1
+                Facts(temperature_c=37.9, heart_rate=119, systolic_bp=91, spo2=96)),  # 4
+    "R-ANTIPYRETIC": (Facts(antipyretic=True), Facts(antipyretic=False, temperature_c=37.6)),
+    "R-SLEEPY": (Facts(symptoms=frozenset({"sleepy"})), Facts(symptoms=frozenset({"jerks"}))),
+    "R-JERKS": (Facts(symptoms=frozenset({"jerks"})), Facts(symptoms=frozenset({"sleepy"}))),
+    "R-PERSONALITY": (Facts(symptoms=frozenset({"personality_change"})),
+                      Facts(symptoms=frozenset({"confusion"}))),
+    "R-HEARTBEAT": (Facts(symptoms=frozenset({"heartbeat"})), Facts(heart_rate=119)),
+    "R-GUT": (Facts(symptoms=frozenset({"gut_severe"})), Facts()),
+    "R-BLEEDING": (Facts(symptoms=frozenset({"bleeding"})), Facts()),
+    "R-OTHER": (Facts(other_text="a rash on my arm"), Facts(other_text=None)),
 }
 
 
@@ -89,6 +109,12 @@ def test_every_rule_but_missed_has_a_case():
     ("R-TREMOR", "urgent", "ICANS"), ("R-TREMOR-MILD", "routine", "ICANS"),
     ("R-HEADACHE", "urgent", "ICANS"), ("R-BREATHING", "urgent", "CRS"),
     ("R-RIGORS", "urgent", "CRS"), ("R-DIZZY", "urgent", "CRS"), ("R-MISSED", "urgent", None),
+    ("R-TACHYPNOEA", "urgent", "CRS"), ("R-BRADYPNOEA", "urgent", "CRS"),
+    ("R-BRADYCARDIA", "urgent", "CRS"), ("R-NEWS2", "urgent", "CRS"),
+    ("R-ANTIPYRETIC", "routine", "CRS"), ("R-SLEEPY", "urgent", "ICANS"),
+    ("R-JERKS", "urgent", "ICANS"), ("R-PERSONALITY", "urgent", "ICANS"),
+    ("R-HEARTBEAT", "urgent", "CRS"), ("R-GUT", "urgent", "CRS"), ("R-BLEEDING", "urgent", None),
+    ("R-OTHER", "routine", None), ("R-MISSED-REPEATED", "urgent", None),
 ])
 def test_rule_table_matches_policy(rule_id, severity, syndrome):
     """Severity and syndrome as in POLICY.md's table; every rule names a source."""
@@ -100,7 +126,9 @@ def test_rule_table_matches_policy(rule_id, severity, syndrome):
 @pytest.mark.parametrize("rule_id, reason", [
     ("R-FEVER", "fever"), ("R-ICE-LOW", "ice_low"), ("R-LOW-SPO2", "low_spo2"),
     ("R-HANDWRITING-MEASURED", "handwriting_measured"), ("R-TREMOR-MILD", "tremor_mild"),
-    ("R-MISSED", "missed_checkin"),
+    ("R-MISSED", "missed_checkin"), ("R-MISSED-REPEATED", "missed_checkin_repeated"),
+    ("R-OTHER", "other_symptom"), ("R-BLEEDING", "bleeding"), ("R-NEWS2", "news2"),
+    ("R-ANTIPYRETIC", "antipyretic"), ("R-TACHYPNOEA", "tachypnoea"),
 ])
 def test_reason_codes(rule_id, reason):
     """Lower case without R-, dashes as underscores; R-MISSED is missed_checkin."""
@@ -119,6 +147,95 @@ def test_r_ice_low_range_is_seven_to_nine():
     assert fired(Facts(ice_total=6)) == {"R-ICE-SEVERE"}
     assert fired(Facts(ice_total=10)) == set()
     assert fired(Facts(ice_total=8, baseline_ice=7)) == set()
+
+
+def test_r_ice_severe_relative_to_baseline():
+    """v2: a patient whose ICE baseline is 6 is not an emergency at 6, but is at 5."""
+    assert fired(Facts(ice_total=6, baseline_ice=6)) == set()
+    assert fired(Facts(ice_total=5, baseline_ice=6)) == {"R-ICE-SEVERE"}
+    assert fired(Facts(ice_total=6, baseline_ice=7)) == {"R-ICE-SEVERE"}
+
+
+def severities(facts: Facts, thresholds=None) -> dict[str, str]:
+    return {f.id: f.severity for f in evaluate(facts, thresholds or T)}
+
+
+@pytest.mark.parametrize("name, value, score", [
+    ("respiratory_rate", 8, 3), ("respiratory_rate", 9, 1), ("respiratory_rate", 11, 1),
+    ("respiratory_rate", 12, 0), ("respiratory_rate", 20, 0), ("respiratory_rate", 21, 2),
+    ("respiratory_rate", 24, 2), ("respiratory_rate", 25, 3),
+    ("spo2", 91, 3), ("spo2", 92, 2), ("spo2", 93, 2), ("spo2", 94, 1), ("spo2", 95, 1),
+    ("spo2", 96, 0),
+    ("systolic_bp", 90, 3), ("systolic_bp", 91, 2), ("systolic_bp", 100, 2),
+    ("systolic_bp", 101, 1), ("systolic_bp", 110, 1), ("systolic_bp", 111, 0),
+    ("systolic_bp", 219, 0), ("systolic_bp", 220, 3),
+    ("heart_rate", 40, 3), ("heart_rate", 41, 1), ("heart_rate", 50, 1), ("heart_rate", 51, 0),
+    ("heart_rate", 90, 0), ("heart_rate", 91, 1), ("heart_rate", 110, 1),
+    ("heart_rate", 111, 2), ("heart_rate", 130, 2), ("heart_rate", 131, 3),
+    ("temperature_c", 35.0, 3), ("temperature_c", 35.1, 1), ("temperature_c", 36.0, 1),
+    ("temperature_c", 36.1, 0), ("temperature_c", 38.0, 0), ("temperature_c", 38.1, 1),
+    ("temperature_c", 39.0, 1), ("temperature_c", 39.1, 2),
+])
+def test_news2_bands_as_in_policy(name, value, score):
+    """Each NEWS2 band edge of POLICY.md's table; a missing parameter scores 0."""
+    total, parts = news2(Facts(**{name: value}))
+    assert parts[name] == score and total == score
+
+
+@pytest.mark.parametrize("symptom, score", [
+    ("confusion", 3), ("word_finding", 3), ("slurred_speech", 3), ("hard_to_wake", 3),
+    ("sleepy", 0), ("headache_severe", 0),
+])
+def test_news2_consciousness_from_symptoms(symptom, score):
+    """New confusion or hard to wake score 3; `sleepy` scores 0."""
+    assert news2(Facts(symptoms=frozenset({symptom}))) == (score, {"consciousness": score})
+
+
+def test_r_news2_urgent_from_5_emergency_from_7():
+    """5–6 urgent, >= 7 emergency; the worked example of POLICY.md raises only R-NEWS2."""
+    example = Facts(temperature_c=37.9, heart_rate=119, systolic_bp=91, spo2=95)
+    assert severities(example) == {"R-NEWS2": "urgent"}
+    six = Facts(temperature_c=37.9, heart_rate=119, systolic_bp=91, spo2=94, respiratory_rate=20)
+    assert news2(six)[0] == 5 and severities(six) == {"R-NEWS2": "urgent", "R-LOW-SPO2": "urgent"}
+    seven = Facts(temperature_c=38.1, heart_rate=119, systolic_bp=91, spo2=94,
+                  respiratory_rate=21)  # 1 + 2 + 2 + 1 + 2
+    assert news2(seven)[0] == 8 and severities(seven)["R-NEWS2"] == "emergency"
+    exactly_seven = Facts(heart_rate=111, systolic_bp=91, spo2=92, respiratory_rate=12,
+                          temperature_c=38.1)  # 2 + 2 + 2 + 0 + 1
+    assert news2(exactly_seven)[0] == 7
+    assert severities(exactly_seven)["R-NEWS2"] == "emergency"
+
+
+def test_r_antipyretic_routine_urgent_from_37_5_and_centre_tunable():
+    """Fever medicine is routine; urgent when the same check-in is >= 37.5 °C (tunable)."""
+    assert severities(Facts(antipyretic=True)) == {"R-ANTIPYRETIC": "routine"}
+    assert severities(Facts(antipyretic=True, temperature_c=37.4)) == {"R-ANTIPYRETIC": "routine"}
+    assert severities(Facts(antipyretic=True, temperature_c=37.5)) == {"R-ANTIPYRETIC": "urgent"}
+    centre = Centre(threshold_overrides={"antipyretic_urgent_c": 37.0})
+    tuned = severities(Facts(antipyretic=True, temperature_c=37.0), effective_thresholds(centre))
+    assert tuned == {"R-ANTIPYRETIC": "urgent"}
+    assert set(validate_overrides({"antipyretic_urgent_c": 38.0})) == {"antipyretic_urgent_c"}
+
+
+def test_rules_are_published_as_json_data():
+    """Every check-in rule's condition is plain JSON; history/measure rules are server-only."""
+    table = published()
+    assert json.loads(json.dumps(table)) == table
+    assert [r["id"] for r in table] == [r.id for r in RULES if r.condition is not None]
+    assert {r["id"] for r in table if r["server_only"]} == {
+        "R-HANDWRITING-MEASURED", "R-TREMOR-MEASURED", "R-TREMOR", "R-TREMOR-MILD"}
+    assert {r["id"]: r["reason"] for r in table}["R-OTHER"] == "other_symptom"
+
+
+@pytest.mark.parametrize("condition", [
+    {"fact": "nonsense", "op": ">=", "value": 1}, {"fact": "spo2", "op": "~", "value": 1},
+    {"fact": "spo2", "op": "<", "threshold": "no_such_threshold"}, {"symptoms_any": ["itch"]},
+    {"all": []}, {"fact": "spo2", "in": []}, {"fact": "spo2", "op": "<"}, {},
+])
+def test_malformed_conditions_are_refused(condition):
+    """The language checker refuses unknown facts, operators, thresholds and shapes."""
+    with pytest.raises(ValueError):
+        check(condition)
 
 
 def test_r_tremor_worse_than_first_recorded_rating():
@@ -162,3 +279,22 @@ def test_every_bound_contains_the_policy_default():
     """The policy default is always a valid override."""
     for name, (low, high) in P.THRESHOLD_BOUNDS.items():
         assert low <= P.THRESHOLDS[name] <= high
+
+
+def test_generated_agreement_cases_cover_every_rule_on_both_sides():
+    """The cases the phone agreement test runs: every rule with a condition fires in its
+    `fires` cases, not in its `just misses` cases, and each severity step is met and missed."""
+    from rule_cases import cases
+
+    generated = cases()
+    assert {rid for rid, _n, _f in generated} == {r.id for r in RULES if r.condition}
+    for rule_id, name, facts in generated:
+        found = severities(facts)
+        if name.startswith("fires"):
+            assert rule_id in found, (rule_id, name)
+        elif name.startswith("just misses"):
+            assert rule_id not in found, (rule_id, name)
+        elif name.startswith("not "):
+            assert found[rule_id] != name.removeprefix("not "), (rule_id, name)
+        else:
+            assert found[rule_id] == name, (rule_id, name)

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth.identity import current_device, require_device
+from ..clinical import conditions, rules
 from ..clinical import policy as P
 from ..clinical.instructions import instruction
 from ..clinical.rules import effective_thresholds
@@ -16,6 +17,48 @@ blp = Blueprint("thresholds", __name__, url_prefix="/api/v1/device",
                 description="Offline advice for phones")
 
 
+class ConditionOut(Schema):
+    """One node of the condition language (server/clinical/conditions.py)."""
+
+    fact = fields.String()
+    op = fields.String()
+    threshold = fields.String()
+    value = fields.Float()
+    other_fact = fields.String()
+    in_ = fields.List(fields.Raw(allow_none=True), attribute="in", data_key="in")
+    present = fields.Boolean()
+    symptoms_any = fields.List(fields.String())
+    all = fields.List(fields.Nested(lambda: ConditionOut()))
+    any = fields.List(fields.Nested(lambda: ConditionOut()))
+    not_ = fields.Nested(lambda: ConditionOut(), attribute="not", data_key="not")
+
+
+class SeverityWhenOut(Schema):
+    severity = fields.String()
+    when = fields.Nested(ConditionOut)
+
+
+class RuleOut(Schema):
+    """A finding rule as data; `server_only` rules read history the phone does not have."""
+
+    id = fields.String()
+    severity = fields.String()
+    syndrome = fields.String(allow_none=True)
+    reason = fields.String()
+    condition = fields.Nested(ConditionOut)
+    severity_when = fields.List(fields.Nested(SeverityWhenOut))
+    server_only = fields.Boolean()
+
+
+class News2Out(Schema):
+    """POLICY.md v2 NEWS2 table: per parameter [[inclusive upper bound or null, score], ...]."""
+
+    bands = fields.Dict(keys=fields.String(),
+                        values=fields.List(fields.List(fields.Float(allow_none=True))))
+    consciousness_symptoms = fields.List(fields.String())
+    consciousness_score = fields.Integer()
+
+
 class ThresholdsOut(Schema):
     fever_c = fields.Float()
     hypothermia_c = fields.Float()
@@ -24,14 +67,23 @@ class ThresholdsOut(Schema):
     spo2_urgent_below = fields.Integer()
     heart_rate_urgent_from = fields.Integer()
     ice_emergency_at_or_below = fields.Integer()
+    antipyretic_urgent_c = fields.Float()
     baseline_ice = fields.Integer()
     emergency_symptoms = fields.List(fields.String())
     urgent_symptoms = fields.List(fields.String())
     instructions = fields.Dict()
+    condition_language = fields.Integer()
+    rules = fields.List(fields.Nested(RuleOut))
+    server_facts = fields.List(fields.String())
+    news2 = fields.Nested(News2Out)
 
 
 def thresholds_for(patient) -> dict:
-    """The patient's centre's effective thresholds, symptom lists and advice per severity."""
+    """The patient's centre's effective thresholds, the rules as data and advice per severity.
+
+    The phone evaluates `rules` with its interpreter of the same condition language
+    (pwa/app/js/rules.js): the server's table is the only copy of the rules.
+    """
     centre = patient.centre
     advice = {}
     for severity in ("emergency", "urgent", "routine"):
@@ -39,7 +91,13 @@ def thresholds_for(patient) -> dict:
         advice[severity] = {"text": full["text"], "phone": full["phone"]}
     return {**effective_thresholds(centre), "baseline_ice": patient.baseline_ice,
             "emergency_symptoms": list(P.EMERGENCY_SYMPTOMS),
-            "urgent_symptoms": list(P.URGENT_SYMPTOMS), "instructions": advice}
+            "urgent_symptoms": list(P.URGENT_SYMPTOMS), "instructions": advice,
+            "condition_language": conditions.LANGUAGE_VERSION, "rules": rules.published(),
+            "server_facts": sorted(conditions.SERVER_FACTS),
+            "news2": {"bands": {name: [list(band) for band in bands]
+                                for name, bands in P.NEWS2_BANDS.items()},
+                      "consciousness_symptoms": list(P.NEWS2_CONSCIOUSNESS_SYMPTOMS),
+                      "consciousness_score": P.NEWS2_CONSCIOUSNESS_SCORE}}
 
 
 @blp.route("/thresholds")

@@ -1,11 +1,11 @@
-"""Every clinical number of clinical/POLICY.md (version 1), in one place.
+"""Every clinical number of clinical/POLICY.md (version 2), in one place.
 
 Nothing else in the code may hard-code a threshold, bound or schedule time: import it from
 here. Each entry names the POLICY.md section it comes from.
 """
 from __future__ import annotations
 
-POLICY_VERSION = 1
+POLICY_VERSION = 2
 
 # --- Input bounds (POLICY.md "Input bounds", v2): outside -> HTTP 422 naming the field ------
 # v2 widens them to what a home device can show, so a real shock reading (systolic 48,
@@ -68,6 +68,7 @@ THRESHOLDS = {
     "spo2_urgent_below": 95,  # R-LOW-SPO2: SpO2 92–94 %
     "heart_rate_urgent_from": 120,  # R-TACHYCARDIA: heart rate >= 120 /min at rest
     "ice_emergency_at_or_below": 6,  # R-ICE-SEVERE: ICE <= 6 (ICE 3–6 = ICANS grade 2)
+    "antipyretic_urgent_c": 37.5,  # R-ANTIPYRETIC (v2): urgent when temperature >= 37.5 °C
 }
 # Safe bounds for a centre's override (inclusive); set by the project, not by POLICY.md:
 # each stays on the cautious side of the grading it comes from.
@@ -79,13 +80,36 @@ THRESHOLD_BOUNDS = {
     "spo2_urgent_below": (93, 96),
     "heart_rate_urgent_from": (100, 130),
     "ice_emergency_at_or_below": (6, 8),
+    "antipyretic_urgent_c": (37.0, 37.9),  # POLICY.md R-ANTIPYRETIC: centre-tunable 37.0–37.9
 }
 ICE_LOW_AT_OR_ABOVE = 7  # R-ICE-LOW: ICE 7–9 and below the patient's baseline
 EMERGENCY_SYMPTOMS = ("seizure", "hard_to_wake", "weakness_one_side")  # R-SEIZURE etc.
-URGENT_SYMPTOMS = (  # R-CONFUSION, R-FACIAL, R-HEADACHE, R-BREATHING, R-RIGORS, R-DIZZY
+URGENT_SYMPTOMS = (  # R-CONFUSION, R-FACIAL, R-HEADACHE, R-BREATHING, R-RIGORS, R-DIZZY,
+    # v2: R-SLEEPY, R-JERKS, R-PERSONALITY, R-HEARTBEAT, R-GUT, R-BLEEDING
     "confusion", "word_finding", "slurred_speech", "facial_weakness", "headache_severe",
     "shortness_of_breath", "rigors", "dizziness",
+    "sleepy", "jerks", "personality_change", "heartbeat", "gut_severe", "bleeding",
 )
+# v2 vital-sign rules (POLICY.md "Finding rules"); the NEWS2 extremes, not centre-tunable
+RESPIRATORY_RATE_URGENT_FROM = 25  # R-TACHYPNOEA: respiratory rate >= 25 /min
+RESPIRATORY_RATE_URGENT_AT_OR_BELOW = 8  # R-BRADYPNOEA: respiratory rate <= 8 /min
+HEART_RATE_SLOW_AT_OR_BELOW = 40  # R-BRADYCARDIA: heart rate <= 40 /min
+
+# --- NEWS2 from home vitals (POLICY.md "NEWS2 from home vitals", v2; RCP NEWS2 2017) -------
+# Each parameter: bands (inclusive upper bound, score) in ascending order; the last band has
+# no upper bound. A missing parameter scores 0; room air (SpO2 scale 1). Temperature in °C.
+NEWS2_BANDS = {
+    "respiratory_rate": ((8, 3), (11, 1), (20, 0), (24, 2), (None, 3)),
+    "spo2": ((91, 3), (93, 2), (95, 1), (None, 0)),
+    "systolic_bp": ((90, 3), (100, 2), (110, 1), (219, 0), (None, 3)),
+    "heart_rate": ((40, 3), (50, 1), (90, 0), (110, 1), (130, 2), (None, 3)),
+    "temperature_c": ((35.0, 3), (36.0, 1), (38.0, 0), (39.0, 1), (None, 2)),
+}
+# Consciousness scores 3 for new confusion or hard to wake; `sleepy` scores 0.
+NEWS2_CONSCIOUSNESS_SYMPTOMS = ("confusion", "word_finding", "slurred_speech", "hard_to_wake")
+NEWS2_CONSCIOUSNESS_SCORE = 3
+NEWS2_URGENT_FROM = 5  # R-NEWS2: aggregate 5–6 -> urgent response
+NEWS2_EMERGENCY_FROM = 7  # R-NEWS2: aggregate >= 7 -> emergency response
 
 # --- Severity and ladder (POLICY.md "Severity", "Closing the loop") ------------------------
 SEVERITIES = ("routine", "urgent", "emergency")  # ascending

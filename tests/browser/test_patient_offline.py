@@ -125,3 +125,18 @@ def test_without_thresholds_offline_advice_never_says_all_is_well(page, context,
     expect(page.get_by_text("could not check the entry")).to_be_visible()
     expect(page.get_by_text("Nothing alarming")).to_have_count(0)
     expect(page.get_by_role("link", name="Call +49 30 111 222")).to_be_visible()
+
+
+def test_offline_mild_tremor_says_the_centre_will_check(page, context, live_server):
+    """Whether a mild tremor is new (routine) or persists over the first rating (urgent)
+    needs earlier entries: the phone says the centre will check, never 'nothing alarming'."""
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    open_check(page, "Tremor")
+    page.get_by_text("Mild", exact=True).click()
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("the centre will check it")).to_be_visible()
+    expect(page.get_by_text("Nothing alarming")).to_have_count(0)
+    expect(page.get_by_role("link", name="Call +49 30 111 222")).to_be_visible()

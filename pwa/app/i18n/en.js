@@ -226,6 +226,7 @@ export default {
   advice_routine: 'The team will review it today. Call if it gets worse.',
   advice_none: 'Nothing alarming in this entry. Call the centre if you are worried.',
   advice_unknown: 'This phone could not check the entry without a connection. If you feel unwell or are worried, call the centre now.',
+  adviceServerCheck: 'Part of this entry is compared with your earlier entries: the centre will check it. Call the centre if you are worried.',
   adviceOfflineNote: 'This advice was worked out on this phone because there is no connection.',
   continueCheck: 'Continue: {name}',
   finishCheck: 'Back to today',

@@ -71,9 +71,14 @@ export function showResult({ instruction, sent, next }) {
   } else if (instruction?.unknown) {
     parts.push(h('p.big', {}, t('advice_unknown')));
     parts.push(callLink(ctx.centre_phone, t('callNow', { phone: ctx.centre_phone })));
+  } else if (!severity && instruction?.server_check?.length) {
+    // a rule needs the patient's earlier entries: the centre will check, never "nothing alarming"
+    parts.push(h('p.big', {}, t('adviceServerCheck')));
+    parts.push(callLink(ctx.centre_phone, t('callNow', { phone: ctx.centre_phone })));
   } else if (!severity) {
     parts.push(h('p.big', {}, t('advice_none')));
   }
+  if (severity && instruction?.server_check?.length) parts.push(h('p.hint', {}, t('adviceServerCheck')));
   parts.push(h('p.status', { role: 'status' }, sent ? t('resultSent') : t('resultQueued')));
   if (instruction?.offline) parts.push(h('p.hint', {}, t('adviceOfflineNote')));
   if (next) {
