@@ -63,7 +63,7 @@ def notifications(page) -> list:
                                             data: n.data, actions: n.actions})))""")
 
 
-def wait_for_notifications(page, count: int, timeout: float = 5.0) -> list:
+def wait_for_notifications(page, count: int, timeout: float = 15.0) -> list:
     """Poll until the worker shows `count` notifications; return them."""
     deadline = time.monotonic() + timeout
     shown = notifications(page)
