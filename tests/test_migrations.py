@@ -57,3 +57,17 @@ def test_migrated_audit_table_is_append_only(database_url, tmp_path):
                     conn.exec_driver_sql("DELETE FROM audit_event")
             db.session.remove()
             db.engine.dispose()
+
+
+def test_upgrading_in_process_keeps_the_servers_loggers_on(database_url, tmp_path):
+    """Alembic's logging set-up must not disable loggers that exist (a silenced alarm path)."""
+    import logging
+
+    import server.services.push_health  # noqa: F401  (its logger exists before the upgrade)
+
+    with empty_database(database_url, tmp_path) as url:
+        app = create_app(app_config(url, str(tmp_path / "instance")))
+        with app.app_context():
+            flask_migrate.upgrade()
+            db.engine.dispose()
+    assert not logging.getLogger("server.services.push_health").disabled
