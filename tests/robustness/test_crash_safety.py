@@ -100,10 +100,11 @@ def test_killing_the_worker_mid_dispatch_loses_no_notification(app, service, mak
     db.session.expire_all()
     leased = db.session.execute(db.select(db.func.count(NotificationIntent.id))
                                 .where(NotificationIntent.state == "leased")).scalar()
-    recorded = db.session.execute(db.select(db.func.count(DeliveryAttempt.id))
-                                  .where(DeliveryAttempt.outcome == "ok")).scalar()
+    outcomes = Counter(db.session.execute(db.select(DeliveryAttempt.outcome)).scalars())
+    recorded = sum(outcomes.values())  # an answer is recorded whatever it was
     assert leased, "the kill must land in the middle of a batch"
-    assert before_crash - recorded <= 1, "only the send in flight went unrecorded"
+    assert before_crash - recorded <= 1, ("only the send in flight went unrecorded",
+                                          before_crash, outcomes)
 
     # The worker ran on the real clock, maybe long after this test began on a loaded
     # machine: move past its leases measured from now, not from the test's start.
