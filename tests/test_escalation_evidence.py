@@ -54,7 +54,7 @@ def test_queue_card_shows_the_values_behind_each_reason(staff_client, make_patie
     assert (item["patient"]["product"], item["patient"]["day"]) == ("cilta-cel", 8)
     fever, news2, ice = (_by_reason(item["evidence"])[r] for r in item["reasons"])
 
-    assert fever["readings"] == 2
+    assert (fever["readings"], fever["shown"]) == (2, "highest")
     assert fever["temperature"] == {"value": 39.2, "unit": "C", "celsius": 39.2}
     assert fever["source"]["recorded_by"] == "caregiver" and fever["source"]["late"] is True
     assert dt.datetime.fromisoformat(fever["source"]["observed_at"]) == observed
@@ -112,6 +112,7 @@ def test_a_vital_reason_shows_its_worst_reading(staff_client, make_patient, enro
     behind = _by_reason(item["evidence"])[reason]
     assert behind["readings"] == 3
     assert shown in behind["vitals"].values()
+    assert behind["shown"] == ("lowest" if reason == "hypotension" else "highest")
 
 
 def test_a_missed_slot_shows_its_slots_and_no_reading(staff_client, make_patient, clock):

@@ -57,6 +57,9 @@ class ReasonEvidenceOut(Schema):
     reason = fields.String()
     severity = fields.String()
     readings = fields.Integer(metadata={"description": "check-ins with this rule's value"})
+    shown = fields.String(validate=validate.OneOf(("highest", "lowest", "latest")), metadata={
+        "description": "which of the readings `source` and the values are: the worst one "
+                       "(highest temperature, lowest systolic...) or the latest"})
     source = fields.Nested(EvidenceSourceOut, allow_none=True, metadata={
         "description": "the check-in shown; null for a missed slot"})
     slots = fields.List(fields.DateTime(), metadata={"description": "missed slots"})
