@@ -11,6 +11,7 @@ from server.extensions import db
 
 from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
     api,
+    assert_accessible,
     centre_with_staff,
     checkin_at,
     desktop,
@@ -65,6 +66,7 @@ def test_card_and_escalation_page_show_the_readings(desktop, live_server, api):
     sign_in(desktop, account)
 
     _expect_values(desktop.locator(f"article.esc[data-escalation-id='{escalation}']"))
+    assert_accessible(desktop, "staff-queue-evidence")
     desktop.goto(f"/staff/#/escalations/{escalation}")
     expect(desktop.get_by_role("heading", level=1)).to_have_text(f"Escalation {escalation}")
     _expect_values(desktop.locator(f"article.esc[data-escalation-id='{escalation}']"))
