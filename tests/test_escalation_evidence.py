@@ -146,3 +146,14 @@ def test_queue_reads_the_evidence_in_a_fixed_number_of_queries(staff_client, mak
         night()
     assert len(staff_client.get(QUEUE).json) == 5
     assert _queue_statements(staff_client) == one
+
+
+def test_a_reason_without_a_measured_value_shows_its_latest_check_in(staff_client,
+                                                                     make_patient, enrol):
+    """Fever medicine with no temperature taken: no value to show, but who and when."""
+    phone = enrol(make_patient())
+    _post(staff_client, phone, antipyretic=True, antipyretic_kind="paracetamol")
+    [item] = staff_client.get(QUEUE).json
+    behind = _by_reason(item["evidence"])["antipyretic"]
+    assert (behind["readings"], behind["shown"], behind["temperature"]) == (1, "latest", None)
+    assert behind["source"]["recorded_by"] == "patient"

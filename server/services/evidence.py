@@ -94,7 +94,7 @@ def _reason(rule_id: str, findings: list[Finding], readings: list[dict]) -> dict
     out: dict[str, Any] = {
         "rule_id": rule_id, "reason": findings[0].reason,
         "severity": max((f.severity for f in findings), key=P.SEVERITIES.index),
-        "readings": len(valued) if key else len(readings),
+        "readings": len(valued) if valued else len(readings),
         "shown": "highest" if valued and pick is max else "lowest" if valued else "latest",
         "source": shown["source"] if shown else None,
         "slots": sorted(f.slot_at for f in findings if f.slot_at is not None),
