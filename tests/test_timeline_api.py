@@ -111,7 +111,8 @@ def test_queue_shows_new_escalation_with_patient_and_ladder(staff_client, make_p
     assert (item["severity"], item["state"], item["reasons"]) == ("urgent", "open", ["fever"])
     assert item["patient"] == {"id": patient.id, "code": patient.code,
                                "display_name": "Pat Example", "timezone": "Europe/Berlin",
-                               "day": 8, "caregiver_enrolled": False}
+                               "product": "axi-cel", "day": 8, "window_days": 30,
+                               "caregiver_enrolled": False}
     handles = [n["staff"]["handle"] for n in item["ladder"]["notified"]]
     assert handles == ["admin-a"]
     assert item["ladder"]["level"] == 1 and item["ladder"]["undeliverable_at"] is None

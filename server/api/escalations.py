@@ -11,6 +11,7 @@ from ..clinical import policy as P
 from ..ids import Id
 from ..models.clinical import ESCALATION_STATES, OUTCOMES
 from .checkin_schemas import CheckInOut, StrictSchema
+from .evidence_schemas import EvidenceOut, PatientBlockOut
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1/staff/escalations",
                 description="Centre staff: escalations and their ladder")
@@ -78,8 +79,11 @@ class EscalationEventOut(Schema):
 
 
 class EscalationDetailOut(EscalationOut):
-    """An escalation with its findings, check-ins, history and ladder state."""
+    """An escalation with its findings, check-ins, the values behind its reasons, history,
+    ladder state and patient."""
 
+    patient = fields.Nested(PatientBlockOut)
+    evidence = fields.Nested(EvidenceOut)
     findings = fields.List(fields.Dict())
     checkins = fields.List(fields.Nested(CheckInOut))
     events = fields.List(fields.Nested(EscalationEventOut))

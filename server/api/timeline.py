@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..services import timeline, triage
+from .evidence_schemas import EvidenceOut, PatientBlockOut
 
 blp = Blueprint("timeline", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: patient timeline and overview")
@@ -90,7 +91,7 @@ class QueueItem(Schema):
     id = fields.Integer()
     patient_id = fields.Integer()
     patient_code = fields.String()
-    patient = fields.Dict()
+    patient = fields.Nested(PatientBlockOut)
     state = fields.String()
     severity = fields.String()
     syndromes = fields.List(fields.String())
@@ -110,6 +111,7 @@ class QueueItem(Schema):
         "description": "routine follow-up sent to every tier (policy v2)"})
     ladder = fields.Dict()
     reported = fields.Nested(ReportedOut)
+    evidence = fields.Nested(EvidenceOut)
 
 
 @blp.route("/patients/<int:patient_id>/timeline")

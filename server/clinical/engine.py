@@ -37,9 +37,14 @@ def _tremor_history(checkin: CheckIn) -> tuple[str | None, str | None]:
     return previous, first
 
 
-def facts_for(checkin: CheckIn, baseline_ice: int) -> rules.Facts:
-    """The facts the rules read, from a check-in and the patient's baselines."""
-    previous, first = _tremor_history(checkin) if checkin.tremor_rating else (None, None)
+def facts_for(checkin: CheckIn, baseline_ice: int, *, history: bool = True) -> rules.Facts:
+    """The facts the rules read, from a check-in and the patient's baselines.
+
+    `history=False` leaves out the tremor history (two queries per check-in): readers of
+    many check-ins at once, such as the staff queue's NEWS2, need only this row's values.
+    """
+    previous, first = (_tremor_history(checkin) if checkin.tremor_rating and history
+                       else (None, None))
     return rules.Facts(
         temperature_c=checkin.temperature_c, heart_rate=checkin.heart_rate,
         systolic_bp=checkin.systolic_bp, spo2=checkin.spo2, ice_total=checkin.ice_total,

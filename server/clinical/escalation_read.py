@@ -1,9 +1,10 @@
 """Read side of escalations: centre-scoped lists and descriptions for staff, a phone's view."""
 from __future__ import annotations
 
+from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Escalation, EscalationEvent, Patient, ScheduledStep, Staff
-from ..services import audit, checkins
+from ..services import audit, checkins, evidence, patients
 from . import notify
 
 
@@ -75,6 +76,10 @@ def describe(escalation: Escalation) -> dict:
     rows = db.session.execute(db.select(CheckIn).where(CheckIn.id.in_(ids))).scalars() \
         if ids else []
     data["checkins"] = [checkins.answer(row) for row in rows]
+    data["evidence"] = evidence.for_escalations([escalation])[escalation.id]
+    patient = escalation.patient
+    data["patient"] = evidence.patient_block(
+        patient, now(), patient.id in patients.with_caregiver_phone([patient.id]))
     events = db.session.execute(
         db.select(EscalationEvent).where(EscalationEvent.escalation_id == escalation.id)
         .order_by(EscalationEvent.id)).scalars()

@@ -5,12 +5,13 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy.orm import contains_eager
+
 from ..clinical import escalation_read
-from ..clinical.calendar import day_number
 from ..clock import now
 from ..extensions import db
 from ..models import AuditEvent, Escalation, NotificationIntent, Patient, Staff
-from . import audit, patients, reported
+from . import audit, evidence, patients, reported
 from .timeline import SEVERITY_RANK
 
 STAFF_PURPOSES = ("escalation", "renotify")
@@ -83,6 +84,7 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
     rows = list(db.session.execute(
         db.select(Escalation).join(Patient, Patient.id == Escalation.patient_id)
         .where(Patient.centre_id == caller.centre_id, Escalation.state != "resolved")
+        .options(contains_eager(Escalation.patient))  # one query, not one per card
     ).scalars())
     intents = _deliveries([e.id for e in rows])
     ids = {i.recipient_id for group in intents.values() for i in group}
@@ -91,6 +93,7 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
     shown = _shown_counts([i.id for group in intents.values() for i in group])
     words = reported.for_escalations([e.id for e in rows])
     reachable = patients.with_caregiver_phone([e.patient_id for e in rows])
+    behind = evidence.for_escalations(rows)
     current = now()
     out = []
     for e in rows:
@@ -99,10 +102,8 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
         for key, value in item.items():
             if isinstance(value, dt.datetime):
                 item[key] = value.isoformat()
-        item["patient"] = {"id": patient.id, "code": patient.code,
-                           "display_name": patient.display_name, "timezone": patient.timezone,
-                           "day": day_number(patient.infused_at, current, patient.timezone),
-                           "caregiver_enrolled": patient.id in reachable}
+        item["patient"] = evidence.patient_block(patient, current, patient.id in reachable)
+        item["evidence"] = behind[e.id]
         item["ladder"] = _ladder(e, intents.get(e.id, []), staff, shown)
         item["reported"] = words[e.id]
         out.append(item)

@@ -1,7 +1,9 @@
-// One escalation as a card: severity, why (plain words), when, ladder, who acknowledged; actions.
+// One escalation as a card: severity, why (plain words and the values behind them), when,
+// ladder, who acknowledged; actions.
 
 import { api } from './api.js';
 import { append, field, h } from './dom.js';
+import { latestVitals, reasonValues } from './evidence.js';
 import { OUTCOMES, outcomeText, reasonText, syndromeText, t } from './i18n.js';
 import { ago, localTime } from './time.js';
 
@@ -74,6 +76,16 @@ function reportedBlock(e, tz) {
           t('other_text_at', { time: localTime(o.observed_at, tz) }), ' ') : null,
         h('span', { class: 'free-text-words', text: o.text })))) : null,
   ];
+}
+
+/** Each reason in plain words with the values behind it (the server's `evidence`). */
+function reasonList(e, tz) {
+  const behind = new Map(((e.evidence && e.evidence.reasons) || []).map((r) => [r.reason, r]));
+  return h('ul', { class: 'reasons' }, (e.reasons || []).map((code) => {
+    const values = reasonValues(behind.get(code), tz);
+    return h('li', { dataset: { reason: code } }, reasonText(code),
+      values ? [': ', values] : null);
+  }));
 }
 
 function resolveForm(e, done) {
@@ -149,12 +161,16 @@ export function escalationCard(e, patient, onChange, { details = true } = {}) {
     h('header', {},
       h('span', { class: `sev-label sev-${e.severity}` }, t(`severity_${e.severity}`)),
       h('h2', { id: `esc-${e.id}-title` }, title),
-      patient ? h('span', { class: 'day' }, t('day_n', { day: patient.day })) : null,
+      patient ? h('span', { class: 'day' }, patient.window_days
+        ? t('day_n_of', { day: patient.day, window: patient.window_days })
+        : t('day_n', { day: patient.day })) : null,
+      patient && patient.product ? h('span', { class: 'product' }, patient.product) : null,
       h('span', { class: 'state' }, t(`state_${e.state}`))),
     patient && patient.caregiver_enrolled === false
       ? h('p', { class: 'no-caregiver' }, t('no_caregiver')) : null,
     h('p', { class: 'syndromes' }, (e.syndromes || []).map(syndromeText).join(', ')),
-    h('ul', { class: 'reasons' }, (e.reasons || []).map((r) => h('li', {}, reasonText(r)))),
+    reasonList(e, tz),
+    latestVitals(e.evidence, tz),
     reportedBlock(e, tz),
     h('p', { class: 'when' },
       isLate(e)

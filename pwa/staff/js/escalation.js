@@ -30,7 +30,7 @@ export function render(main, ctx, id) {
     if (!alive) return;
     await queueFeed.refreshPatients(!queueFeed.patient(e.patient_id));
     if (!alive) return;
-    const patient = queueFeed.patient(e.patient_id);
+    const patient = e.patient || queueFeed.patient(e.patient_id); // the detail carries it
     const tz = (patient && patient.timezone) || 'UTC';
     const delivery = await deliveries(id);
     if (!alive) return; // left for another screen while loading: don't paint over it

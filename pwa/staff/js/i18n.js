@@ -211,6 +211,32 @@ const EN = {
   other_text_at: '{time}:',
   respiratory_rate_short: 'RR {value}/min',
   ice_self_short: 'self-check, alone',
+
+  // cards: values behind reasons
+  day_n_of: 'Day {day} of {window}',
+  ev_temperature_c: '{celsius} °C',
+  ev_temperature_f: '{value} °F ({celsius} °C)',
+  ev_readings_highest: 'max of {count} readings',
+  ev_readings_lowest: 'min of {count} readings',
+  ev_ice: 'ICE {total}/{out_of} (baseline {baseline})',
+  ev_heart_rate: 'HR {value}/min',
+  ev_systolic: 'BP systolic {value} mmHg',
+  ev_spo2: 'SpO₂ {value} %',
+  ev_news2: 'NEWS2 {total}: {parts}',
+  ev_news2_zero: 'NEWS2 {total}',
+  news2_part_respiratory_rate: 'breathing rate {score}',
+  news2_part_spo2: 'SpO₂ {score}',
+  news2_part_systolic_bp: 'systolic {score}',
+  news2_part_heart_rate: 'pulse {score}',
+  news2_part_temperature_c: 'temperature {score}',
+  news2_part_consciousness: 'consciousness {score}',
+  ev_by_patient: 'recorded by the patient',
+  ev_by_caregiver: 'recorded by a caregiver',
+  ev_by_self_check: 'self-check by the patient alone',
+  ev_times: 'observed {observed}, received {received}',
+  ev_late: 'late entry',
+  ev_slots: 'missed slot {slots}',
+  ev_latest_vitals: 'Latest vitals',
 };
 
 const REASONS = {
