@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..auth.identity import current_staff, require_staff
+from ..clinical import policy as P
 from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError
@@ -82,7 +83,9 @@ class Figures(MethodView):
             name = f"cartwatch-quality-{figures['from']}-{figures['to']}.csv"
             return Response(quality_csv.to_csv(figures), mimetype="text/csv", headers={
                 **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
-        return figures, 200, NO_STORE
+        bounds = {k: {"min": low, "max": high} for k, (low, high) in P.THRESHOLD_BOUNDS.items()}
+        return {**figures, "thresholds": rules.effective_thresholds(staff.centre),
+                "threshold_bounds": bounds}, 200, NO_STORE
 
 
 @blp.route("/whatif")
