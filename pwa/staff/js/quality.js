@@ -97,14 +97,16 @@ function whatifResult(holder, result) {
   const linkEsc = (id) => h('a', { href: `#/escalations/${id}` }, t('q_escalation_n', { id }));
   const linkPatient = (row) => h('a', { href: `#/patients/${row.patient_id}` },
     t('q_checkins_n', { ids: row.checkin_ids.join(', ') }));
+  const part = (id, title, headers, rows) => [h('h3', {}, `${title} (${rows.length})`),
+    rows.length ? table(id, title, headers, rows) : h('p', { id }, t('q_none'))];
   replace(holder,
     h('p', { role: 'status' }, t('q_whatif_counts', { replayed: result.checkins_replayed,
       opened: c.opened, closed: c.closed, changed: c.changed })),
-    table('q-whatif-opened', t('q_whatif_opened'), [t('q_checkins'), t('q_severity'), t('q_rules')],
-      result.opened.map((o) => [linkPatient(o), t(`severity_${o.proposed_severity}`), o.rules.join(', ')])),
-    table('q-whatif-closed', t('q_whatif_closed'), [t('q_escalation'), t('q_checkins')],
+    part('q-whatif-opened', t('q_whatif_opened'), [t('q_checkins'), t('q_severity'), t('q_rules')],
+      result.opened.map((o) => [linkPatient(o), sev(o.proposed_severity), o.rules.join(', ')])),
+    part('q-whatif-closed', t('q_whatif_closed'), [t('q_escalation'), t('q_checkins')],
       result.closed.map((o) => [linkEsc(o.escalation_id), o.checkin_ids.join(', ')])),
-    table('q-whatif-changed', t('q_whatif_changed'), [t('q_escalation'), t('q_now'), t('q_then')],
+    part('q-whatif-changed', t('q_whatif_changed'), [t('q_escalation'), t('q_now'), t('q_then')],
       result.changed.map((o) => [linkEsc(o.escalation_id), sev(o.current_severity),
         sev(o.proposed_severity)])));
 }
@@ -127,7 +129,7 @@ function whatifSection(f, period) {
   const out = h('div', { id: 'q-whatif-result', 'aria-live': 'polite' });
   const form = h('form', { id: 'q-whatif-form' },
     h('div', { class: 'grid' }, field(t('q_threshold'), pick), field(t('q_value'), value)),
-    hint,
+    h('p', {}, hint),
     h('p', { class: 'form-error', role: 'alert', hidden: true }),
     h('button', { type: 'submit', class: 'primary' }, t('q_whatif_run')));
   value.setAttribute('aria-describedby', hint.id);
