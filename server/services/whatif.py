@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections import defaultdict
 from types import SimpleNamespace
 
+from sqlalchemy.orm import load_only
+
 from ..clinical import policy as P
 from ..clinical import rules
 from ..clinical.engine import facts_for
@@ -48,23 +50,36 @@ def proposed_thresholds(centre, proposal: dict) -> tuple[dict, dict]:
     return current, rules.effective_thresholds(SimpleNamespace(threshold_overrides=merged))
 
 
-def _judge(checkin: CheckIn, patient: Patient, thresholds: dict) -> tuple[list[str], str | None]:
-    fired = rules.evaluate(facts_for(checkin, patient.baseline_ice), thresholds)
-    return [f.id for f in fired], _top(f.severity for f in fired)
+# The columns the rules read (engine.facts_for), without the large raw strokes and motion.
+FACT_COLUMNS = (CheckIn.id, CheckIn.patient_id, CheckIn.observed_at, CheckIn.temperature_c,
+                CheckIn.heart_rate, CheckIn.systolic_bp, CheckIn.spo2, CheckIn.ice_total,
+                CheckIn.symptoms, CheckIn.tremor_rating, CheckIn.tremor_features,
+                CheckIn.handwriting_judgement, CheckIn.handwriting_features,
+                CheckIn.respiratory_rate, CheckIn.antipyretic, CheckIn.other_text)
+
+
+def _judge(facts: rules.Facts, thresholds: dict, memo: dict) -> tuple[list[str], str | None]:
+    """The rules fired and top severity; equal facts (a frozen dataclass) are judged once."""
+    if facts not in memo:
+        fired = rules.evaluate(facts, thresholds)
+        memo[facts] = ([f.id for f in fired], _top(f.severity for f in fired))
+    return memo[facts]
 
 
 def replay(centre, per: Period, proposal: dict) -> dict:
     """Which escalations of the period the proposal would open, close or re-grade."""
     current, proposed = proposed_thresholds(centre, proposal)
     checkins = list(db.session.execute(
-        db.select(CheckIn, Patient).join(Patient, Patient.id == CheckIn.patient_id).where(
+        db.select(CheckIn, Patient).options(load_only(*FACT_COLUMNS))
+        .join(Patient, Patient.id == CheckIn.patient_id).where(
             Patient.centre_id == centre.id, CheckIn.observed_at >= per.start,
             CheckIn.observed_at < per.end)
         .order_by(CheckIn.patient_id, CheckIn.observed_at, CheckIn.id)))
-    judged = {}
+    judged, memo_current, memo_proposed = {}, {}, {}
     for checkin, patient in checkins:
-        now_rules, now_top = _judge(checkin, patient, current)
-        new_rules, new_top = _judge(checkin, patient, proposed)
+        facts = facts_for(checkin, patient.baseline_ice)
+        now_rules, now_top = _judge(facts, current, memo_current)
+        new_rules, new_top = _judge(facts, proposed, memo_proposed)
         judged[checkin.id] = {"checkin_id": checkin.id, "patient_id": patient.id,
                               "observed_at": checkin.observed_at.isoformat(),
                               "current": now_rules, "current_severity": now_top,
