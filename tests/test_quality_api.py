@@ -302,3 +302,26 @@ def test_whatif_is_centre_scoped(app, replayable, make_staff, seeded):
     mine = set(db.session.execute(db.select(CheckIn.id).join(Patient).where(
         Patient.centre_id == seeded["x"].centre_id)).scalars())
     assert body["checkins_replayed"] == len(mine) == 1 and ids <= mine
+
+
+def test_whatif_ice_emergency_at_8_regrades_the_ice_8_escalation(staff_client, client, clock,
+                                                                 make_patient, enrol):
+    """ICE emergency at or below 8: the ICE 8/10 escalation (R-ICE-LOW, urgent) would have been
+    R-ICE-SEVERE, emergency; the ICE 9/10 one stays urgent."""
+    ids = {}
+    for total, ice in ((8, {"orientation": 4, "naming": 2, "commands": 1, "writing": 0,
+                            "attention": 1}),
+                       (9, {"orientation": 4, "naming": 3, "commands": 1, "writing": 0,
+                            "attention": 1})):
+        patient = make_patient()
+        r = post_checkin(client, enrol(patient), {"ice": ice})
+        assert r.json["escalation"] is not None, r.json
+        ids[total] = r.json["escalation"]["id"]
+    clock.advance(minutes=5)
+    body = staff_client.post(f"{BASE}/whatif", json={
+        "from": str(LAST), "to": str(LAST), "overrides": {"ice_emergency_at_or_below": 8}}).json
+    assert body["counts"]["changed"] == 1 and body["counts"]["opened"] == 0
+    assert [(c["escalation_id"], c["current_severity"], c["proposed_severity"])
+            for c in body["changed"]] == [(ids[8], "urgent", "emergency")]
+    rules = {tuple(j["current"]): j["proposed"] for j in body["checkins"]}
+    assert rules == {("R-ICE-LOW",): ["R-ICE-SEVERE"]}
