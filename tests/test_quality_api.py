@@ -89,7 +89,8 @@ def seeded(app, centre, make_staff, make_patient):
     # A answers three slots (10 min late each), plus one entry between slots
     for day, hour in ((7, 8), (8, 14), (9, 20)):
         _checkin(a, _at(day, hour, 10), temperature_c=36.8)
-    _checkin(a, _at(8, 11, 30), temperature_c=36.9)
+    _checkin(a, _at(8, 11, 30), temperature_c=36.9, heart_rate=80)
+    _checkin(b, _at(6, 12), ice_total=10)  # before the period: no part of it
     _checkin(x, _at(8, 8, 0), temperature_c=36.9)
     seed = {
         "e1": _escalation(a, "urgent", _at(7, 10), ["R-FEVER"], resolved_after=2 * H,
@@ -163,6 +164,9 @@ def test_figures_match_the_seed(staff_client, seeded):
         (len(due_a), 3)
     assert adherence[seeded["a"].id]["adherence"] == pytest.approx(3 / len(due_a), abs=1e-4)
     assert adherence[seeded["b"].id]["answered"] == 0
+    parts = ("checkins", "with_temperature", "with_vitals", "with_ice")
+    assert [adherence[seeded["a"].id][k] for k in parts] == [4, 4, 1, 0]
+    assert [adherence[seeded["b"].id][k] for k in parts] == [0, 0, 0, 0]
     assert adherence[seeded["d"].id]["due"] == len(due_d)
     total = 2 * len(due_a) + len(due_d)
     assert body["slots_due"] == total
@@ -186,6 +190,7 @@ def test_csv_has_every_table(staff_client, seeded):
     assert cells[("by_rule", "R-FEVER", "escalations")] == "2"
     assert cells[("outcomes", "came_to_hospital", "escalations")] == "1"
     assert cells[("adherence", seeded["a"].code, "answered")] == "3"
+    assert cells[("adherence", seeded["a"].code, "with_vitals")] == "1"
     assert {t for t, *_ in rows[1:]} == {"period", "summary", "by_rule", "outcomes",
                                          "adherence"}
 

@@ -29,7 +29,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, type_coerce
+from sqlalchemy import DateTime, or_, type_coerce
 
 from ..clinical import policy as P
 from ..clinical import schedule
@@ -43,6 +43,7 @@ MAX_PERIOD_DAYS = 366
 EARLY = dt.timedelta(minutes=P.SLOT_EARLY_MINUTES)
 GRACE_ACUTE = schedule.grace(0)  # schedule.grace, the two values it takes
 GRACE_LATE = schedule.grace(P.MISSED_ACUTE_LAST_DAY + 1)
+PARTS = ("checkins", "with_temperature", "with_vitals", "with_ice")  # parts completed
 
 
 @dataclass(frozen=True)
@@ -146,21 +147,31 @@ def _answered(slot: dt.datetime, day: int, observed: list[dt.datetime]) -> bool:
 
 
 def adherence(centre, patients: list[Patient], per: Period) -> list[dict]:
-    """Per patient: due slots in the period, answered, share answered (None when none due)."""
+    """Per patient: due slots in the period, answered, share answered (None when none due),
+    and the parts completed: check-ins observed in the period, and how many carried a
+    temperature, any vital sign (heart rate, blood pressure, SpO2, breathing rate) or an ICE."""
     periods = schedule.periods_of(centre)
     ids = [p.id for p in patients]
     seen: dict[int, list[dt.datetime]] = defaultdict(list)
+    parts: dict[int, Counter] = defaultdict(Counter)
+    start, until = per.start.replace(tzinfo=None), per.end.replace(tzinfo=None)
     if ids:
+        vitals = or_(CheckIn.heart_rate.is_not(None), CheckIn.systolic_bp.is_not(None),
+                     CheckIn.spo2.is_not(None), CheckIn.respiratory_rate.is_not(None))
         rows = db.session.execute(
             # naive UTC as stored: 30 000 rows need no time zone attached one by one
-            db.select(CheckIn.patient_id, type_coerce(CheckIn.observed_at, DateTime())).where(
-                CheckIn.patient_id.in_(ids),
-                CheckIn.observed_at >= per.start - dt.timedelta(minutes=P.SLOT_EARLY_MINUTES),
-                CheckIn.observed_at <= per.until + dt.timedelta(
-                    minutes=max(P.MISSED_AFTER_MINUTES.values())))
+            db.select(CheckIn.patient_id, type_coerce(CheckIn.observed_at, DateTime()),
+                      CheckIn.temperature_c.is_not(None), vitals, CheckIn.ice_total.is_not(None))
+            .where(CheckIn.patient_id.in_(ids),
+                   CheckIn.observed_at >= per.start - EARLY,
+                   CheckIn.observed_at <= per.until + dt.timedelta(
+                       minutes=max(P.MISSED_AFTER_MINUTES.values())))
             .order_by(CheckIn.patient_id, CheckIn.observed_at))
-        for patient_id, observed_at in rows:
+        for patient_id, observed_at, temperature, vital, ice in rows:
             seen[patient_id].append(observed_at)
+            if start <= observed_at < until:
+                parts[patient_id].update(checkins=1, with_temperature=bool(temperature),
+                                         with_vitals=bool(vital), with_ice=bool(ice))
     table = []
     for patient in patients:
         slots = due_slots(patient, per, periods)
@@ -168,7 +179,8 @@ def adherence(centre, patients: list[Patient], per: Period) -> list[dict]:
         answered = sum(_answered(slot, day, observed) for slot, day in slots)
         table.append({"patient_id": patient.id, "code": patient.code, "due": len(slots),
                       "answered": answered,
-                      "adherence": round(answered / len(slots), 4) if slots else None})
+                      "adherence": round(answered / len(slots), 4) if slots else None,
+                      **{k: parts[patient.id][k] for k in PARTS}})
     return table
 
 

@@ -50,7 +50,8 @@ def rows(figures: dict):
     for outcome, count in figures["outcomes"].items():
         yield "outcomes", outcome, "escalations", count
     for row in figures["adherence"]:
-        for column in ("due", "answered", "adherence"):
+        for column in ("due", "answered", "adherence", "checkins", "with_temperature",
+                       "with_vitals", "with_ice"):
             yield "adherence", row["code"], column, row[column]
 
 

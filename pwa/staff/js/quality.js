@@ -86,9 +86,11 @@ function figuresView(f) {
         Object.entries(f.outcomes).map(([o, n]) => [outcomeText(o), num(n, 0)]))),
     section('q-adherence', t('q_adherence_title'),
       table('q-adherence-table', t('q_adherence_title'),
-        [t('q_patient'), t('q_due'), t('q_answered'), t('q_adherence')],
+        [t('q_patient'), t('q_due'), t('q_answered'), t('q_adherence'), t('q_checkins_in'),
+          t('q_with_temperature'), t('q_with_vitals'), t('q_with_ice')],
         f.adherence.map((r) => [h('a', { href: `#/patients/${r.patient_id}` }, r.code),
-          num(r.due, 0), num(r.answered, 0), pct(r.adherence)]))),
+          num(r.due, 0), num(r.answered, 0), pct(r.adherence), num(r.checkins, 0),
+          num(r.with_temperature, 0), num(r.with_vitals, 0), num(r.with_ice, 0)]))),
   ];
 }
 
