@@ -26,6 +26,7 @@ from server.models import (
     Finding,
     Patient,
 )
+from server.services import audit
 
 BASE = "/api/v1/staff/quality"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -174,6 +175,10 @@ def test_figures_match_the_seed(staff_client, seeded):
     event = db.session.execute(db.select(AuditEvent).where(
         AuditEvent.action == "quality.read")).scalar_one()
     assert event.actor_id == staff_client.staff.id and event.detail["from"] == str(FIRST)
+    # "who saw patient A" finds the page, which listed A's adherence
+    seen = db.session.execute(db.select(AuditEvent.action).where(
+        audit.concerns_patient(seeded["a"].id))).scalars().all()
+    assert "quality.read" in seen
 
 
 def test_csv_has_every_table(staff_client, seeded):
@@ -295,6 +300,7 @@ def test_whatif_spo2_93_closes_the_94_escalation(staff_client, replayable):
     event = db.session.execute(db.select(AuditEvent).where(
         AuditEvent.action == "quality.whatif")).scalar_one()
     assert event.detail["overrides"] == {"spo2_urgent_below": 93}
+    assert event.detail["patients"] == [replayable["sp94"][0]]
 
 
 def test_whatif_is_centre_scoped(app, replayable, make_staff, seeded):

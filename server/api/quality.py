@@ -76,8 +76,10 @@ class Figures(MethodView):
         staff = current_staff()
         per = _period(query)
         figures = quality.figures(staff.centre, per)
+        shown = sorted({row["patient_id"] for row in figures["adherence"]})
         audit.record("quality.read", detail={"from": figures["from"], "to": figures["to"],
-                                             "format": query["format"]})
+                                             "format": query["format"], "count": len(shown),
+                                             "patients": shown})
         db.session.commit()
         if query["format"] == "csv":
             name = f"cartwatch-quality-{figures['from']}-{figures['to']}.csv"
@@ -101,8 +103,11 @@ class WhatIf(MethodView):
         staff = current_staff()
         per = _period(body)
         result = whatif.replay(staff.centre, per, body["overrides"])
+        shown = sorted({row["patient_id"] for key in ("opened", "closed", "changed", "checkins")
+                        for row in result[key]})
         audit.record("quality.whatif", detail={"from": result["from"], "to": result["to"],
                                                "overrides": body["overrides"],
-                                               "counts": result["counts"]})
+                                               "counts": result["counts"], "count": len(shown),
+                                               "patients": shown})
         db.session.commit()
         return result, 200, NO_STORE
