@@ -11,12 +11,13 @@ import time
 import traceback
 from pathlib import Path
 
-from . import latency, pwa, sweep, throughput
+from . import latency, pwa, quality, sweep, throughput
 from .databases import pg_admin_url, postgres_db, sqlite_db
 from .report import table
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-FIGURES = {"throughput": throughput.run, "latency": latency.run, "sweep": sweep.run}
+FIGURES = {"throughput": throughput.run, "latency": latency.run, "sweep": sweep.run,
+           "quality": quality.run}
 
 
 def machine() -> dict:
@@ -44,7 +45,7 @@ def _guarded(fn, *args) -> dict:
 def main() -> None:
     """Run the figures chosen on the command line (all by default)."""
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--only", default="throughput,latency,sweep,pwa")
+    parser.add_argument("--only", default="throughput,latency,sweep,quality,pwa")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     chosen = args.only.split(",")

@@ -36,6 +36,14 @@ def _rows(results: dict) -> list[tuple[str, str, str, str]]:
                      f"{r['due_rows_per_pass']} due rows, {statements} statements; idle pass "
                      f"{idle} ms (goal < 200)",
                      _met(r["met"])))
+    for kind, r in (results.get("quality") or {}).items():
+        if "ms" not in r:
+            rows.append((f"quality page ({kind})", "skipped", r.get("skipped", "no data"), ""))
+            continue
+        rows.append((f"quality page ({kind})", f"{r['ms']} ms (median of {len(r['runs_ms'])})",
+                     f"{r['patients']} patients x {r['days']} days, {r['checkins']:,} check-ins; "
+                     f"what-if {r['whatif_ms']} ms (goal page < {r['goal_ms']} ms)",
+                     _met(r["met"])))
     p = results.get("pwa") or {}
     if "skipped" in p:
         rows.append(("PWA", "skipped", p["skipped"], ""))

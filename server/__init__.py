@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "server.api.timeline",
     "server.api.escalations",
     "server.api.thresholds",
+    "server.api.quality",
     "server.api.push",
     "server.web",
 )

@@ -45,7 +45,8 @@ def record(
 
 # Reads that return many patients at once: each records the ids it returned, so the question
 # "who saw patient X" covers the dashboard and lists, not only the one-patient pages.
-LIST_READS = ("patient.list", "patient.overview", "escalation.list")
+LIST_READS = ("patient.list", "patient.overview", "escalation.list",
+              "quality.read", "quality.whatif")  # the quality page lists patients too
 
 
 def record_list_read(action: str, patient_ids) -> AuditEvent:

@@ -13,6 +13,7 @@ import * as escalation from './escalation.js';
 import * as patients from './patients.js';
 import * as patient from './patient.js';
 import * as admin from './admin.js';
+import * as quality from './quality.js';
 
 const main = document.getElementById('main');
 const state = { me: null, idle: null, cleanup: null };
@@ -23,6 +24,7 @@ const ROUTES = [
   [/^#\/patients$/, (m) => patients.render(main, ctx())],
   [/^#\/patients\/(\d+)$/, (m) => patient.render(main, ctx(), Number(m[1]))],
   [/^#\/admin$/, (m) => admin.render(main, ctx())],
+  [/^#\/quality$/, (m) => quality.render(main, ctx())],
 ];
 
 function ctx() {
@@ -65,7 +67,8 @@ function renderShell() {
     h('a', { href: '#/queue' }, t('nav_queue'), ' ',
       h('span', { class: 'badge', id: 'queue-badge', hidden: true, 'aria-label': 'urgent' }, '0')),
     h('a', { href: '#/patients' }, t('nav_patients')),
-    me.role === 'admin' ? h('a', { href: '#/admin' }, t('nav_admin')) : null);
+    me.role === 'admin' ? h('a', { href: '#/admin' }, t('nav_admin')) : null,
+    ['admin', 'physician'].includes(me.role) ? h('a', { href: '#/quality' }, t('nav_quality')) : null);
   replace(document.getElementById('who'),
     h('span', { class: 'who-name', id: 'who-name' },
       t('signed_in_as', { name: me.name, role: me.role, tier: me.tier })),

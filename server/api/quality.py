@@ -1,0 +1,113 @@
+"""Centre quality page: alarm burden and responsiveness, and the threshold what-if.
+
+Admins and physicians of a centre only (nurses work the queue; tuning is a lead's job),
+always their own centre, every read audited. Thin views: the figures are in
+services/quality.py, the replay in services/whatif.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from ..auth.identity import current_staff, require_staff
+from ..clinical import policy as P
+from ..clinical import rules
+from ..clock import now
+from ..errors import ApiError
+from ..extensions import db
+from ..services import audit, quality, quality_csv, whatif
+from .checkin_schemas import StrictSchema
+
+blp = Blueprint("quality", __name__, url_prefix="/api/v1/staff/quality",
+                description="Centre quality page: alarm burden, response times, what-if")
+
+NO_STORE = {"Cache-Control": "no-store"}
+ROLES = ("admin", "physician")
+DEFAULT_DAYS = 30
+
+
+class PeriodIn(StrictSchema):
+    """Local dates of the centre, inclusive; at most a year, not starting in the future."""
+
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+    @validates_schema
+    def _bounded(self, data, **_kwargs):
+        first, last = data.get("from_"), data.get("to")
+        if first and last and last < first:
+            raise ValidationError("must not be before from", "to")
+        if first and last and (last - first).days >= quality.MAX_PERIOD_DAYS:
+            raise ValidationError(f"at most {quality.MAX_PERIOD_DAYS} days", "to")
+        if first and first.year < 2000:
+            raise ValidationError("too far in the past", "from")
+
+
+class QualityQuery(PeriodIn):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+
+class WhatIfIn(PeriodIn):
+    overrides = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
+                            required=True, validate=validate.Length(min=1, max=20))
+
+
+def _period(query: dict) -> quality.Period:
+    centre = current_staff().centre
+    today = now().astimezone(quality.zone(centre.timezone)).date()
+    last = query.get("to") or today
+    first = query.get("from_") or last - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if first > today:
+        raise ApiError(422, "validation_error", "Invalid input",
+                       {"from": ["must not be in the future"]})
+    return quality.period(first, last, centre.timezone, now())
+
+
+@blp.route("")
+class Figures(MethodView):
+    @require_staff(*ROLES)
+    @blp.arguments(QualityQuery, location="query")
+    def get(self, query):
+        """The centre's figures for a period (`?format=csv` for the CSV download)."""
+        staff = current_staff()
+        per = _period(query)
+        figures = quality.figures(staff.centre, per)
+        shown = sorted({row["patient_id"] for row in figures["adherence"]})
+        audit.record("quality.read", detail={"from": figures["from"], "to": figures["to"],
+                                             "format": query["format"], "count": len(shown),
+                                             "patients": shown})
+        db.session.commit()
+        if query["format"] == "csv":
+            name = f"cartwatch-quality-{figures['from']}-{figures['to']}.csv"
+            return Response(quality_csv.to_csv(figures), mimetype="text/csv", headers={
+                **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
+        bounds = {k: {"min": low, "max": high} for k, (low, high) in P.THRESHOLD_BOUNDS.items()}
+        return {**figures, "thresholds": rules.effective_thresholds(staff.centre),
+                "threshold_bounds": bounds}, 200, NO_STORE
+
+
+@blp.route("/whatif")
+class WhatIf(MethodView):
+    @require_staff(*ROLES)
+    @blp.arguments(WhatIfIn)
+    def post(self, body):
+        """Replay the period's check-ins with a proposed override: nothing written or sent."""
+        problems = rules.validate_overrides(body["overrides"])
+        if problems:
+            raise ApiError(422, "validation_error", "Invalid input",
+                           {f"overrides.{k}": [v] for k, v in problems.items()})
+        staff = current_staff()
+        per = _period(body)
+        result = whatif.replay(staff.centre, per, body["overrides"])
+        shown = sorted({row["patient_id"] for key in ("opened", "closed", "changed", "checkins")
+                        for row in result[key]})
+        audit.record("quality.whatif", detail={"from": result["from"], "to": result["to"],
+                                               "overrides": body["overrides"],
+                                               "counts": result["counts"], "count": len(shown),
+                                               "patients": shown})
+        db.session.commit()
+        return result, 200, NO_STORE
