@@ -263,7 +263,7 @@ def test_staff_reset_the_baseline(staff_client, measured):
     url = f"/api/v1/staff/patients/{patient.id}/baseline"
     r = staff_client.post(url, json={"handwriting_checkin_id": second})
     assert r.status_code == 200, r.json
-    assert r.json == {"handwriting_checkin_id": second, "tremor_checkin_id": None}
+    assert r.json == {"handwriting_checkin_id": second, "tremor_checkin_id": None, "ice": 10}
     db.session.expire_all()
     assert db.session.get(Patient, patient.id).baseline_handwriting_checkin_id == second
     assert audits("measures.baseline.set")
