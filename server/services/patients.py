@@ -31,7 +31,8 @@ def check_calendar(infused_at: dt.datetime, enrolled_at: dt.datetime) -> None:
     infusion, or an infusion older than any window, is a typing error (POLICY.md "Time").
     """
     at = now()
-    ahead = at + dt.timedelta(minutes=P.CALENDAR_MAX_FUTURE_MINUTES)
+    skew = dt.timedelta(minutes=P.CALENDAR_MAX_FUTURE_MINUTES)
+    ahead = at + skew
     oldest = at - dt.timedelta(days=P.MAX_WINDOW_DAYS + P.INFUSED_MAX_PAST_EXTRA_DAYS)
     errors: dict[str, list[str]] = {}
     if infused_at > ahead:
@@ -41,7 +42,7 @@ def check_calendar(infused_at: dt.datetime, enrolled_at: dt.datetime) -> None:
                                 f"{P.MAX_WINDOW_DAYS + P.INFUSED_MAX_PAST_EXTRA_DAYS} days"]
     if enrolled_at > ahead:
         errors["enrolled_at"] = ["must not be in the future"]
-    elif enrolled_at < infused_at:
+    elif "infused_at" not in errors and enrolled_at + skew < infused_at:
         errors["enrolled_at"] = ["must not be before the infusion"]
     if errors:
         raise ApiError(422, "validation_error", "Invalid input", errors)
