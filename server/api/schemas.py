@@ -136,6 +136,8 @@ class PatientOut(Schema):
     product = fields.String()
     window_days = fields.Integer()
     baseline_ice = fields.Integer()
+    baseline_handwriting_checkin_id = fields.Integer(allow_none=True)
+    baseline_tremor_checkin_id = fields.Integer(allow_none=True)
     city = fields.String(allow_none=True)
     place_of_care = fields.String(allow_none=True)
     monitoring_ended_at = fields.DateTime(allow_none=True)
