@@ -14,6 +14,7 @@ from .staff_steps import (
     assert_accessible,
     baselines_of,
     centre_with_staff,
+    patient_at,
     patient_with_writing,
     sign_in,
 )
@@ -128,7 +129,7 @@ def test_audit_shows_a_probe_by_another_centre_without_naming_the_prober(
         admin_desktop, live_server):
     import pyotp
 
-    from .staff_steps import PASSWORD, patient_at
+    from .staff_steps import PASSWORD
 
     page, account = admin_desktop
     ours = patient_at(live_server, account.centre_id)
@@ -221,3 +222,45 @@ def test_a_baseline_change_asks_first_shows_at_once_and_can_be_undone(browser, l
     assert_accessible(desktop, "staff-patient-baselines-desktop")
     context.close()
     assert not errors, errors
+
+
+def test_staff_correct_the_infusion_date_with_a_reason(admin_desktop, live_server):
+    page, account = admin_desktop
+    patient = patient_at(live_server, account.centre_id, days=5)
+    page.goto(f"/staff/#/patients/{patient}")
+    form = page.locator("#correct-form")
+    form.get_by_label("Infusion date and time (patient local time)").fill(
+        _local_days_ago(2))
+    form.get_by_role("button", name="Save correction").click()
+    dialog = page.get_by_role("dialog", name="Correct the record?")
+    dialog.get_by_role("button", name="Save correction").click()
+    expect(dialog).to_be_visible()  # the reason is required
+    dialog.get_by_label("Reason (required)").fill("infusion was two days ago, not five")
+    dialog.get_by_role("button", name="Save correction").click()
+    enrolled = form.get_by_label("Enrolment date and time (patient local time)")
+    expect(enrolled).to_have_attribute("aria-invalid", "true")  # enrolled before the infusion
+    expect(form).to_contain_text("must not be before the infusion")
+    enrolled.fill(_local_days_ago(2).replace("T10:00", "T11:00"))
+    form.get_by_role("button", name="Save correction").click()
+    dialog.get_by_label("Reason (required)").fill("infusion was two days ago, not five")
+    dialog.get_by_role("button", name="Save correction").click()
+    expect(page.locator("#correct")).to_contain_text("Correction saved.")
+    expect(page.locator(".meta")).to_contain_text("day 2")
+
+    from server.models import AuditEvent
+
+    with live_server.app.app_context():
+        event = db.session.execute(db.select(AuditEvent).where(
+            AuditEvent.action == "patient.correct", AuditEvent.patient_id == patient)
+        ).scalar_one()
+        assert event.detail["reason"] == "infusion was two days ago, not five"
+        assert event.detail["fields"] == ["enrolled_at", "infused_at"]
+
+
+def _local_days_ago(days: int) -> str:
+    """A datetime-local value in Berlin, `days` days before now at 10:00."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    at = dt.datetime.now(ZoneInfo("Europe/Berlin")) - dt.timedelta(days=days)
+    return at.strftime("%Y-%m-%dT10:00")
