@@ -263,7 +263,7 @@ def test_staff_reset_the_baseline(staff_client, measured):
     url = f"/api/v1/staff/patients/{patient.id}/baseline"
     r = staff_client.post(url, json={"handwriting_checkin_id": second})
     assert r.status_code == 200, r.json
-    assert r.json == {"handwriting_checkin_id": second, "tremor_checkin_id": None}
+    assert r.json == {"handwriting_checkin_id": second, "tremor_checkin_id": None, "ice": 10}
     db.session.expire_all()
     assert db.session.get(Patient, patient.id).baseline_handwriting_checkin_id == second
     assert audits("measures.baseline.set")
@@ -334,3 +334,50 @@ def test_a_stored_response_replays_with_the_same_features(client, device, writer
     first = client.post("/api/v1/checkins", json=body, headers={**headers, "Idempotency-Key": key})
     again = client.post("/api/v1/checkins", json=body, headers={**headers, "Idempotency-Key": key})
     assert first.json == again.json and stored() == 1
+
+
+def test_a_baseline_change_is_kept_in_the_history_and_can_be_undone(staff_client, measured):
+    patient, (first, second) = measured
+    url = f"/api/v1/staff/patients/{patient.id}/baseline"
+    r = staff_client.post(url, json={"handwriting_checkin_id": second, "reason": "new pen"})
+    assert r.status_code == 200, r.json
+    history = staff_client.get(f"/api/v1/staff/patients/{patient.id}/baselines").json
+    assert [(c["kind"], c["checkin_id"], c["previous_checkin_id"]) for c in history] == [
+        ("handwriting", second, first), ("handwriting", first, None)]
+    assert history[0]["staff_handle"] == "admin-a" and history[0]["reason"] == "new pen"
+    assert history[1]["staff_id"] is None  # the first complete sample became the baseline
+    previous = history[0]["previous_checkin_id"]
+    undo = staff_client.post(url, json={"handwriting_checkin_id": previous})
+    assert undo.status_code == 200 and undo.json["handwriting_checkin_id"] == first
+    db.session.expire_all()
+    assert db.session.get(Patient, patient.id).baseline_handwriting_checkin_id == first
+    history = staff_client.get(f"/api/v1/staff/patients/{patient.id}/baselines").json
+    assert [c["checkin_id"] for c in history] == [first, second, first]
+    assert [e.detail for e in audits("measures.baseline.set")][-1] == {
+        "kind": "handwriting", "old": second, "new": first}
+    assert audits("measures.baseline.list")
+
+
+def test_the_ice_baseline_history_from_the_form_and_the_baseline_endpoint(staff_client,
+                                                                          make_patient):
+    patient = make_patient()
+    r = staff_client.patch(f"/api/v1/staff/patients/{patient.id}", json={"baseline_ice": 8})
+    assert r.status_code == 200 and r.json["baseline_ice"] == 8
+    r = staff_client.post(f"/api/v1/staff/patients/{patient.id}/baseline",
+                          json={"ice": 10, "reason": "back to normal"})
+    assert r.status_code == 200 and r.json["ice"] == 10
+    history = staff_client.get(f"/api/v1/staff/patients/{patient.id}/baselines").json
+    assert [(c["kind"], c["value"], c["previous_value"]) for c in history] == [
+        ("ice", 10, 8), ("ice", 8, 10)]
+    r = staff_client.post(f"/api/v1/staff/patients/{patient.id}/baseline", json={"ice": 11})
+    assert r.status_code == 422 and "ice" in r.json["error"]["fields"]
+
+
+def test_the_baseline_history_is_scoped_to_the_centre(app, measured, make_staff):
+    patient, _ids = measured
+    other = Centre(name="Centre B", phone_24h="+49 30 222")
+    db.session.add(other)
+    db.session.commit()
+    client = app.test_client()
+    login(client, make_staff(handle="nurse-b", centre_id=other.id))
+    assert client.get(f"/api/v1/staff/patients/{patient.id}/baselines").status_code == 404

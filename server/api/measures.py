@@ -6,14 +6,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..auth.identity import require_staff, staff_patient
+from ..auth.identity import current_staff, require_staff, staff_patient
+from ..clinical import policy as P
 from ..errors import ApiError
 from ..extensions import db
 from ..ids import Id
 from ..measures import service, svg
 from ..models import CheckIn
-from ..services import audit
+from ..services import audit, baselines
 from .checkin_schemas import StrictSchema
+from .schemas import REASON_MAX
 
 blp = Blueprint("measures", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: measured handwriting and tremor")
@@ -38,16 +40,40 @@ class SamplesQuery(StrictSchema):
 class BaselineIn(StrictSchema):
     handwriting_checkin_id = Id(strict=True)
     tremor_checkin_id = Id(strict=True)
+    ice = fields.Integer(strict=True, validate=validate.Range(0, P.ICE_MAX))
+    reason = fields.String(validate=validate.Length(max=REASON_MAX), allow_none=True)
 
     @validates_schema
     def _one_at_least(self, data, **kwargs):
-        if not data:
-            raise ValidationError("give handwriting_checkin_id, tremor_checkin_id or both")
+        if not set(data) - {"reason"}:
+            raise ValidationError("give handwriting_checkin_id, tremor_checkin_id, ice or more")
 
 
 class BaselineOut(Schema):
     handwriting_checkin_id = fields.Integer(allow_none=True)
     tremor_checkin_id = fields.Integer(allow_none=True)
+    ice = fields.Integer()
+
+
+class BaselineChangeOut(Schema):
+    """One change: `checkin_id` (handwriting, tremor) or `value` (ICE), and what it replaced."""
+
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "handwriting, tremor or ice"})
+    checkin_id = fields.Integer(allow_none=True)
+    value = fields.Integer(allow_none=True)
+    previous_checkin_id = fields.Integer(allow_none=True)
+    previous_value = fields.Integer(allow_none=True)
+    staff_id = fields.Integer(allow_none=True, metadata={
+        "description": "null: the first complete sample became the baseline"})
+    staff_handle = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    at = fields.AwareDateTime()
+
+
+def _baselines(patient) -> dict:
+    return {"handwriting_checkin_id": patient.baseline_handwriting_checkin_id,
+            "tremor_checkin_id": patient.baseline_tremor_checkin_id, "ice": patient.baseline_ice}
 
 
 def _svg_url(patient_id: int, checkin_id: int) -> str:
@@ -111,13 +137,28 @@ class Baseline(MethodView):
     @blp.arguments(BaselineIn)
     @blp.response(200, BaselineOut)
     def post(self, data, patient_id):
-        """Re-set the handwriting and/or tremor baseline to a complete sample of this patient."""
+        """Set the handwriting, tremor and/or ICE baseline (kept in the history; undoable)."""
         patient = staff_patient(patient_id)
-        for kind in ("handwriting", "tremor"):
-            if (checkin_id := data.get(f"{kind}_checkin_id")) is not None:
-                service.set_baseline(patient, kind, checkin_id)
-        audit.record("measures.baseline.set", patient_id=patient.id,
-                     detail={k: v for k, v in data.items()})
+        reason = (data.pop("reason", None) or "").strip() or None
+        staff = current_staff()
+        for kind, key in (("handwriting", "handwriting_checkin_id"),
+                          ("tremor", "tremor_checkin_id"), ("ice", "ice")):
+            if (target := data.get(key)) is not None:
+                baselines.change(patient, kind, target, staff, reason)
         db.session.commit()
-        return {"handwriting_checkin_id": patient.baseline_handwriting_checkin_id,
-                "tremor_checkin_id": patient.baseline_tremor_checkin_id}, 200, NO_STORE
+        return _baselines(patient), 200, NO_STORE
+
+
+@blp.route("/patients/<int:patient_id>/baselines")
+class BaselineHistory(MethodView):
+    @require_staff()
+    @blp.response(200, BaselineChangeOut(many=True))
+    def get(self, patient_id):
+        """List the changes of a patient's baselines, newest first (to undo or go back)."""
+        patient = staff_patient(patient_id)
+        rows = baselines.history(patient)
+        handles = baselines.handles({r.staff_id for r in rows if r.staff_id})
+        audit.record("measures.baseline.list", patient_id=patient.id)
+        db.session.commit()
+        return [{**{c: getattr(r, c) for c in BaselineChangeOut().fields if c != "staff_handle"},
+                 "staff_handle": handles.get(r.staff_id)} for r in rows], 200, NO_STORE

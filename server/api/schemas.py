@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..clinical import policy as P
 from ..clinical.calendar import zone
@@ -71,8 +71,54 @@ class PatientIn(StrictSchema):
     place_of_care = fields.String(validate=validate.Length(max=120), allow_none=True)
 
 
-class PatientPatch(StrictSchema):
+REASON_MAX = 500
+
+
+class Reason(fields.String):
+    """Free text saying why (trimmed, 1-500 characters): kept in the audit, never pushed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not 1 <= len(text) <= REASON_MAX:
+            raise ValidationError(f"give a reason of 1 to {REASON_MAX} characters")
+        return text
+
+
+class PatientCorrectionIn(StrictSchema):
+    """A correction of the record: at least one field, and the reason (required)."""
+
+    reason = Reason(required=True)
     display_name = fields.String(validate=validate.Length(1, 200))
+    timezone = fields.String(validate=valid_zone)
+    infused_at = fields.AwareDateTime(default_timezone=dt.UTC)
+    enrolled_at = fields.AwareDateTime(default_timezone=dt.UTC)
+    product = fields.String(validate=validate.OneOf(PRODUCTS))
+
+    @validates_schema
+    def _one_field_at_least(self, data, **kwargs):
+        if not set(data) - {"reason"}:
+            raise ValidationError("give at least one field to correct", "_schema")
+
+
+class ProductOut(Schema):
+    id = fields.String()
+    suggested_window_days = fields.Integer(metadata={
+        "description": "POLICY.md Time: 100 days advised for ide-cel and cilta-cel"})
+
+
+class PatientOptionsOut(Schema):
+    """What the enrolment and correction forms offer, from the policy and the centre."""
+
+    products = fields.List(fields.Nested(ProductOut))
+    timezone = fields.String(metadata={"description": "the centre's zone, the form's default"})
+    default_window_days = fields.Integer()
+    max_window_days = fields.Integer()
+    default_baseline_ice = fields.Integer()
+    ice_max = fields.Integer()
+    reason_max_length = fields.Integer()
+
+
+class PatientPatch(StrictSchema):
     window_days = fields.Integer(strict=True, validate=validate.Range(0, P.MAX_WINDOW_DAYS))
     baseline_ice = fields.Integer(strict=True, validate=validate.Range(0, P.ICE_MAX))
     city = fields.String(validate=validate.Length(max=120), allow_none=True)
@@ -90,6 +136,8 @@ class PatientOut(Schema):
     product = fields.String()
     window_days = fields.Integer()
     baseline_ice = fields.Integer()
+    baseline_handwriting_checkin_id = fields.Integer(allow_none=True)
+    baseline_tremor_checkin_id = fields.Integer(allow_none=True)
     city = fields.String(allow_none=True)
     place_of_care = fields.String(allow_none=True)
     monitoring_ended_at = fields.DateTime(allow_none=True)

@@ -5,18 +5,23 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.identity import current_staff, require_staff, staff_patient
+from ..clinical import policy as P
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Device
+from ..models.people import PRODUCTS
 from ..services import audit, checkins, enrolment, patients
 from .checkin_schemas import CheckInOut, CheckInQuery
 from .schemas import (
+    REASON_MAX,
     CaregiverIn,
     CaregiverOut,
     DeviceOut,
     EnrolmentCodeIn,
     EnrolmentCodeOut,
+    PatientCorrectionIn,
     PatientIn,
+    PatientOptionsOut,
     PatientOut,
     PatientPatch,
 )
@@ -53,6 +58,34 @@ class Patients(MethodView):
         return _out(patients.create_patient(current_staff(), data)), 201, NO_STORE
 
 
+@blp.route("/patient-options")
+class PatientOptions(MethodView):
+    @require_staff()
+    @blp.response(200, PatientOptionsOut)
+    def get(self):
+        """The products (with the policy's suggested window) and the centre's zone for the forms."""
+        return {
+            "products": [{"id": p, "suggested_window_days":
+                          P.SUGGESTED_WINDOW_DAYS.get(p, P.DEFAULT_WINDOW_DAYS)}
+                         for p in PRODUCTS],
+            "timezone": current_staff().centre.timezone,
+            "default_window_days": P.DEFAULT_WINDOW_DAYS, "max_window_days": P.MAX_WINDOW_DAYS,
+            "default_baseline_ice": P.ICE_DEFAULT_BASELINE, "ice_max": P.ICE_MAX,
+            "reason_max_length": REASON_MAX,
+        }, 200, NO_STORE
+
+
+@blp.route("/patients/<int:patient_id>/correction")
+class PatientCorrection(MethodView):
+    @require_staff()
+    @blp.arguments(PatientCorrectionIn)
+    @blp.response(200, PatientOut)
+    def post(self, changes, patient_id):
+        """Correct infusion or enrolment date, product, zone or name, with a reason (audited)."""
+        patient = staff_patient(patient_id)
+        return _out(patients.correct_patient(patient, changes)), 200, NO_STORE
+
+
 @blp.route("/patients/<int:patient_id>")
 class PatientById(MethodView):
     @require_staff()
@@ -68,9 +101,9 @@ class PatientById(MethodView):
     @blp.arguments(PatientPatch)
     @blp.response(200, PatientOut)
     def patch(self, changes, patient_id):
-        """Extend or end monitoring, change the ICE baseline or details."""
+        """Extend or end monitoring, change the ICE baseline, city or place of care."""
         patient = staff_patient(patient_id)
-        return _out(patients.update_patient(patient, changes)), 200, NO_STORE
+        return _out(patients.update_patient(patient, changes, current_staff())), 200, NO_STORE
 
 
 @blp.route("/patients/<int:patient_id>/caregivers")

@@ -52,6 +52,15 @@ ANTIPYRETIC_KINDS = ("paracetamol", "ibuprofen", "other")
 # --- Time (POLICY.md "Time") ----------------------------------------------------------------
 DEFAULT_WINDOW_DAYS = 30
 MAX_WINDOW_DAYS = 100
+# "Staff may extend it per patient up to day 100 - advised for the BCMA-directed products
+# (idecabtagene vicleucel, ciltacabtagene autoleucel)": the enrolment form's suggestion
+SUGGESTED_WINDOW_DAYS = {"ide-cel": MAX_WINDOW_DAYS, "cilta-cel": MAX_WINDOW_DAYS}
+# Project bounds on the patient calendar (not clinical numbers; they catch typing errors such
+# as a future year, "day -90 of 30"): an infusion or enrolment at most this far ahead of the
+# server's clock (clock skew), and an infusion at most the longest window plus this many days
+# back (a record still worth monitoring or correcting).
+CALENDAR_MAX_FUTURE_MINUTES = 5
+INFUSED_MAX_PAST_EXTRA_DAYS = 30
 
 
 def fahrenheit_to_celsius(value: float) -> float:

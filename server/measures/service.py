@@ -10,9 +10,10 @@ import logging
 from typing import Any
 
 from ..clinical import policy as P
+from ..clock import now
 from ..errors import field_error
 from ..extensions import db
-from ..models import Centre, CheckIn, Patient
+from ..models import BaselineChange, Centre, CheckIn, Patient
 from . import handwriting, tremor
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,11 @@ def measure(checkin: CheckIn, patient: Patient, kind: str, limits: dict) -> dict
         return found
     base = baseline_features(patient, kind)
     if base is None:
+        previous = getattr(patient, baseline_attr)
         setattr(patient, baseline_attr, checkin.id)
+        db.session.add(BaselineChange(  # in the history too, so staff can go back to it
+            patient_id=patient.id, kind=kind, checkin_id=checkin.id,
+            previous_checkin_id=previous, at=now()))
         found.update(deviation=0.0, baseline_id=checkin.id)
         return found
     parts, score, beyond = _compare(kind, found, base, limits)

@@ -1,5 +1,6 @@
 """All models, imported so that metadata and migrations see every table."""
 from .audit import AuditEvent
+from .baselines import BaselineChange
 from .checkin import CheckIn
 from .clinical import Escalation, EscalationEvent, Finding, ScheduledStep
 from .login import LoginThrottle
@@ -9,6 +10,7 @@ from .push import DeliveryAttempt, PushSubscription, Receipt
 
 __all__ = [
     "AuditEvent",
+    "BaselineChange",
     "Caregiver",
     "Centre",
     "CheckIn",

@@ -1,13 +1,20 @@
 """Patients and caregivers of a centre: create, list, change monitoring, all audited."""
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
+from ..clinical import policy as P
 from ..clinical.calendar import day_number
 from ..clock import now
+from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Device, Patient, Staff
-from . import audit
+from . import audit, baselines
+
+# Corrections of the record itself (a typing error at enrolment): each needs a reason, is
+# audited with old and new values, and the calendar ones re-plan the check-in slots.
+CORRECTABLE = ("infused_at", "enrolled_at", "product", "timezone", "display_name")
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 
@@ -17,10 +24,35 @@ def new_patient_code() -> str:
     return "P-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
+def check_calendar(infused_at: dt.datetime, enrolled_at: dt.datetime) -> None:
+    """422 naming each field when the infusion or enrolment date cannot be right.
+
+    A future infusion shows "day -90 of 30" and plans no check-ins; an enrolment before the
+    infusion, or an infusion older than any window, is a typing error (POLICY.md "Time").
+    """
+    at = now()
+    skew = dt.timedelta(minutes=P.CALENDAR_MAX_FUTURE_MINUTES)
+    ahead = at + skew
+    oldest = at - dt.timedelta(days=P.MAX_WINDOW_DAYS + P.INFUSED_MAX_PAST_EXTRA_DAYS)
+    errors: dict[str, list[str]] = {}
+    if infused_at > ahead:
+        errors["infused_at"] = ["must not be in the future"]
+    elif infused_at < oldest:
+        errors["infused_at"] = [f"must be within the last "
+                                f"{P.MAX_WINDOW_DAYS + P.INFUSED_MAX_PAST_EXTRA_DAYS} days"]
+    if enrolled_at > ahead:
+        errors["enrolled_at"] = ["must not be in the future"]
+    elif "infused_at" not in errors and enrolled_at + skew < infused_at:
+        errors["enrolled_at"] = ["must not be before the infusion"]
+    if errors:
+        raise ApiError(422, "validation_error", "Invalid input", errors)
+
+
 def create_patient(staff: Staff, data: dict) -> Patient:
     """Enrol a patient at the caller's centre."""
     data = dict(data)
     data.setdefault("enrolled_at", now())
+    check_calendar(data["infused_at"], data["enrolled_at"])
     patient = Patient(centre_id=staff.centre_id, code=data.pop("code", None) or new_patient_code(),
                       created_at=now(), **data)
     db.session.add(patient)
@@ -41,9 +73,38 @@ def list_patients(staff: Staff) -> list[Patient]:
     return patients
 
 
-def update_patient(patient: Patient, changes: dict) -> Patient:
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def correct_patient(patient: Patient, changes: dict) -> Patient:
+    """Correct the record (dates, product, zone, name) with a reason; the slots are re-planned.
+
+    The audit detail keeps old and new values (the record's history); the plan step is
+    queued by the Patient listener in models/clinical.py when the calendar changed.
+    """
+    reason = changes.pop("reason")
+    changed = {key: value for key, value in changes.items() if getattr(patient, key) != value}
+    if not changed:
+        raise ApiError(422, "validation_error", "Invalid input",
+                       {name: ["is already this value"] for name in changes})
+    check_calendar(changed.get("infused_at", patient.infused_at),
+                   changed.get("enrolled_at", patient.enrolled_at))
+    detail = {"reason": reason, "fields": sorted(changed),
+              "old": {k: _jsonable(getattr(patient, k)) for k in sorted(changed)},
+              "new": {k: _jsonable(v) for k, v in sorted(changed.items())}}
+    for key, value in changed.items():
+        setattr(patient, key, value)
+    audit.record("patient.correct", patient_id=patient.id, detail=detail)
+    db.session.commit()
+    return patient
+
+
+def update_patient(patient: Patient, changes: dict, staff: Staff | None = None) -> Patient:
     """Change monitoring settings (window, baseline, end) of a patient."""
     end = changes.pop("end_monitoring", None)
+    if "baseline_ice" in changes:  # kept in the baseline history, so it can be undone
+        baselines.change(patient, "ice", changes.pop("baseline_ice"), staff)
     for key, value in changes.items():
         setattr(patient, key, value)
     if end is True and patient.monitoring_ended_at is None:

@@ -189,3 +189,35 @@ def desktop(browser, live_server):
     yield page
     context.close()
     assert not errors, errors
+
+
+def patient_with_writing(server, api, samples: int = 2) -> tuple[StaffAccount, int, list[int]]:
+    """A centre's admin and a patient with `samples` handwriting check-ins (the first is the
+    baseline), returning the check-in ids oldest first."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from tests.measures_synth import another_day, handwriting, random_writer
+
+    account = centre_with_staff(server)
+    patient = patient_at(server, account.centre_id, days=6)
+    token = device_token(server, patient)
+    rng = np.random.default_rng(11)
+    person = replace(random_writer(rng), letters_per_s=1.6)
+    ids = []
+    for n in range(samples):
+        writer = person if n == 0 else another_day(person, rng)
+        ids.append(post_checkin(api, token, {
+            "observed_at": checkin_at(30 - 10 * n),
+            "handwriting": {"judgement": "same", "strokes": handwriting(writer, rng)}})["id"])
+    return account, patient, ids
+
+
+def baselines_of(server, patient_id: int) -> tuple[int | None, int]:
+    """The patient's handwriting baseline check-in id and ICE baseline, as stored."""
+    from server.models import Patient
+
+    with server.app.app_context():
+        row = db.session.get(Patient, patient_id)
+        return row.baseline_handwriting_checkin_id, row.baseline_ice

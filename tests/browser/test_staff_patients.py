@@ -9,7 +9,15 @@ from playwright.sync_api import expect
 from server.extensions import db
 
 from .patient_steps import PHONE
-from .staff_steps import DESKTOP, assert_accessible, centre_with_staff, sign_in
+from .staff_steps import (
+    DESKTOP,
+    assert_accessible,
+    baselines_of,
+    centre_with_staff,
+    patient_at,
+    patient_with_writing,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +129,7 @@ def test_audit_shows_a_probe_by_another_centre_without_naming_the_prober(
         admin_desktop, live_server):
     import pyotp
 
-    from .staff_steps import PASSWORD, patient_at
+    from .staff_steps import PASSWORD
 
     page, account = admin_desktop
     ours = patient_at(live_server, account.centre_id)
@@ -134,3 +142,125 @@ def test_audit_shows_a_probe_by_another_centre_without_naming_the_prober(
     row = page.locator("#audit-table tr", has_text="patient.refused")
     expect(row).to_contain_text("staff of another centre")
     expect(row).not_to_contain_text("nurse-")
+
+
+def test_enrolment_defaults_to_the_centres_zone_and_the_products_window(browser, live_server):
+    """The browser is in another zone than the centre (Berlin): the form follows the centre,
+    and the window follows the product (POLICY.md: 100 days for ide-cel and cilta-cel)."""
+    context = browser.new_context(base_url=live_server.url,
+                                  **{**DESKTOP, "timezone_id": "America/Toronto"})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, centre_with_staff(live_server))
+    page.goto("/staff/#/patients")
+    form = page.locator("#enrol-form")
+    expect(form.get_by_label("Patient time zone")).to_have_value("Europe/Berlin")
+    window = form.get_by_label("Monitoring window (days after infusion)")
+    expect(window).to_have_value("30")
+    form.get_by_label("Product").select_option("cilta-cel")
+    expect(window).to_have_value("100")
+    form.get_by_label("Product").select_option("axi-cel")
+    expect(window).to_have_value("30")
+    form.get_by_label("Product").select_option("ide-cel")
+    expect(window).to_have_value("100")
+    window.fill("60")  # typed by staff: a later product choice leaves it alone
+    form.get_by_label("Product").select_option("tisa-cel")
+    expect(window).to_have_value("60")
+    context.close()
+
+
+@pytest.fixture
+def phone_api(playwright_instance, live_server):
+    """Plain HTTP to the live server (the patient's phone)."""
+    request = playwright_instance.request.new_context(base_url=live_server.url)
+    yield request
+    request.dispose()
+
+
+def test_a_baseline_change_asks_first_shows_at_once_and_can_be_undone(browser, live_server,
+                                                                     phone_api):
+    account, patient, (first, latest) = patient_with_writing(live_server, phone_api)
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    context.set_default_timeout(10_000)
+    desktop = context.new_page()
+    errors: list[str] = []
+    desktop.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(desktop, account)
+    desktop.goto(f"/staff/#/patients/{patient}")
+    use_latest = desktop.get_by_role("button", name="Use the latest sample as baseline")
+    use_latest.click()
+    dialog = desktop.get_by_role("dialog", name="Change the baseline?")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+    assert baselines_of(live_server, patient) == (first, 10)  # one click changes nothing
+
+    use_latest.click()
+    dialog.get_by_label("Reason (optional)").fill("steadier pen grip")
+    dialog.get_by_role("button", name="Change baseline").click()
+    card = desktop.locator("#baselines")
+    expect(card).to_contain_text("Baseline updated.")
+    expect(use_latest).to_have_count(0)  # the page shows the new baseline without a reload
+    expect(desktop.locator("#baseline-history li").first).to_contain_text("steadier pen grip")
+    assert baselines_of(live_server, patient) == (latest, 10)
+
+    card.get_by_role("button", name="Undo the last change of the Handwriting baseline").click()
+    desktop.get_by_role("dialog").get_by_role("button", name="Change baseline").click()
+    expect(use_latest).to_be_visible()
+    expect(desktop.locator("#baseline-history li")).to_have_count(3)
+    assert baselines_of(live_server, patient) == (first, 10)
+
+    card.get_by_label("Baseline ICE score").fill("8")
+    card.get_by_role("button", name="Change ICE baseline").click()
+    desktop.get_by_role("dialog").get_by_role("button", name="Change baseline").click()
+    expect(card.locator(".baselines-now")).to_contain_text("ICE baseline: 8/10")
+    assert baselines_of(live_server, patient) == (first, 8)
+    card.get_by_role("button", name="Undo the last change of the ICE baseline").click()
+    desktop.get_by_role("dialog").get_by_role("button", name="Change baseline").click()
+    expect(card.locator(".baselines-now")).to_contain_text("ICE baseline: 10/10")
+    assert baselines_of(live_server, patient) == (first, 10)
+    assert_accessible(desktop, "staff-patient-baselines-desktop")
+    context.close()
+    assert not errors, errors
+
+
+def test_staff_correct_the_infusion_date_with_a_reason(admin_desktop, live_server):
+    page, account = admin_desktop
+    patient = patient_at(live_server, account.centre_id, days=5)
+    page.goto(f"/staff/#/patients/{patient}")
+    form = page.locator("#correct-form")
+    form.get_by_label("Infusion date and time (patient local time)").fill(
+        _local_days_ago(2))
+    form.get_by_role("button", name="Save correction").click()
+    dialog = page.get_by_role("dialog", name="Correct the record?")
+    dialog.get_by_role("button", name="Save correction").click()
+    expect(dialog).to_be_visible()  # the reason is required
+    dialog.get_by_label("Reason (required)").fill("infusion was two days ago, not five")
+    dialog.get_by_role("button", name="Save correction").click()
+    enrolled = form.get_by_label("Enrolment date and time (patient local time)")
+    expect(enrolled).to_have_attribute("aria-invalid", "true")  # enrolled before the infusion
+    expect(form).to_contain_text("must not be before the infusion")
+    enrolled.fill(_local_days_ago(2).replace("T10:00", "T11:00"))
+    form.get_by_role("button", name="Save correction").click()
+    dialog.get_by_label("Reason (required)").fill("infusion was two days ago, not five")
+    dialog.get_by_role("button", name="Save correction").click()
+    expect(page.locator("#correct")).to_contain_text("Correction saved.")
+    expect(page.locator(".meta")).to_contain_text("day 2")
+
+    from server.models import AuditEvent
+
+    with live_server.app.app_context():
+        event = db.session.execute(db.select(AuditEvent).where(
+            AuditEvent.action == "patient.correct", AuditEvent.patient_id == patient)
+        ).scalar_one()
+        assert event.detail["reason"] == "infusion was two days ago, not five"
+        assert event.detail["fields"] == ["enrolled_at", "infused_at"]
+
+
+def _local_days_ago(days: int) -> str:
+    """A datetime-local value in Berlin, `days` days before now at 10:00."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    at = dt.datetime.now(ZoneInfo("Europe/Berlin")) - dt.timedelta(days=days)
+    return at.strftime("%Y-%m-%dT10:00")

@@ -91,7 +91,8 @@ def test_timeline_draws_charts_and_handwriting_side_by_side(browser, live_server
     screenshot(page, "staff-timeline-desktop")
 
     page.get_by_role("button", name="Use the latest sample as baseline").click()
-    expect(page.locator("#writing-card")).to_contain_text("Baseline updated.")
+    page.get_by_role("dialog").get_by_role("button", name="Change baseline").click()
+    expect(page.locator("#baselines")).to_contain_text("Baseline updated.")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#devices").get_by_role("button", name="Revoke").click()
     expect(page.locator("#devices")).to_contain_text("revoked")

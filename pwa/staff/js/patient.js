@@ -1,10 +1,11 @@
-// One patient: timeline (charts, events, tremor, handwriting), monitoring, caregivers, phones,
-// enrolment codes.
+// One patient: timeline (charts, events, tremor, handwriting), baselines, monitoring,
+// record corrections, caregivers, phones, enrolment codes.
 
 import { api } from './api.js';
 import { drawCharts } from './charts.js';
 import { field, h, replace, svgDataUrl, tableWrap } from './dom.js';
 import { reasonText, symptomText, t } from './i18n.js';
+import { baselineSection, changeBaseline, correctionSection } from './records.js';
 import { localTime } from './time.js';
 
 function section(id, title, ...children) {
@@ -113,16 +114,14 @@ function handwritingPanel(data, onBaseline) {
       onclick: () => onBaseline(latest) }, t('set_baseline')) : null);
 }
 
-async function timelineSection(patientId, holder) {
-  const data = await api(`/api/v1/staff/patients/${patientId}/timeline`);
+async function timelineSection(data, holder, reload) {
   const p = data.patient;
   const charts = h('div', { class: 'charts', id: 'charts' });
   const note = status();
   const setBaseline = async (latest, kind = 'handwriting') => {
     try {
-      await api(`/api/v1/staff/patients/${p.id}/baseline`, { method: 'POST',
-        body: { [`${kind}_checkin_id`]: latest.id } });
-      note.textContent = t('baseline_set');
+      await changeBaseline(p, kind, latest.id,
+        t('baseline_sample', { time: localTime(latest.observed_at, p.timezone) }), reload);
     } catch (err) {
       fail(note, err);
     }
@@ -148,23 +147,19 @@ function monitoringSection(patient, reload) {
   const out = status();
   const windowInput = h('input', { name: 'window_days', type: 'number', min: 0, max: 100,
     value: patient.window_days, required: true });
-  const baselineInput = h('input', { name: 'baseline_ice', type: 'number', min: 0, max: 10,
-    value: patient.baseline_ice, required: true });
   const patch = async (body) => {
     try {
       await api(`/api/v1/staff/patients/${patient.id}`, { method: 'PATCH', body });
-      out.textContent = t('saved');
-      reload();
+      reload(t('saved'), 'monitoring');
     } catch (err) {
       fail(out, err);
     }
   };
   const form = h('form', { class: 'inline' }, field(t('window_days'), windowInput),
-    field(t('baseline_ice'), baselineInput),
     h('button', { type: 'submit', class: 'primary' }, t('save')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    patch({ window_days: Number(windowInput.value), baseline_ice: Number(baselineInput.value) });
+    patch({ window_days: Number(windowInput.value) });
   });
   const ended = Boolean(patient.monitoring_ended_at);
   return section('monitoring', t('monitoring_title'), form,
@@ -253,18 +248,28 @@ export function render(main, ctx, id) {
   const top = h('div', { id: 'patient-top' }, h('p', {}, t('loading')));
   const manage = h('div', { class: 'two-col', id: 'patient-manage' });
   replace(main, h('p', {}, h('a', { href: '#/patients' }, t('nav_patients'))), top, manage);
-  const load = async () => {
+  // Re-read everything after a change (the page updates in place, no reload); `flash` is
+  // the confirmation to show in that card's status once it is drawn again.
+  const load = async (flash = null) => {
     try {
-      const [patient, caregivers, devices] = await Promise.all([
+      const [patient, caregivers, devices, history, options, timeline] = await Promise.all([
         api(`/api/v1/staff/patients/${id}`), api(`/api/v1/staff/patients/${id}/caregivers`),
-        api(`/api/v1/staff/patients/${id}/devices`)]);
+        api(`/api/v1/staff/patients/${id}/devices`),
+        api(`/api/v1/staff/patients/${id}/baselines`), api('/api/v1/staff/patient-options'),
+        api(`/api/v1/staff/patients/${id}/timeline`)]);
       if (!alive) return;
       if (destroy) destroy();
-      const built = await timelineSection(id, top);
+      const reload = (text, where = 'baselines') => load(typeof text === 'string'
+        ? { text, where } : null);
+      const built = await timelineSection(timeline, top, reload);
       destroy = built.destroy;
-      replace(manage, monitoringSection(patient, load),
-        caregiverSection(patient, caregivers, load),
-        codeSection(patient, caregivers), deviceSection(patient, devices, caregivers, load));
+      replace(manage, baselineSection(patient, history, timeline.checkins, reload),
+        monitoringSection(patient, reload),
+        correctionSection(patient, options, reload),
+        caregiverSection(patient, caregivers, reload),
+        codeSection(patient, caregivers), deviceSection(patient, devices, caregivers, reload));
+      const slot = flash && manage.querySelector(`#${flash.where} [role="status"]`);
+      if (slot) slot.textContent = flash.text;
     } catch (err) {
       replace(top, h('p', { class: 'form-error' }, t('error_generic', { message: err.message })));
     }

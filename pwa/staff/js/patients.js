@@ -5,9 +5,6 @@ import { field, formData, h, replace, showErrors, tableWrap } from './dom.js';
 import { t } from './i18n.js';
 import { localTime, nowLocalValue, zonedToUtc } from './time.js';
 
-const PRODUCTS = ['tisa-cel', 'axi-cel', 'brexu-cel', 'liso-cel', 'ide-cel', 'cilta-cel',
-  'obe-cel'];
-
 function zones() {
   try {
     return Intl.supportedValuesOf('timeZone');
@@ -37,11 +34,26 @@ function table(rows) {
     }))));
 }
 
-function enrolForm(defaultZone, onDone) {
+/** The enrolment form, defaults from /patient-options: the centre's zone, and the window the
+ *  policy suggests for the chosen product (until staff type their own). */
+function enrolForm(options, onDone) {
+  const defaultZone = options.timezone;
   const tz = h('select', { name: 'timezone', required: true },
-    zones().map((z) => h('option', { value: z, selected: z === defaultZone }, z)));
+    [...new Set([defaultZone, ...zones()])].sort()
+      .map((z) => h('option', { value: z, selected: z === defaultZone }, z)));
   const infused = h('input', { name: 'infused_at', type: 'datetime-local', required: true,
     value: nowLocalValue(defaultZone) });
+  const suggested = (id) => (options.products.find((p) => p.id === id) || {})
+    .suggested_window_days ?? options.default_window_days;
+  const product = h('select', { name: 'product', required: true },
+    options.products.map((p) => h('option', { value: p.id }, p.id)));
+  const windowDays = h('input', { name: 'window_days', type: 'number', min: 0,
+    max: options.max_window_days, value: suggested(product.value), required: true });
+  let windowTyped = false;
+  windowDays.addEventListener('input', () => { windowTyped = true; });
+  product.addEventListener('change', () => {
+    if (!windowTyped) windowDays.value = suggested(product.value);
+  });
   const status = h('p', { role: 'status', class: 'status' });
   const form = h('form', { class: 'card', id: 'enrol-form', 'aria-labelledby': 'enrol-title' },
     h('h2', { id: 'enrol-title' }, t('enrol_title')),
@@ -50,14 +62,12 @@ function enrolForm(defaultZone, onDone) {
         maxlength: 200, autocomplete: 'off' })),
       field(t('patient_code'), h('input', { name: 'code', pattern: '[A-Za-z0-9-]{3,32}',
         autocomplete: 'off' })),
-      field(t('product'), h('select', { name: 'product', required: true },
-        PRODUCTS.map((p) => h('option', { value: p }, p)))),
+      field(t('product'), product),
       field(t('timezone'), tz),
       field(t('infused_at'), infused),
-      field(t('window_days'), h('input', { name: 'window_days', type: 'number', min: 0,
-        max: 100, value: 30, required: true })),
+      field(t('window_days'), windowDays, t('window_hint')),
       field(t('baseline_ice'), h('input', { name: 'baseline_ice', type: 'number', min: 0,
-        max: 10, value: 10, required: true })),
+        max: options.ice_max, value: options.default_baseline_ice, required: true })),
       field(t('city'), h('input', { name: 'city', maxlength: 120 })),
       field(t('place_of_care'), h('input', { name: 'place_of_care', maxlength: 120 }))),
     h('p', { class: 'form-error', role: 'alert', hidden: true }),
@@ -94,9 +104,12 @@ export function render(main, ctx) {
       replace(holder, h('p', { class: 'form-error' }, t('error_generic', { message: err.message })));
     }
   };
-  replace(main, h('h1', {}, t('patients_title')), holder,
-    enrolForm(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-      (patient) => ctx.go(`#/patients/${patient.id}`)));
+  const formSlot = h('div', { id: 'enrol-slot' });
+  replace(main, h('h1', {}, t('patients_title')), holder, formSlot);
   load();
+  api('/api/v1/staff/patient-options').then((options) => replace(formSlot,
+    enrolForm(options, (patient) => ctx.go(`#/patients/${patient.id}`))))
+    .catch((err) => replace(formSlot, h('p', { class: 'form-error' },
+      t('error_generic', { message: err.message }))));
   return null;
 }
