@@ -6,6 +6,7 @@ import { signIn, signOut } from './auth.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 import { startIdleTimer } from './idle.js';
+import { configureTime } from './time.js';
 import { pushControls, registerWorker } from './push.js';
 import { queueFeed } from './feed.js';
 import * as queue from './queue.js';
@@ -105,6 +106,7 @@ async function loadMe() {
   try {
     const body = await api('/api/v1/auth/me');
     setCsrf(body.csrf_token);
+    configureTime(body.centre);
     return { ...body.staff, idle_minutes: body.idle_minutes };
   } catch (err) {
     return null;

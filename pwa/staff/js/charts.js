@@ -1,6 +1,7 @@
 // Timeline charts (uPlot): temperature, ICE, vitals on one time axis in the patient's zone.
 
 import uPlot from '../vendor/uPlot.esm.js';
+import { tickTime } from './time.js';
 
 const SEVERITY_COLOURS = { emergency: '#8b0000', urgent: '#b3261e', routine: '#7a5a00' };
 
@@ -85,9 +86,7 @@ export function drawCharts(holder, data, labels) {
   const events = timelineEvents(data);
   const [min, max] = xRange(data);
   const width = () => Math.max(280, holder.clientWidth - 8);
-  const tick = new Intl.DateTimeFormat('en-GB', { timeZone: tz, day: 'numeric', month: 'short',
-    hour: '2-digit', minute: '2-digit', hour12: false });
-  const xAxis = { values: (u, splits) => splits.map((ts) => tick.format(new Date(ts * 1000))),
+  const xAxis = { values: (u, splits) => splits.map((ts) => tickTime(ts * 1000, tz)),
     space: 90 };
   const common = (title) => ({
     title, width: width(), height: 200,

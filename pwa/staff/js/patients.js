@@ -48,7 +48,7 @@ function enrolForm(defaultZone, onDone) {
     h('div', { class: 'grid' },
       field(t('display_name'), h('input', { name: 'display_name', required: true,
         maxlength: 200, autocomplete: 'off' })),
-      field(t('patient_code'), h('input', { name: 'code', pattern: '[A-Za-z0-9-]{3,32}',
+      field(t('patient_code'), h('input', { name: 'code', pattern: '[A-Za-z0-9\\-]{3,32}',
         autocomplete: 'off' })),
       field(t('product'), h('select', { name: 'product', required: true },
         PRODUCTS.map((p) => h('option', { value: p }, p)))),
