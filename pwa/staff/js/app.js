@@ -14,6 +14,7 @@ import * as escalation from './escalation.js';
 import * as patients from './patients.js';
 import * as patient from './patient.js';
 import * as admin from './admin.js';
+import * as resolved from './history.js';
 
 const main = document.getElementById('main');
 const state = { me: null, idle: null, cleanup: null };
@@ -24,6 +25,7 @@ const ROUTES = [
   [/^#\/patients$/, (m) => patients.render(main, ctx())],
   [/^#\/patients\/(\d+)$/, (m) => patient.render(main, ctx(), Number(m[1]))],
   [/^#\/admin$/, (m) => admin.render(main, ctx())],
+  [/^#\/history$/, (m) => resolved.render(main, ctx())],
 ];
 
 function ctx() {
@@ -66,6 +68,7 @@ function renderShell() {
     h('a', { href: '#/queue' }, t('nav_queue'), ' ',
       h('span', { class: 'badge', id: 'queue-badge', hidden: true, 'aria-label': 'urgent' }, '0')),
     h('a', { href: '#/patients' }, t('nav_patients')),
+    h('a', { href: '#/history' }, t('nav_history')),
     me.role === 'admin' ? h('a', { href: '#/admin' }, t('nav_admin')) : null);
   replace(document.getElementById('who'),
     h('span', { class: 'who-name', id: 'who-name' },

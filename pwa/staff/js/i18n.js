@@ -233,7 +233,11 @@ const EN = {
   col_resolved: 'Resolved',
   col_reasons: 'Reasons',
   col_resolved_by: 'Resolved by',
-  legend_title: 'Markers',
+  legend_title: 'Chart key',
+  chart_baseline: 'baseline {value}',
+  chart_heart_rate: 'Heart rate /min',
+  chart_systolic: 'Systolic mmHg',
+  chart_spo2: 'SpO₂ %',
   legend_escalation: 'Escalation opened',
   legend_symptom: 'Symptom reported',
   legend_threshold: 'Threshold line',
@@ -424,6 +428,11 @@ export function t(key, vars = {}) {
 /** A finding reason code in plain words. */
 export function reasonText(code) {
   return REASONS[code] || code.replaceAll('_', ' ');
+}
+
+/** Every finding reason code with words (the resolved-escalation search offers them). */
+export function reasonCodes() {
+  return Object.keys(REASONS);
 }
 
 /** A symptom code in plain words. */

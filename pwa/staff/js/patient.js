@@ -113,6 +113,16 @@ function handwritingPanel(data, onBaseline) {
       onclick: () => onBaseline(latest) }, t('set_baseline')) : null);
 }
 
+/** The words of the charts' series, reference lines and marker legend (i18n.js). */
+function chartLabels(data) {
+  return { baseline: t('chart_baseline', { value: data.thresholds.baseline_ice }),
+    heart_rate: t('chart_heart_rate'), systolic_bp: t('chart_systolic'), spo2: t('chart_spo2'),
+    legend: t('legend_title'), escalation: t('legend_escalation'), symptom: t('legend_symptom'),
+    threshold: t('legend_threshold'), baseline_line: t('legend_baseline'),
+    severities: Object.fromEntries(['emergency', 'urgent', 'routine'].map((s) =>
+      [s, t(`severity_${s}`)])) };
+}
+
 async function timelineSection(patientId, holder) {
   const data = await api(`/api/v1/staff/patients/${patientId}/timeline`);
   const p = data.patient;
@@ -141,7 +151,7 @@ async function timelineSection(patientId, holder) {
   return { data, destroy: drawCharts(charts, data, {
     temperature: t('chart_temperature', { fever: data.thresholds.fever_c }),
     ice: t('chart_ice', { baseline: data.thresholds.baseline_ice }),
-    vitals: t('chart_vitals') }) };
+    vitals: t('chart_vitals'), ...chartLabels(data) }) };
 }
 
 function monitoringSection(patient, reload) {
