@@ -2,6 +2,7 @@
 clock format (24h / 12h) is a validated centre setting every member of staff receives."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import PASSWORD
 
@@ -56,3 +57,18 @@ def test_every_member_of_staff_gets_the_centre_zone_and_clock(app, make_staff, c
     login(client, nurse)
     body = client.get("/api/v1/auth/me").json
     assert body["centre"] == {"timezone": "Europe/Berlin", "time_format": "12h"}
+
+
+def test_measured_feature_names_are_all_known():
+    """The FEATURE_NAMES list covers what the measures really store."""
+    from server.measures import handwriting, tremor
+    from server.measures.service import FEATURE_NAMES
+    from tests.measures_synth import handwriting as strokes
+    from tests.measures_synth import motion, random_holder, random_writer
+
+    rng = np.random.default_rng(3)
+    found = set(tremor.features(motion(random_holder(rng), rng, tremor=0.3)))
+    found |= set(handwriting.features(strokes(random_writer(rng), rng)))
+    found |= {"ratio", "size", "micrographia", "drift", "jitter", "deviation", "components",
+              "beyond_baseline", "baseline_id", "error"}
+    assert found <= set(FEATURE_NAMES), found - set(FEATURE_NAMES)

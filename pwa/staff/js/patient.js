@@ -81,7 +81,7 @@ function tremorTable(data) {
     h('tbody', {}, rows.slice(-12).reverse().map((c) => h('tr', {},
       h('td', {}, localTime(c.observed_at, data.patient.timezone)),
       h('td', {}, c.tremor_rating || '—'),
-      keys.map((k) => h('td', {}, featureValue(k, (c.tremor || {})[k])))))))));
+      keys.map((k) => h('td', {}, featureValue(k, (c.tremor || {})[k]))))))));
 }
 
 function tremorBaselineButton(data, setBaseline) {
