@@ -2,6 +2,8 @@
 // chose 12 h, admin → Centre) and a zone (the centre's unless a patient's is given), so
 // "Updated …", the audit log, charts and cards never mix "8:33:32 PM" with "21:28 CET".
 
+import { t } from './i18n.js';
+
 const settings = { timezone: 'UTC', hour12: false };
 const formatters = new Map();
 
@@ -61,15 +63,15 @@ export function dayText(value, tz) {
   return format(value, tz, 'date', false);
 }
 
-/** "12 min ago", "3 h ago" relative to now (or a given instant). */
+/** "12 min ago", "3 h 5 min ago" relative to now (or a given instant), from i18n.js. */
 export function ago(iso, nowMs = Date.now()) {
   if (!iso) return '';
   const minutes = Math.round((nowMs - new Date(iso).getTime()) / 60000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 1) return t('ago_now');
+  if (minutes < 60) return t('ago_minutes', { minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min ago`;
-  return `${Math.floor(hours / 24)} days ago`;
+  if (hours < 48) return t('ago_hours', { hours, minutes: minutes % 60 });
+  return t('ago_days', { days: Math.floor(hours / 24) });
 }
 
 function offsetMinutes(utcMs, tz) {
