@@ -56,8 +56,11 @@ def _server_codes() -> dict[str, list[str]]:
     from server.clinical import ladder
     from server.clinical import policy as P
     from server.measures.service import FEATURE_NAMES
+    from server.models.outbox import PURPOSES
+    from server.services.dispatch import FINAL_STATES
 
-    return {"undeliverable": list(ladder.UNDELIVERABLE_REASONS),
+    return {"purposes": list(PURPOSES), "delivery_states": ["pending", "leased", *FINAL_STATES],
+            "undeliverable": list(ladder.UNDELIVERABLE_REASONS),
             "overrides": list(P.THRESHOLD_BOUNDS) + list(P.MEASURE_OVERRIDES),
             "features": list(FEATURE_NAMES)}
 
@@ -72,11 +75,15 @@ def test_every_server_code_has_words(desk, live_server):
         undeliverable: codes.undeliverable.map((c) => [c, m.undeliverableText(`${c}:staff7`)]),
         overrides: codes.overrides.map((c) => [c, m.overrideLabel(c)]),
         features: codes.features.map((c) => [c, m.featureLabel(c)]),
+        purposes: codes.purposes.map((c) => [c, m.deliveryText('purpose', c)]),
+        delivery_states: codes.delivery_states.map((c) => [c, m.deliveryText('state', c)]),
         labelled: m.LABELLED,
       };
     }""", codes)
     for table, names in codes.items():
         assert set(names) <= set(found["labelled"][table]), table
+    for code, text in found["purposes"] + found["delivery_states"]:
+        assert text and "_" not in text, (code, text)
     for code, text in found["undeliverable"]:
         assert code not in text and text.endswith("(staff #7)"), text
     for code, label in found["overrides"]:

@@ -220,6 +220,7 @@ const EN = {
   override_default: 'default {value}',
   staff_number: 'staff #{id}',
   ago_now: 'just now',
+  delivery_error: 'push service said: {error}',
   ago_minutes: '{minutes} min ago',
   ago_hours: '{hours} h {minutes} min ago',
   ago_days: '{days} days ago',
@@ -373,6 +374,23 @@ const FEATURES = {
   baseline_id: { label: 'Baseline sample', unit: '', meaning: 'The check-in used as baseline.', hidden: true },
 };
 
+const PURPOSES = {
+  escalation: 'alert', renotify: 'repeat alert', reminder: 'check-in reminder',
+  missed_checkin: 'missed check-in notice', acknowledged: 'acknowledged notice',
+  unanswered: 'advice to call', test: 'test notification',
+};
+
+const DELIVERY_STATES = {
+  pending: 'waiting to send', leased: 'sending', sent: 'sent', failed: 'failed',
+  expired: 'expired unsent', undeliverable: 'no device to send to', cancelled: 'cancelled',
+};
+
+/** A notification's purpose or delivery state (outbox codes) in plain words. */
+export function deliveryText(kind, code) {
+  const table = kind === 'purpose' ? PURPOSES : DELIVERY_STATES;
+  return table[code] || (code || '').replaceAll('_', ' ');
+}
+
 const PUSH_ERRORS = {
   NotAllowedError: 'push_error_denied',
   AbortError: 'push_error_abort',
@@ -420,7 +438,8 @@ export function pushErrorText(err) {
 /** The codes with labels, by table (the label test compares them with the server's). */
 export const LABELLED = {
   undeliverable: Object.keys(UNDELIVERABLE), overrides: Object.keys(OVERRIDES),
-  features: Object.keys(FEATURES),
+  features: Object.keys(FEATURES), purposes: Object.keys(PURPOSES),
+  delivery_states: Object.keys(DELIVERY_STATES),
 };
 
 /** Translate a key, filling {placeholders} from vars. */
