@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..auth.identity import current_staff, require_staff
-from ..clinical import escalation_read, escalations
+from ..auth.identity import current_staff, require_staff, staff_patient
+from ..clinical import escalation_read, escalations, rules
 from ..clinical import policy as P
 from ..ids import Id
 from ..models.clinical import ESCALATION_STATES, OUTCOMES
+from ..services import escalation_history
 from .checkin_schemas import CheckInOut, StrictSchema
 from .evidence_schemas import EvidenceOut, PatientBlockOut
 
@@ -23,6 +24,25 @@ class EscalationQuery(StrictSchema):
     state = fields.String(validate=validate.OneOf(ESCALATION_STATES + ("unresolved",)))
     severity = fields.String(validate=validate.OneOf(P.SEVERITIES))
     patient_id = Id(load_default=None)
+
+
+class ResolvedQuery(StrictSchema):
+    """Search resolved escalations; dates are calendar days in the centre's zone."""
+
+    patient_id = Id(load_default=None)
+    resolved_from = fields.Date(load_default=None)
+    resolved_to = fields.Date(load_default=None)
+    reason = fields.String(load_default=None, validate=validate.OneOf(
+        sorted({rule.reason for rule in rules.RULES}), error="not a finding reason"))
+    outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+
+    @validates_schema
+    def _ordered(self, data, **_kwargs):
+        low, high = data.get("resolved_from"), data.get("resolved_to")
+        if low and high and low > high:
+            raise ValidationError("must not be before resolved_from", "resolved_to")
 
 
 class ResolveIn(StrictSchema):
@@ -100,6 +120,25 @@ class EscalationList(MethodView):
         rows = escalation_read.list_for_staff(current_staff(), query.get("state"),
                                               query.get("severity"), query.get("patient_id"))
         return rows, 200, NO_STORE
+
+
+class ResolvedPage(Schema):
+    items = fields.List(fields.Nested(EscalationOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+@blp.route("/resolved")
+class ResolvedEscalations(MethodView):
+    @require_staff()
+    @blp.arguments(ResolvedQuery, location="query")
+    @blp.response(200, ResolvedPage)
+    def get(self, query):
+        """Search the centre's resolved escalations (patient, dates, reason, outcome), paged."""
+        if query["patient_id"] is not None:
+            staff_patient(query["patient_id"])  # another centre's id: 404, audited
+        return escalation_history.search(current_staff(), **query), 200, NO_STORE
 
 
 @blp.route("/<int:escalation_id>")

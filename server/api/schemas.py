@@ -47,15 +47,24 @@ class StaffOut(Schema):
     centre_id = fields.Integer()
 
 
+class MeCentreOut(Schema):
+    """What every member of staff needs of the centre to show times: its zone and clock."""
+
+    timezone = fields.String()
+    time_format = fields.String()
+
+
 class MeOut(Schema):
     staff = fields.Nested(StaffOut)
+    centre = fields.Function(lambda body: MeCentreOut().dump(body["staff"].centre))
     csrf_token = fields.String()
     idle_minutes = fields.Integer()
 
 
 class PatientIn(StrictSchema):
     display_name = fields.String(required=True, validate=validate.Length(1, 200))
-    code = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9-]{3,32}$"))
+    code = fields.String(validate=validate.Regexp(
+        r"^[A-Za-z0-9\-]{3,32}$", error="3 to 32 letters, digits or hyphens"))
     timezone = fields.String(required=True, validate=valid_zone)
     infused_at = fields.AwareDateTime(required=True, default_timezone=dt.UTC)
     enrolled_at = fields.AwareDateTime(default_timezone=dt.UTC)

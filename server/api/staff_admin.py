@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..ids import Id
-from ..models.people import STAFF_ROLES
+from ..models.people import STAFF_ROLES, TIME_FORMATS
 from ..services import staff_admin
 from .checkin_schemas import StrictSchema
 from .schemas import StaffOut, valid_zone
@@ -18,6 +18,10 @@ blp = Blueprint("staff_admin", __name__, url_prefix="/api/v1/staff/admin",
 
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_TIER = 5
+# The browser's `pattern` (admin.js) is the same rule written for the `v` flag.
+HANDLE = r"^[a-z0-9][a-z0-9._\-]{1,63}$"
+HANDLE_RULE = ("2 to 64 characters: lower-case letters a-z, digits, dot, underscore or "
+               "hyphen, starting with a letter or digit")
 
 
 class StaffAdminOut(StaffOut):
@@ -27,7 +31,8 @@ class StaffAdminOut(StaffOut):
 
 
 class StaffCreateIn(StrictSchema):
-    handle = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9._-]{1,63}$"))
+    handle = fields.String(required=True, validate=validate.Regexp(
+        HANDLE, error=HANDLE_RULE))
     name = fields.String(required=True, validate=validate.Length(1, 200))
     email = fields.Email(required=True, validate=validate.Length(max=254))
     role = fields.String(required=True, validate=validate.OneOf(STAFF_ROLES))
@@ -60,6 +65,7 @@ class CentreOut(Schema):
     ack_lapse_hours = fields.Dict(keys=fields.String(), values=fields.Float())
     proximity_days = fields.Integer()
     driving_days = fields.Integer()
+    time_format = fields.String(metadata={"description": "24h or 12h clock in the staff app"})
     defaults = fields.Function(lambda _c: staff_admin.centre_defaults(),
                                metadata={"description": "policy defaults and bounds (v2)"})
 
@@ -75,6 +81,8 @@ class CentrePatch(StrictSchema):
     ack_lapse_hours = fields.Dict(keys=fields.String(), values=fields.Raw())
     proximity_days = fields.Integer(strict=True)
     driving_days = fields.Integer(strict=True)
+    time_format = fields.String(validate=validate.OneOf(
+        TIME_FORMATS, error="must be 24h or 12h"))
 
 
 class AuditQuery(StrictSchema):

@@ -10,6 +10,11 @@ from . import policy as P
 
 STAFF_PURPOSES = ("escalation", "renotify")
 ESCALATION_STEP_KINDS = ("ladder", "unanswered", "ack_lapse", "followup")
+# Why a staff alert did not arrive: Escalation.undeliverable_reason is one of these, or
+# "<code>:staff<id>" naming the recipient (services/dispatch.py); the staff app words each
+# one (pwa/staff/js/i18n.js, checked by tests/browser/test_staff_wording.py).
+UNDELIVERABLE_REASONS = ("no_staff_on_duty", "no_subscription", "push_failed",
+                         "subscription_gone", "push_refused", "not_shown")
 
 
 def _minutes(table: dict, severity: str) -> dt.timedelta | None:

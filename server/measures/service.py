@@ -24,6 +24,17 @@ KINDS = {
     "tremor": ("tremor_motion", "tremor_features", "baseline_tremor_checkin_id"),
 }
 
+# Every key a stored handwriting_features / tremor_features may carry (the features of
+# handwriting.py and tremor.py, their deviation components, and what `measure` adds); the
+# staff app labels each with its unit and meaning (pwa/staff/js/i18n.js, tested).
+FEATURE_NAMES = (
+    "samples", "duration_s", "rate_hz", "rms", "band_rms", "band_fraction", "dominant_hz",
+    "ratio", "points", "pen_lifts", "pen_down_s", "ink_px", "speed_px_s", "width_px",
+    "height_px", "height_trend", "drift_deg", "slant_deg", "rhythm_hz", "tremor_index",
+    "size", "micrographia", "drift", "jitter", "complete", "error", "deviation", "components",
+    "beyond_baseline", "baseline_id",
+)
+
 
 def valid_override(key: str, value: Any) -> float:
     """Check a centre's override of a measure threshold against its POLICY bounds."""

@@ -15,6 +15,7 @@ from ..extensions import db
 STAFF_ROLES = ("nurse", "physician", "admin")
 PRODUCTS = ("tisa-cel", "axi-cel", "brexu-cel", "liso-cel", "ide-cel", "cilta-cel", "obe-cel")
 DEVICE_ROLES = ("patient", "caregiver")
+TIME_FORMATS = ("24h", "12h")
 
 
 class Centre(db.Model):
@@ -33,6 +34,8 @@ class Centre(db.Model):
     ack_lapse_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     proximity_days: Mapped[int] = mapped_column(Integer, default=P.PROXIMITY_DAYS)
     driving_days: Mapped[int] = mapped_column(Integer, default=P.DRIVING_DAYS)
+    # how the staff app shows clock times: "24h" (default) or "12h" (the centre chooses)
+    time_format: Mapped[str] = mapped_column(String(3), default="24h", server_default="24h")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
 
 

@@ -45,7 +45,7 @@ def record(
 
 # Reads that return many patients at once: each records the ids it returned, so the question
 # "who saw patient X" covers the dashboard and lists, not only the one-patient pages.
-LIST_READS = ("patient.list", "patient.overview", "escalation.list",
+LIST_READS = ("patient.list", "patient.overview", "escalation.list", "escalation.history",
               "quality.read", "quality.whatif")  # the quality page lists patients too
 
 

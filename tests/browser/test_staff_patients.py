@@ -109,12 +109,12 @@ def test_admin_adds_staff_changes_tier_and_reads_audit(admin_desktop, screenshot
     expect(row).to_contain_text("Saved.")
 
     centre = page.locator("#centre-form")
-    fever = centre.get_by_label(re.compile("^fever c"))
+    fever = centre.get_by_label(re.compile("^Fever from"))
     fever.fill("39.5")
     centre.get_by_role("button", name="Save").click()
     assert fever.evaluate("(el) => el.validity.rangeOverflow")  # the bound is in the form too
     expect(centre.get_by_role("status")).to_have_text("")
-    centre.get_by_label(re.compile("^fever c")).fill("38.5")
+    centre.get_by_label(re.compile("^Fever from")).fill("38.5")
     centre.get_by_role("button", name="Save").click()
     expect(centre.get_by_role("status")).to_have_text("Saved.")
 

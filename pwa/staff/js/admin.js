@@ -2,7 +2,8 @@
 
 import { api } from './api.js';
 import { field, formData, h, replace, showErrors, tableWrap } from './dom.js';
-import { t } from './i18n.js';
+import { overrideLabel, t } from './i18n.js';
+import { configureTime, localTime } from './time.js';
 
 const ROLES = ['nurse', 'physician', 'admin'];
 const TIERS = [1, 2, 3, 4, 5];
@@ -55,8 +56,9 @@ function staffSection(me) {
   const form = h('form', { class: 'card-inner', id: 'staff-form' },
     h('h3', {}, t('add_staff')),
     h('div', { class: 'grid' },
-      field(t('handle'), h('input', { name: 'handle', required: true, pattern: '[a-z0-9][a-z0-9._-]{1,63}',
-        autocomplete: 'off' })),
+      field(t('handle'), h('input', { name: 'handle', required: true,
+        pattern: '[a-z0-9][a-z0-9._\\-]{1,63}', title: t('handle_rule'), autocomplete: 'off' }),
+      t('handle_rule')),
       field(t('name'), h('input', { name: 'name', required: true, autocomplete: 'off' })),
       field(t('email'), h('input', { name: 'email', type: 'email', required: true,
         autocomplete: 'off' })),
@@ -104,13 +106,17 @@ function centreSection() {
         field(t('emergency_number'), h('input', { name: 'emergency_number', inputmode: 'numeric',
           value: c.emergency_number, required: true })),
         field(t('centre_timezone'), h('input', { name: 'timezone', value: c.timezone,
-          required: true }))),
+          required: true })),
+        field(t('time_format'), h('select', { name: 'time_format' }, ['24h', '12h'].map((f) =>
+          h('option', { value: f, selected: f === (c.time_format || '24h') },
+            t(`time_format_${f}`)))))),
       h('h3', {}, t('overrides_title')),
       Object.keys(bounds).length ? h('div', { class: 'grid' },
-        Object.entries(bounds).map(([key, b]) => field(`${key.replaceAll('_', ' ')} (default ${b.default})`,
+        Object.entries(bounds).map(([key, b]) => field(
+          `${overrideLabel(key).label} (${t('override_default', { value: b.default })})`,
           h('input', { name: `o:${key}`, type: 'number', step: 'any', min: b.min, max: b.max,
             value: c.threshold_overrides[key] ?? '' }),
-          t('override_hint', { min: b.min, max: b.max }))))
+          `${overrideLabel(key).meaning} ${t('override_hint', { min: b.min, max: b.max })}`)))
         : h('p', {}, t('overrides_none')),
       h('p', { class: 'form-error', role: 'alert', hidden: true }),
       h('button', { type: 'submit', class: 'primary' }, t('save')),
@@ -123,9 +129,11 @@ function centreSection() {
         if (name.startsWith('o:') && value !== '') overrides[name.slice(2)] = Number(value);
       }
       try {
-        await api('/api/v1/staff/admin/centre', { method: 'PATCH', body: {
+        const saved = await api('/api/v1/staff/admin/centre', { method: 'PATCH', body: {
           name: data.name, phone_24h: data.phone_24h, emergency_number: data.emergency_number,
-          timezone: data.timezone, threshold_overrides: overrides } });
+          timezone: data.timezone, time_format: data.time_format,
+          threshold_overrides: overrides } });
+        configureTime(saved);
         showErrors(form, null);
         form.querySelector('.status').textContent = t('saved');
       } catch (err) {
@@ -162,7 +170,7 @@ function auditSection() {
       patient_id: patient.value, staff_id: staff.value, page, per_page: 25 } });
     const pages = Math.max(1, Math.ceil(data.total / data.per_page));
     replace(body, data.items.map((e) => h('tr', {},
-      h('td', {}, new Date(e.at).toLocaleString()),
+      h('td', {}, localTime(e.at)),
       h('td', {}, actorLabel(e)),
       h('td', {}, e.action), h('td', {}, e.patient_code || ''),
       h('td', { class: e.outcome === 'ok' ? '' : 'late' }, e.outcome))));

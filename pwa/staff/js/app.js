@@ -6,6 +6,7 @@ import { signIn, signOut } from './auth.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 import { startIdleTimer } from './idle.js';
+import { configureTime } from './time.js';
 import { pushControls, registerWorker } from './push.js';
 import { queueFeed } from './feed.js';
 import * as queue from './queue.js';
@@ -14,6 +15,7 @@ import * as patients from './patients.js';
 import * as patient from './patient.js';
 import * as admin from './admin.js';
 import * as quality from './quality.js';
+import * as resolved from './history.js';
 
 const main = document.getElementById('main');
 const state = { me: null, idle: null, cleanup: null };
@@ -25,6 +27,7 @@ const ROUTES = [
   [/^#\/patients\/(\d+)$/, (m) => patient.render(main, ctx(), Number(m[1]))],
   [/^#\/admin$/, (m) => admin.render(main, ctx())],
   [/^#\/quality$/, (m) => quality.render(main, ctx())],
+  [/^#\/history$/, (m) => resolved.render(main, ctx())],
 ];
 
 function ctx() {
@@ -67,6 +70,7 @@ function renderShell() {
     h('a', { href: '#/queue' }, t('nav_queue'), ' ',
       h('span', { class: 'badge', id: 'queue-badge', hidden: true, 'aria-label': 'urgent' }, '0')),
     h('a', { href: '#/patients' }, t('nav_patients')),
+    h('a', { href: '#/history' }, t('nav_history')),
     me.role === 'admin' ? h('a', { href: '#/admin' }, t('nav_admin')) : null,
     ['admin', 'physician'].includes(me.role) ? h('a', { href: '#/quality' }, t('nav_quality')) : null);
   replace(document.getElementById('who'),
@@ -108,6 +112,7 @@ async function loadMe() {
   try {
     const body = await api('/api/v1/auth/me');
     setCsrf(body.csrf_token);
+    configureTime(body.centre);
     return { ...body.staff, idle_minutes: body.idle_minutes };
   } catch (err) {
     return null;

@@ -4,7 +4,7 @@
 import { api } from './api.js';
 import { append, field, h } from './dom.js';
 import { latestVitals, reasonValues } from './evidence.js';
-import { OUTCOMES, outcomeText, reasonText, syndromeText, t } from './i18n.js';
+import { OUTCOMES, outcomeText, reasonText, syndromeText, t, undeliverableText } from './i18n.js';
 import { ago, localTime } from './time.js';
 
 function staffName(value, fallbackId) {
@@ -45,8 +45,8 @@ function ladderLine(e) {
   return h('p', { class: 'ladder' },
     h('strong', {}, `${t('ladder')}: `), parts.length ? parts.join(' · ') : t('ladder_none'),
     undeliverable ? h('span', { class: 'undeliverable' }, ' ',
-      t('undeliverable', { reason: e.undeliverable_reason || ladder.undeliverable_reason
-        || '' })) : null);
+      t('undeliverable', { reason: undeliverableText(e.undeliverable_reason
+        || ladder.undeliverable_reason) })) : null);
 }
 
 /** The family's own reports behind an escalation: the queue sends `reported`, the

@@ -1,8 +1,24 @@
 // Timeline charts (uPlot): temperature, ICE, vitals on one time axis in the patient's zone.
 
 import uPlot from '../vendor/uPlot.esm.js';
+import { tickTime } from './time.js';
 
-const SEVERITY_COLOURS = { emergency: '#8b0000', urgent: '#b3261e', routine: '#7a5a00' };
+// Series and markers never share a colour (a symptom line once looked like the SpO₂ line);
+// markers also differ in shape: escalations solid with a triangle, symptoms dashed with a dot.
+export const SERIES_COLOURS = { temperature: '#0b3d5c', ice: '#1d5c2e', heart_rate: '#7a3b00',
+  systolic_bp: '#00607a', spo2: '#5b3f8c' };
+export const SEVERITY_COLOURS = { emergency: '#8b0000', urgent: '#c2185b', routine: '#6b6b00' };
+export const SYMPTOM_COLOUR = '#3d3d3d';
+export const LINE_COLOURS = { threshold: '#b3261e', baseline: '#1d5c2e' };
+
+/** Where a reference line's label goes: right-aligned inside the plot (clear of the y-axis
+ *  tick labels on the left), above its line, or below it when the line is near the top. */
+export function labelPlacement(y, bbox, textWidth, textHeight, pad) {
+  const x = bbox.left + bbox.width - textWidth - pad;
+  const above = y - pad;
+  const baseline = above - textHeight < bbox.top ? y + pad + textHeight : above;
+  return { x, y: Math.min(baseline, bbox.top + bbox.height - pad) };
+}
 
 function seconds(iso) {
   return Math.floor(new Date(iso).getTime() / 1000);
@@ -27,7 +43,9 @@ function overlays(lines, events) {
           ctx.lineTo(left + width, y);
           ctx.stroke();
           ctx.fillStyle = line.colour;
-          ctx.fillText(line.label, left + 4 * devicePixelRatio, y - 4 * devicePixelRatio);
+          const at = labelPlacement(y, u.bbox, ctx.measureText(line.label).width,
+            12 * devicePixelRatio, 4 * devicePixelRatio);
+          ctx.fillText(line.label, at.x, at.y);
         }
         ctx.setLineDash([]);
         for (const ev of events) {
@@ -35,11 +53,17 @@ function overlays(lines, events) {
           if (x < left || x > left + width) continue;
           ctx.strokeStyle = ev.colour;
           ctx.fillStyle = ev.colour;
+          ctx.setLineDash(ev.mark ? [] : [3 * devicePixelRatio, 3 * devicePixelRatio]);
           ctx.beginPath();
           ctx.moveTo(x, top);
           ctx.lineTo(x, top + height);
           ctx.stroke();
-          if (ev.mark) {
+          ctx.setLineDash([]);
+          if (!ev.mark) {
+            ctx.beginPath();
+            ctx.arc(x, top + 5 * devicePixelRatio, 4 * devicePixelRatio, 0, 2 * Math.PI);
+            ctx.fill();
+          } else {
             ctx.beginPath();
             ctx.moveTo(x - 6 * devicePixelRatio, top);
             ctx.lineTo(x + 6 * devicePixelRatio, top);
@@ -57,7 +81,7 @@ function overlays(lines, events) {
 export function timelineEvents(data) {
   const events = data.escalations.map((e) => ({ x: seconds(e.opened_at),
     colour: SEVERITY_COLOURS[e.severity] || '#444', mark: true }));
-  for (const s of data.symptoms) events.push({ x: seconds(s.at), colour: '#5b3f8c', mark: false });
+  for (const s of data.symptoms) events.push({ x: seconds(s.at), colour: SYMPTOM_COLOUR, mark: false });
   return events;
 }
 
@@ -77,6 +101,37 @@ function series(label, stroke, scale = 'y') {
     points: { show: true, size: 8, fill: stroke } };
 }
 
+function swatch(colour, kind) {
+  const mark = document.createElement('span');
+  mark.className = `swatch swatch-${kind}`;
+  mark.style.setProperty('--swatch', colour);
+  mark.setAttribute('aria-hidden', 'true');
+  return mark;
+}
+
+/** The key to the markers and reference lines drawn on every chart (in words, not colour
+ *  alone: each entry names what its mark means). */
+function legend(labels) {
+  const list = document.createElement('ul');
+  list.className = 'chart-legend';
+  list.id = 'chart-legend';
+  list.setAttribute('aria-label', labels.legend);
+  const entries = [
+    ...Object.entries(SEVERITY_COLOURS).map(([severity, colour]) => [colour, 'escalation',
+      `${labels.escalation} (${labels.severities[severity]})`]),
+    [SYMPTOM_COLOUR, 'symptom', labels.symptom],
+    [LINE_COLOURS.threshold, 'line', labels.threshold],
+    [LINE_COLOURS.baseline, 'line', labels.baseline_line],
+  ];
+  for (const [colour, kind, text] of entries) {
+    const item = document.createElement('li');
+    item.dataset.kind = kind;
+    item.append(swatch(colour, kind), document.createTextNode(` ${text}`));
+    list.append(item);
+  }
+  return list;
+}
+
 /** Build the three charts into `holder`; returns a function that destroys them. */
 export function drawCharts(holder, data, labels) {
   const tz = data.patient.timezone;
@@ -85,9 +140,7 @@ export function drawCharts(holder, data, labels) {
   const events = timelineEvents(data);
   const [min, max] = xRange(data);
   const width = () => Math.max(280, holder.clientWidth - 8);
-  const tick = new Intl.DateTimeFormat('en-GB', { timeZone: tz, day: 'numeric', month: 'short',
-    hour: '2-digit', minute: '2-digit', hour12: false });
-  const xAxis = { values: (u, splits) => splits.map((ts) => tick.format(new Date(ts * 1000))),
+  const xAxis = { values: (u, splits) => splits.map((ts) => tickTime(ts * 1000, tz)),
     space: 90 };
   const common = (title) => ({
     title, width: width(), height: 200,
@@ -102,27 +155,28 @@ export function drawCharts(holder, data, labels) {
       id: 'chart-temperature', caption: labels.temperature,
       opts: { ...common(labels.temperature),
         scales: { ...common().scales, y: { range: [35, 41] } },
-        series: [{}, series('°C', '#0b3d5c')],
+        series: [{}, series('°C', SERIES_COLOURS.temperature)],
         axes: [xAxis, { label: '°C' }],
-        plugins: [overlays([{ value: fever, colour: '#b3261e', label: `${fever} °C` }], events)] },
+        plugins: [overlays([{ value: fever, colour: LINE_COLOURS.threshold, label: `${fever} °C` }], events)] },
       data: [xs, pick('temperature_c')],
     },
     {
       id: 'chart-ice', caption: labels.ice,
       opts: { ...common(labels.ice),
         scales: { ...common().scales, y: { range: [0, 10] } },
-        series: [{}, series('ICE', '#1d5c2e')],
+        series: [{}, series('ICE', SERIES_COLOURS.ice)],
         axes: [xAxis, { label: 'ICE' }],
-        plugins: [overlays([{ value: data.thresholds.baseline_ice, colour: '#1d5c2e',
-          label: `baseline ${data.thresholds.baseline_ice}` }], events)] },
+        plugins: [overlays([{ value: data.thresholds.baseline_ice, colour: LINE_COLOURS.baseline,
+          label: labels.baseline }], events)] },
       data: [xs, pick('ice_total')],
     },
     {
       id: 'chart-vitals', caption: labels.vitals,
       opts: { ...common(labels.vitals),
         scales: { ...common().scales, v: { range: [30, 200] }, s: { range: [80, 100] } },
-        series: [{}, series('Heart rate /min', '#7a3b00', 'v'),
-          series('Systolic mmHg', '#0b3d5c', 'v'), series('SpO₂ %', '#5b3f8c', 's')],
+        series: [{}, series(labels.heart_rate, SERIES_COLOURS.heart_rate, 'v'),
+          series(labels.systolic_bp, SERIES_COLOURS.systolic_bp, 'v'),
+          series(labels.spo2, SERIES_COLOURS.spo2, 's')],
         axes: [xAxis, { scale: 'v', label: '/min, mmHg' },
           { scale: 's', side: 1, label: 'SpO₂ %', grid: { show: false } }],
         plugins: [overlays([], events)] },
@@ -144,6 +198,7 @@ export function drawCharts(holder, data, labels) {
     const opts = { ...spec.opts, title: undefined };
     plots.push(new uPlot(opts, spec.data, target));
   }
+  holder.append(legend(labels));
   const resize = () => { for (const p of plots) p.setSize({ width: width(), height: 200 }); };
   const observer = new ResizeObserver(resize);
   observer.observe(holder);

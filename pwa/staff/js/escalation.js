@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { escalationCard } from './cards.js';
 import { queueFeed } from './feed.js';
-import { reasonText, t } from './i18n.js';
+import { deliveryText, reasonText, t } from './i18n.js';
 import { localTime } from './time.js';
 
 async function deliveries(id) {
@@ -46,11 +46,11 @@ export function render(main, ctx, id) {
         h('p', {}, t('ladder_state', { level: ladder.level ?? '—', tiers: ladder.tiers_on_duty ?? '—',
           running: ladder.running ? t('yes') : t('no') })),
         rows.length ? h('ul', { id: 'deliveries' }, rows.map((r) => h('li', {}, [
-          `${r.recipient} (${r.purpose})`, r.state,
+          `${r.recipient} (${deliveryText('purpose', r.purpose)})`, deliveryText('state', r.state),
           t('devices_reached', { count: r.devices_reached, shown: r.shown_devices }),
           r.shown_at ? t('shown_at', { time: localTime(r.shown_at, tz) }) : null,
           r.clicked_at ? t('clicked_at', { time: localTime(r.clicked_at, tz) }) : null,
-          r.last_error ? `error: ${r.last_error}` : null,
+          r.last_error ? t('delivery_error', { error: r.last_error }) : null,
         ].filter(Boolean).join(' · ')))) : h('p', {}, t('ladder_none'))),
       history.length ? h('section', { class: 'card', 'aria-labelledby': 'hist-title' },
         h('h2', { id: 'hist-title' }, t('history')),

@@ -307,7 +307,6 @@ const EN = {
   enrolled_at: 'Enrolment date and time (patient local time)',
   reason_required: 'Reason (required)',
   reason_optional: 'Reason (optional)',
-  cancel: 'Cancel',
   correct_title: 'Correct the record',
   correct_hint: 'For entry errors. The reason and the old and new values are kept in the audit log; the check-in schedule is planned again.',
   correct_save: 'Save correction',
@@ -331,6 +330,48 @@ const EN = {
   baseline_undo: 'Undo',
   baseline_undo_label: 'Undo the last change of the {kind}',
   baseline_go_back: 'Go back to this one',
+
+  // wording: labels and formats
+  handle_rule: '2 to 64 characters: lower-case letters a-z, digits, dot, underscore or hyphen, starting with a letter or digit.',
+  time_format: 'Clock shown to staff',
+  time_format_24h: '24-hour (21:28)',
+  time_format_12h: '12-hour (9:28 pm)',
+  override_default: 'default {value}',
+  staff_number: 'staff #{id}',
+  ago_now: 'just now',
+  delivery_error: 'push service said: {error}',
+  ago_minutes: '{minutes} min ago',
+  ago_hours: '{hours} h {minutes} min ago',
+  ago_days: '{days} days ago',
+  tremor_rating: 'Rating',
+  nav_history: 'Resolved',
+  history_title: 'Resolved escalations',
+  history_from: 'Resolved from (date)',
+  history_to: 'Resolved until (date)',
+  history_reason: 'Reason',
+  history_outcome: 'Outcome',
+  history_search: 'Search',
+  history_none: 'No resolved escalation matches.',
+  col_severity: 'Severity',
+  col_opened: 'Opened',
+  col_resolved: 'Resolved',
+  col_reasons: 'Reasons',
+  col_resolved_by: 'Resolved by',
+  legend_title: 'Chart key',
+  chart_baseline: 'baseline {value}',
+  chart_heart_rate: 'Heart rate /min',
+  chart_systolic: 'Systolic mmHg',
+  chart_spo2: 'SpO₂ %',
+  legend_escalation: 'Escalation opened',
+  legend_symptom: 'Symptom reported',
+  legend_threshold: 'Threshold line',
+  legend_baseline: 'Baseline line',
+  push_error_denied: 'Notifications are blocked for this site. Allow them in the browser’s site settings, then try again.',
+  push_error_abort: 'The browser could not register this device for notifications (the push service refused or is unreachable). Try again later, or use another browser.',
+  push_error_state: 'This device is already registered in a way the browser cannot change. Reload the page and try again.',
+  push_error_unsupported: 'This browser cannot receive notifications.',
+  push_error_network: 'The push service could not be reached. Check the connection and try again.',
+  push_error_other: 'Notifications could not be turned on in this browser.',
 };
 
 const REASONS = {
@@ -393,6 +434,133 @@ export const OUTCOMES = {
   other: 'Other (see note)',
 };
 
+// wording: labels and formats — every code the server sends gets words (tests check the list
+// against the server's constants: ladder.UNDELIVERABLE_REASONS, policy.THRESHOLD_BOUNDS,
+// policy.MEASURE_OVERRIDES, measures.FEATURE_NAMES).
+const UNDELIVERABLE = {
+  no_staff_on_duty: 'nobody on duty to notify',
+  no_subscription: 'no device receives notifications',
+  push_failed: 'the push service kept failing',
+  subscription_gone: 'the device’s notification registration has expired',
+  push_refused: 'the push service refused the notification',
+  not_shown: 'no device showed the notification within 2 minutes',
+};
+
+const OVERRIDES = {
+  fever_c: { label: 'Fever from (°C)', meaning: 'A temperature at or above this raises a fever finding.' },
+  hypothermia_c: { label: 'Low temperature below (°C)', meaning: 'A temperature below this raises a hypothermia finding.' },
+  systolic_bp_emergency_below: { label: 'Low blood pressure below (mmHg systolic)', meaning: 'A systolic pressure below this is an emergency.' },
+  spo2_emergency_below: { label: 'Low oxygen emergency below (SpO₂ %)', meaning: 'An oxygen saturation below this is an emergency.' },
+  spo2_urgent_below: { label: 'Low oxygen urgent below (SpO₂ %)', meaning: 'An oxygen saturation below this (and not an emergency) is urgent.' },
+  heart_rate_urgent_from: { label: 'Fast heart rate from (/min)', meaning: 'A resting heart rate at or above this is urgent.' },
+  ice_emergency_at_or_below: { label: 'ICE score emergency at or below (of 10)', meaning: 'An ICE score at or below this is an emergency.' },
+  antipyretic_urgent_c: { label: 'Fever medicine taken: urgent from (°C)', meaning: 'After fever medicine, a temperature at or above this is urgent.' },
+  handwriting_deviation: { label: 'Handwriting change flagged from (× tolerance)', meaning: 'A handwriting change from baseline this many times the usual variation raises a finding.' },
+  tremor_ratio: { label: 'Tremor flagged from (× baseline)', meaning: 'Tremor strength this many times the baseline raises a finding.' },
+};
+
+// hidden: bookkeeping, not shown as a column
+const FEATURES = {
+  samples: { label: 'Samples', unit: '', meaning: 'Motion readings recorded.', hidden: true },
+  points: { label: 'Pen points', unit: '', meaning: 'Pen positions recorded.', hidden: true },
+  duration_s: { label: 'Duration', unit: 's', meaning: 'How long the sample lasted.' },
+  rate_hz: { label: 'Sampling rate', unit: 'Hz', meaning: 'How often the phone read its motion sensor.', hidden: true },
+  rms: { label: 'Movement', unit: 'm/s²', meaning: 'Overall shaking of the phone (root mean square acceleration).' },
+  band_rms: { label: 'Tremor strength', unit: 'm/s²', meaning: 'Shaking in the 4–12 Hz tremor band.' },
+  band_fraction: { label: 'Share in tremor band', unit: '%', meaning: 'Part of all movement that is tremor-like (4–12 Hz).', percent: true },
+  dominant_hz: { label: 'Tremor frequency', unit: 'Hz', meaning: 'The strongest frequency in the tremor band.' },
+  ratio: { label: 'Tremor vs baseline', unit: '×', meaning: 'Tremor strength as a multiple of the baseline’s.' },
+  pen_lifts: { label: 'Pen lifts', unit: '', meaning: 'Times the pen left the screen.' },
+  pen_down_s: { label: 'Writing time', unit: 's', meaning: 'Time with the pen on the screen.' },
+  ink_px: { label: 'Ink length', unit: 'px', meaning: 'Total length of the line written.' },
+  speed_px_s: { label: 'Writing speed', unit: 'px/s', meaning: 'Ink length per second of writing.' },
+  width_px: { label: 'Width', unit: 'px', meaning: 'Width of the writing.' },
+  height_px: { label: 'Letter height', unit: 'px', meaning: 'Typical height of the letters.' },
+  height_trend: { label: 'Height change along the line', unit: '%', meaning: 'Shrinking (negative) or growing letters from start to end.', percent: true },
+  drift_deg: { label: 'Line slope', unit: '°', meaning: 'How much the line climbs or falls.' },
+  slant_deg: { label: 'Slant', unit: '°', meaning: 'Lean of the letters.' },
+  rhythm_hz: { label: 'Writing rhythm', unit: 'Hz', meaning: 'Strokes per second.' },
+  tremor_index: { label: 'Line jitter', unit: 'px', meaning: 'Small fast wobble of the line (tremor in the writing).' },
+  size: { label: 'Size change', unit: '× tolerance', meaning: 'Letters larger or smaller than at baseline.' },
+  micrographia: { label: 'Shrinking writing', unit: '× tolerance', meaning: 'Letters shrink along the line more than at baseline.' },
+  drift: { label: 'Slope change', unit: '× tolerance', meaning: 'The line’s slope differs from baseline.' },
+  jitter: { label: 'Jitter change', unit: '× tolerance', meaning: 'More wobble in the line than at baseline.' },
+  complete: { label: 'Measurable', unit: '', meaning: 'The sample was long and steady enough to measure.', hidden: true },
+  error: { label: 'Problem', unit: '', meaning: 'Why the sample could not be measured.', hidden: true },
+  deviation: { label: 'Change from baseline', unit: '× threshold', meaning: 'The combined change from the baseline sample (1 or more is flagged at the default).' },
+  components: { label: 'Parts of the change', unit: '', meaning: 'Each part of the change from baseline.', hidden: true },
+  beyond_baseline: { label: 'Beyond baseline', unit: '', meaning: 'Whether the change is large enough to raise a finding.' },
+  baseline_id: { label: 'Baseline sample', unit: '', meaning: 'The check-in used as baseline.', hidden: true },
+};
+
+const PURPOSES = {
+  escalation: 'alert', renotify: 'repeat alert', reminder: 'check-in reminder',
+  missed_checkin: 'missed check-in notice', acknowledged: 'acknowledged notice',
+  unanswered: 'advice to call', test: 'test notification',
+};
+
+const DELIVERY_STATES = {
+  pending: 'waiting to send', leased: 'sending', sent: 'sent', failed: 'failed',
+  expired: 'expired unsent', undeliverable: 'no device to send to', cancelled: 'cancelled',
+};
+
+/** A notification's purpose or delivery state (outbox codes) in plain words. */
+export function deliveryText(kind, code) {
+  const table = kind === 'purpose' ? PURPOSES : DELIVERY_STATES;
+  return table[code] || (code || '').replaceAll('_', ' ');
+}
+
+const PUSH_ERRORS = {
+  NotAllowedError: 'push_error_denied',
+  AbortError: 'push_error_abort',
+  InvalidStateError: 'push_error_state',
+  NotSupportedError: 'push_error_unsupported',
+  NetworkError: 'push_error_network',
+};
+
+/** "no_subscription:staff1" (code, optionally ":staff<id>") in plain words. */
+export function undeliverableText(value) {
+  if (!value) return '';
+  const [code, who] = String(value).split(':');
+  const words = UNDELIVERABLE[code] || t('push_error_other');
+  const id = who && who.match(/^staff(\d+)$/);
+  return id ? `${words} (${t('staff_number', { id: id[1] })})` : words;
+}
+
+/** A threshold override's label, unit and one-line meaning (never the raw key). */
+export function overrideLabel(key) {
+  return OVERRIDES[key] || { label: key.replaceAll('_', ' '), meaning: '' };
+}
+
+/** A measured feature: label, unit, one-line meaning, and whether to keep it out of tables. */
+export function featureLabel(key) {
+  return FEATURES[key] || { label: key, unit: '', meaning: '', hidden: true };
+}
+
+/** A feature's value for a table cell: rounded, with its unit; yes/no for flags. */
+export function featureValue(key, value) {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? t('yes') : t('no');
+  if (typeof value !== 'number') return String(value);
+  const f = featureLabel(key);
+  const shown = f.percent ? Math.round(value * 1000) / 10 : Math.round(value * 100) / 100;
+  return f.unit ? `${shown} ${f.unit}` : String(shown);
+}
+
+/** A browser's push/permission error (a DOMException) or a server answer in plain words. */
+export function pushErrorText(err) {
+  if (err && err.status) return t('error_generic', { message: err.message });
+  if (err && err.known) return err.message;
+  return t(PUSH_ERRORS[err && err.name] || 'push_error_other');
+}
+
+/** The codes with labels, by table (the label test compares them with the server's). */
+export const LABELLED = {
+  undeliverable: Object.keys(UNDELIVERABLE), overrides: Object.keys(OVERRIDES),
+  features: Object.keys(FEATURES), purposes: Object.keys(PURPOSES),
+  delivery_states: Object.keys(DELIVERY_STATES),
+};
+
 /** Translate a key, filling {placeholders} from vars. */
 export function t(key, vars = {}) {
   const text = EN[key] ?? key;
@@ -402,6 +570,11 @@ export function t(key, vars = {}) {
 /** A finding reason code in plain words. */
 export function reasonText(code) {
   return REASONS[code] || code.replaceAll('_', ' ');
+}
+
+/** Every finding reason code with words (the resolved-escalation search offers them). */
+export function reasonCodes() {
+  return Object.keys(REASONS);
 }
 
 /** A symptom code in plain words. */

@@ -4,7 +4,7 @@
 import { api } from './api.js';
 import { drawCharts } from './charts.js';
 import { field, h, replace, svgDataUrl, tableWrap } from './dom.js';
-import { reasonText, symptomText, t } from './i18n.js';
+import { featureLabel, featureValue, reasonText, symptomText, t } from './i18n.js';
 import { baselineSection, changeBaseline, correctionSection } from './records.js';
 import { localTime } from './time.js';
 
@@ -72,17 +72,17 @@ function tremorTable(data) {
   const rows = data.checkins.filter((c) => c.tremor_rating || c.tremor);
   if (!rows.length) return null;
   const keys = [...new Set(rows.flatMap((c) => Object.keys(c.tremor || {})
-    .filter((k) => typeof c.tremor[k] !== 'object')))].slice(0, 5);
-  const fmt = (v) => (typeof v === 'number' ? (Math.round(v * 100) / 100).toString()
-    : String(v ?? '—'));
+    .filter((k) => typeof c.tremor[k] !== 'object' && !featureLabel(k).hidden)))].slice(0, 5);
+  const head = (k) => h('th', { scope: 'col', title: featureLabel(k).meaning },
+    featureLabel(k).label, featureLabel(k).unit ? ` (${featureLabel(k).unit})` : '');
   return tableWrap(t('tremor_title'), h('table', { class: 'tremor', id: 'tremor' },
     h('caption', { class: 'visually-hidden' }, t('tremor_title')),
-    h('thead', {}, h('tr', {}, [t('col_time', { tz: data.patient.timezone }), 'rating', ...keys]
-      .map((label) => h('th', { scope: 'col' }, label.replaceAll('_', ' '))))),
+    h('thead', {}, h('tr', {}, [t('col_time', { tz: data.patient.timezone }), t('tremor_rating')]
+      .map((label) => h('th', { scope: 'col' }, label)), keys.map(head))),
     h('tbody', {}, rows.slice(-12).reverse().map((c) => h('tr', {},
       h('td', {}, localTime(c.observed_at, data.patient.timezone)),
       h('td', {}, c.tremor_rating || '—'),
-      keys.map((k) => h('td', {}, fmt((c.tremor || {})[k]))))))));
+      keys.map((k) => h('td', {}, featureValue(k, (c.tremor || {})[k]))))))));
 }
 
 function tremorBaselineButton(data, setBaseline) {
@@ -106,12 +106,22 @@ function handwritingPanel(data, onBaseline) {
       alt: t('handwriting_alt', { time: localTime(c.observed_at, tz) }) }),
     h('figcaption', {}, t(label, { time: localTime(c.observed_at, tz) }),
       c.handwriting && c.handwriting.beyond_baseline ? h('strong', { class: 'late' },
-        ' · beyond baseline') : null));
+        ` · ${featureLabel('beyond_baseline').label}`) : null));
   return h('div', {},
     h('div', { class: 'side-by-side', id: 'handwriting' },
       figure(latest, 'handwriting_latest'), figure(baseline, 'handwriting_baseline')),
     latest.id !== baseline.id ? h('button', { type: 'button', class: 'secondary',
       onclick: () => onBaseline(latest) }, t('set_baseline')) : null);
+}
+
+/** The words of the charts' series, reference lines and marker legend (i18n.js). */
+function chartLabels(data) {
+  return { baseline: t('chart_baseline', { value: data.thresholds.baseline_ice }),
+    heart_rate: t('chart_heart_rate'), systolic_bp: t('chart_systolic'), spo2: t('chart_spo2'),
+    legend: t('legend_title'), escalation: t('legend_escalation'), symptom: t('legend_symptom'),
+    threshold: t('legend_threshold'), baseline_line: t('legend_baseline'),
+    severities: Object.fromEntries(['emergency', 'urgent', 'routine'].map((s) =>
+      [s, t(`severity_${s}`)])) };
 }
 
 async function timelineSection(data, holder, reload) {
@@ -140,7 +150,7 @@ async function timelineSection(data, holder, reload) {
   return { data, destroy: drawCharts(charts, data, {
     temperature: t('chart_temperature', { fever: data.thresholds.fever_c }),
     ice: t('chart_ice', { baseline: data.thresholds.baseline_ice }),
-    vitals: t('chart_vitals') }) };
+    vitals: t('chart_vitals'), ...chartLabels(data) }) };
 }
 
 function monitoringSection(patient, reload) {

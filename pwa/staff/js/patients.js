@@ -60,7 +60,7 @@ function enrolForm(options, onDone) {
     h('div', { class: 'grid' },
       field(t('display_name'), h('input', { name: 'display_name', required: true,
         maxlength: 200, autocomplete: 'off' })),
-      field(t('patient_code'), h('input', { name: 'code', pattern: '[A-Za-z0-9-]{3,32}',
+      field(t('patient_code'), h('input', { name: 'code', pattern: '[A-Za-z0-9\\-]{3,32}',
         autocomplete: 'off' })),
       field(t('product'), product),
       field(t('timezone'), tz),

@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { pushErrorText, t } from './i18n.js';
 
 function base64UrlToBytes(value) {
   const padded = (value + '='.repeat((4 - (value.length % 4)) % 4))
@@ -27,9 +27,9 @@ export async function registerWorker() {
 
 /** Ask permission, subscribe with the server's VAPID key and register the subscription. */
 export async function enablePush() {
-  if (!pushSupported()) throw new Error(t('push_unsupported'));
+  if (!pushSupported()) throw Object.assign(new Error(t('push_unsupported')), { known: true });
   const permission = await Notification.requestPermission();
-  if (permission !== 'granted') throw new Error(t('push_denied'));
+  if (permission !== 'granted') throw Object.assign(new Error(t('push_denied')), { known: true });
   const registration = (await registerWorker()) && (await navigator.serviceWorker.ready);
   const key = await api('/api/v1/push/key');
   const publicKey = key.public_key || key.key || key.vapid_public_key;
@@ -51,7 +51,7 @@ export function pushControls() {
         await api('/api/v1/push/test', { method: 'POST', body: {} });
         status.textContent = t('push_test_sent');
       } catch (err) {
-        status.textContent = t('error_generic', { message: err.message });
+        status.textContent = pushErrorText(err);
       }
     } }, t('push_test'));
   const enable = h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -61,7 +61,7 @@ export function pushControls() {
       enable.hidden = true;
       test.hidden = false;
     } catch (err) {
-      status.textContent = err.message;
+      status.textContent = pushErrorText(err);
     }
   } }, t('push_enable'));
   if (!pushSupported()) {

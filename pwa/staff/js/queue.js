@@ -5,6 +5,7 @@ import { escalationCard } from './cards.js';
 import { queueFeed } from './feed.js';
 import { t } from './i18n.js';
 import { pushHealth } from './push.js';
+import { clockTime } from './time.js';
 
 /** Render the queue and keep it live; returns the cleanup function. */
 export function render(main) {
@@ -16,7 +17,7 @@ export function render(main) {
   let lastKey = '';
   return queueFeed.subscribe((feed) => {
     status.textContent = feed.error ? t('queue_offline')
-      : (feed.updatedAt ? t('queue_updated', { time: feed.updatedAt.toLocaleTimeString() }) : t('loading'));
+      : (feed.updatedAt ? t('queue_updated', { time: clockTime(feed.updatedAt) }) : t('loading'));
     status.classList.toggle('offline', Boolean(feed.error));
     const key = JSON.stringify(feed.items) + feed.patients.size;
     if (key === lastKey || list.querySelector('form.resolve')) return;
