@@ -143,6 +143,6 @@ def test_acknowledge_from_the_notification_action(desktop, live_server, api,
 
     card.get_by_role("link", name="Details").click()  # where the notification's "Open" leads
     deliveries = desktop.locator("#deliveries")
-    expect(deliveries).to_contain_text("(escalation) · sent · reached 1 device(s)")
+    expect(deliveries).to_contain_text("(alert) · sent · reached 1 device(s)")  # purpose in words
     expect(desktop.get_by_role("region", name="History")).to_contain_text("Acknowledged")
     screenshot(desktop, "staff-escalation-detail-desktop")
