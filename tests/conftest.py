@@ -115,6 +115,16 @@ def centre(app):
 
 
 @pytest.fixture
+def other_centre(app):
+    """A second centre, in Paris, whose data and patient codes centre A must never reach."""
+    row = Centre(name="Centre B", phone_24h="+33 1 222", emergency_number="112",
+                 timezone="Europe/Paris")
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+@pytest.fixture
 def make_staff(app, centre):
     """Factory: a member of staff with a password and an enrolled TOTP secret."""
 
@@ -142,6 +152,13 @@ def login(client, staff, clock=None) -> str:
     r = client.post("/api/v1/auth/totp", json={"code": code})
     assert r.status_code == 200, r.json
     return r.json["csrf_token"]
+
+
+def signed_in(app, staff):
+    """A test client signed in as `staff`, with the CSRF header set."""
+    client = app.test_client()
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = login(client, staff)
+    return client
 
 
 @pytest.fixture

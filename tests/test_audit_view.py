@@ -4,30 +4,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import login
+from conftest import signed_in
 from push_fixtures import open_escalation
 
 from server.extensions import db
-from server.models import AuditEvent, Centre, Device
+from server.models import AuditEvent, Device
 from server.services import audit
 
 AUDIT = "/api/v1/staff/admin/audit"
 
 
-@pytest.fixture
-def other_centre(app):
-    """A second centre, whose patients' codes centre A must never see."""
-    row = Centre(name="Centre B", phone_24h="+33 1 222", emergency_number="112",
-                 timezone="Europe/Paris")
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-def _signed_in(app, staff):
-    client = app.test_client()
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = login(client, staff)
-    return client
 
 
 def _refusals(items: list[dict]) -> list[dict]:
@@ -56,7 +42,7 @@ def test_another_centres_probe_of_our_patient_shows_the_patient_but_not_the_prob
         staff_client, app, make_staff, make_patient, other_centre):
     ours = make_patient()
     stranger = make_staff(handle="nurse-b", centre_id=other_centre.id)
-    assert _signed_in(app, stranger).get(f"/api/v1/staff/patients/{ours.id}").status_code == 404
+    assert signed_in(app, stranger).get(f"/api/v1/staff/patients/{ours.id}").status_code == 404
     r = staff_client.get(AUDIT + f"?patient_id={ours.id}")
     (probe,) = _refusals(r.json["items"])
     assert probe["patient_code"] == ours.code
@@ -108,7 +94,7 @@ def test_list_reads_record_whom_they_returned(staff_client, app, make_staff, mak
     seen, other = make_patient(), make_patient()
     open_escalation(seen)
     nurse = make_staff(handle="nurse-a")
-    assert _signed_in(app, nurse).get(url).status_code == 200
+    assert signed_in(app, nurse).get(url).status_code == 200
     row = db.session.execute(db.select(AuditEvent).where(
         AuditEvent.action == action)).scalar_one()
     returned = sorted({seen.id} if action == "escalation.list" else {seen.id, other.id})
@@ -120,7 +106,7 @@ def test_who_saw_a_patient_includes_the_list_reads_that_showed_it(
         staff_client, app, make_staff, make_patient):
     seen, unseen = make_patient(), make_patient()
     open_escalation(seen)
-    nurse = _signed_in(app, make_staff(handle="nurse-a"))
+    nurse = signed_in(app, make_staff(handle="nurse-a"))
     nurse.get("/api/v1/staff/escalations")
     nurse.get("/api/v1/staff/overview")
     saw_seen = staff_client.get(AUDIT + f"?patient_id={seen.id}").json["items"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, login
+from conftest import PASSWORD, signed_in
 
 from server.extensions import db
 from server.models import AuditEvent, Centre, Staff
@@ -15,20 +15,6 @@ def _actions(**where) -> list[str]:
     return list(db.session.execute(query.order_by(AuditEvent.id)).scalars())
 
 
-@pytest.fixture
-def other_centre(app):
-    """A second centre, whose data centre A must never reach."""
-    row = Centre(name="Centre B", phone_24h="+33 1 222", emergency_number="112",
-                 timezone="Europe/Paris")
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-def _signed_in(app, staff):
-    client = app.test_client()
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = login(client, staff)
-    return client
 
 
 def test_admin_creates_staff_with_checked_password(staff_client):
@@ -111,7 +97,7 @@ def test_admin_cannot_lock_themselves_out(staff_client):
     ("get", "/api/v1/staff/admin/audit"),
 ])
 def test_nurse_is_refused_admin_endpoints(app, make_staff, method, path):
-    client = _signed_in(app, make_staff(handle="nurse-a"))
+    client = signed_in(app, make_staff(handle="nurse-a"))
     r = getattr(client, method)(path, json={} if method != "get" else None)
     assert r.status_code == 403
     assert "access.refused" in _actions(outcome="denied")
@@ -157,7 +143,7 @@ def test_audit_log_filters_by_patient_and_pages(staff_client, make_patient):
 def test_audit_log_filters_by_staff(staff_client, app, make_staff, make_patient):
     nurse = make_staff(handle="nurse-a")
     patient = make_patient()
-    _signed_in(app, nurse).get(f"/api/v1/staff/patients/{patient.id}")
+    signed_in(app, nurse).get(f"/api/v1/staff/patients/{patient.id}")
     r = staff_client.get(f"/api/v1/staff/admin/audit?staff_id={nurse.id}")
     assert {i["actor_handle"] for i in r.json["items"]} == {"nurse-a"}
     assert "patient.read" in {i["action"] for i in r.json["items"]}
@@ -167,7 +153,7 @@ def test_audit_log_hides_other_centres(staff_client, app, make_staff, make_patie
                                        other_centre):
     stranger = make_staff(handle="nurse-b", centre_id=other_centre.id)
     their_patient = make_patient(centre_id=other_centre.id)
-    _signed_in(app, stranger).get(f"/api/v1/staff/patients/{their_patient.id}")
+    signed_in(app, stranger).get(f"/api/v1/staff/patients/{their_patient.id}")
     items = staff_client.get("/api/v1/staff/admin/audit?per_page=200").json["items"]
     assert all(i["patient_id"] != their_patient.id for i in items)
     assert all(i["actor_handle"] != "nurse-b" for i in items)
@@ -221,9 +207,9 @@ def test_deactivated_staff_cannot_log_in(staff_client, app, make_staff):
                                    {"reset_totp": True}])
 def test_a_reset_signs_the_member_out_everywhere(staff_client, app, make_staff, clock, reset):
     nurse = make_staff(handle="nurse-a")
-    phone = _signed_in(app, nurse)
+    phone = signed_in(app, nurse)
     clock.advance(seconds=30)  # a TOTP code works once
-    desk = _signed_in(app, nurse)
+    desk = signed_in(app, nurse)
     assert phone.get("/api/v1/auth/me").status_code == 200
     r = staff_client.patch(f"/api/v1/staff/admin/staff/{nurse.id}", json=reset)
     assert r.status_code == 200
@@ -237,7 +223,7 @@ def test_an_admin_resetting_their_own_password_keeps_this_session_only(staff_cli
                                                                        clock):
     admin = staff_client.staff
     clock.advance(seconds=30)
-    other = _signed_in(app, admin)
+    other = signed_in(app, admin)
     r = staff_client.patch(f"/api/v1/staff/admin/staff/{admin.id}",
                            json={"password": "a new long passphrase for admin 9"})
     assert r.status_code == 200
@@ -247,6 +233,6 @@ def test_an_admin_resetting_their_own_password_keeps_this_session_only(staff_cli
 
 def test_other_changes_leave_sessions_alone(staff_client, app, make_staff):
     nurse = make_staff(handle="nurse-a")
-    phone = _signed_in(app, nurse)
+    phone = signed_in(app, nurse)
     staff_client.patch(f"/api/v1/staff/admin/staff/{nurse.id}", json={"on_duty": False})
     assert phone.get("/api/v1/auth/me").status_code == 200
