@@ -23,6 +23,11 @@ def now() -> dt.datetime:
     return value.astimezone(UTC)
 
 
+def is_virtual() -> bool:
+    """Whether a test or the scenario replay is moving time (not the system clock)."""
+    return _source is not _system_now
+
+
 def set_source(source: Callable[[], dt.datetime] | None) -> None:
     """Replace the clock (None restores the system clock)."""
     global _source

@@ -11,7 +11,12 @@ MIN_LENGTH = 12
 MAX_LENGTH = 128
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("cartwatch-dummy-password-for-timing")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when there is no account; made on first use, not at import."""
+    return _hasher.hash("cartwatch-dummy-password-for-timing")
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +44,6 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Check a password; spends the same time when there is no account, to hide which."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False

@@ -23,11 +23,6 @@ def day_number(infused_at: dt.datetime, at: dt.datetime, tz: str) -> int:
     return (local_date(at, tz) - local_date(infused_at, tz)).days
 
 
-def in_window(infused_at: dt.datetime, at: dt.datetime, tz: str, window_days: int) -> bool:
-    """Whether an instant falls in days 0..window_days."""
-    return 0 <= day_number(infused_at, at, tz) <= window_days
-
-
 def local_iso(at: dt.datetime, tz: str) -> str:
     """ISO 8601 with the patient's UTC offset, to the second."""
     return at.astimezone(zone(tz)).replace(microsecond=0).isoformat()

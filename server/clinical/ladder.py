@@ -8,7 +8,7 @@ from ..models import Escalation, ScheduledStep
 from . import notify
 from . import policy as P
 
-STAFF_PURPOSES = ("escalation", "renotify")
+STAFF_PURPOSES = ("escalation", "renotify")  # the staff alerts the triage ladder shows
 ESCALATION_STEP_KINDS = ("ladder", "unanswered", "ack_lapse", "followup")
 # Why a staff alert did not arrive: Escalation.undeliverable_reason is one of these, or
 # "<code>:staff<id>" naming the recipient (services/dispatch.py); the staff app words each

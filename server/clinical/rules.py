@@ -248,7 +248,7 @@ def published() -> list[dict]:
 def validate_overrides(overrides: dict) -> dict[str, str]:
     """Problems with a centre's threshold overrides, by name (empty when all are safe)."""
     bounds = dict(P.THRESHOLD_BOUNDS)
-    bounds.update({k: b for k, (_d, b) in getattr(P, "MEASURE_OVERRIDES", {}).items()})
+    bounds.update({k: b for k, (_d, b) in P.MEASURE_OVERRIDES.items()})
     problems = {}
     for name, value in (overrides or {}).items():
         if name not in bounds:

@@ -7,7 +7,6 @@ only `beyond_baseline`. The first complete sample of each kind becomes the basel
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from ..clinical import policy as P
 from ..clock import now
@@ -34,16 +33,6 @@ FEATURE_NAMES = (
     "size", "micrographia", "drift", "jitter", "complete", "error", "deviation", "components",
     "beyond_baseline", "baseline_id",
 )
-
-
-def valid_override(key: str, value: Any) -> float:
-    """Check a centre's override of a measure threshold against its POLICY bounds."""
-    if key not in P.MEASURE_OVERRIDES:
-        raise field_error(key, "is not a measure threshold")
-    _default, (low, high) = P.MEASURE_OVERRIDES[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise field_error(key, f"must be between {low} and {high}")
-    return float(value)
 
 
 def thresholds(centre: Centre | None) -> dict[str, float]:

@@ -58,8 +58,7 @@ def immediate_enabled(app: Flask) -> bool:
     setting = app.config.get("NOTIFICATIONS_IMMEDIATE")
     if setting is not None:
         return bool(setting)
-    virtual = clock._source is not clock._system_now  # scenario replay / tests move time
-    return not app.config.get("TESTING") and not virtual
+    return not app.config.get("TESTING") and not clock.is_virtual()
 
 
 def _kicker(app: Flask) -> _Kicker | None:

@@ -117,7 +117,7 @@ def override_bounds() -> dict[str, dict[str, float]]:
     """Every threshold a centre may override: its default and safe bounds (policy.py)."""
     out = {name: {"default": P.THRESHOLDS[name], "min": low, "max": high}
            for name, (low, high) in P.THRESHOLD_BOUNDS.items()}
-    for name, (default, (low, high)) in getattr(P, "MEASURE_OVERRIDES", {}).items():
+    for name, (default, (low, high)) in P.MEASURE_OVERRIDES.items():
         out[name] = {"default": default, "min": low, "max": high}
     return out
 

@@ -8,13 +8,14 @@ from typing import Any
 from sqlalchemy.orm import contains_eager
 
 from ..clinical import escalation_read
+from ..clinical.ladder import STAFF_PURPOSES
 from ..clock import now
 from ..extensions import db
 from ..models import AuditEvent, Escalation, NotificationIntent, Patient, Staff
+from ..models.push import Receipt
 from . import audit, evidence, patients, reported
 from .timeline import SEVERITY_RANK
 
-STAFF_PURPOSES = ("escalation", "renotify")
 AUDIT_EVERY = dt.timedelta(minutes=5)  # a polled queue is re-audited when it changes or this
 
 
@@ -36,17 +37,12 @@ def _deliveries(escalation_ids: list[int]) -> dict[int, list[NotificationIntent]
 
 
 def _shown_counts(intent_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Devices that showed / were clicked per intent, from the push receipts when installed."""
-    try:
-        from ..models import push as push_models
-    except ImportError:
-        return {}
-    receipt = getattr(push_models, "PushReceipt", None) or getattr(push_models, "Receipt", None)
-    if receipt is None or not intent_ids or not hasattr(receipt, "intent_id"):
+    """Devices that showed / were clicked per intent, from the push receipts."""
+    if not intent_ids:
         return {}
     rows = db.session.execute(
-        db.select(receipt.intent_id, receipt.event, db.func.count())
-        .where(receipt.intent_id.in_(intent_ids)).group_by(receipt.intent_id, receipt.event)
+        db.select(Receipt.intent_id, Receipt.event, db.func.count())
+        .where(Receipt.intent_id.in_(intent_ids)).group_by(Receipt.intent_id, Receipt.event)
     ).all()
     out: dict[int, dict[str, int]] = defaultdict(dict)
     for intent_id, event, count in rows:
