@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 from .patient_steps import PHONE, enrol, open_check
+from .test_patient_a11y import serious
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,8 @@ class EmulatedDevice:
         self.prompts: set[str] = set()
         self.value: bytes | None = None
         self.reads = 0  # read requests the page made
+        self.subscribed = 0  # subscriptions to indications
+        self.log: list[str] = []  # what was answered, for a failure's message
         for name in ("gattOperationReceived", "characteristicOperationReceived",
                      "descriptorOperationReceived"):
             browser_cdp.on(f"BluetoothEmulation.{name}",
@@ -53,8 +56,8 @@ class EmulatedDevice:
         page_cdp.on("DeviceAccess.deviceRequestPrompted",
                     lambda event: self.events.append(("prompt", event)))
 
-    def add(self, name: str, service: int, characteristic: int) -> None:
-        """A device advertising `service` with one readable, indicating characteristic."""
+    def add(self, name: str, service: int, characteristic: int, read: bool = True) -> None:
+        """A device advertising `service` with one indicating (and readable) characteristic."""
         self.browser_cdp.send("BluetoothEmulation.simulatePreconnectedPeripheral", {
             "address": ADDRESS, "name": name, "manufacturerData": [],
             "knownServiceUuids": [uuid16(service)]})
@@ -62,7 +65,7 @@ class EmulatedDevice:
             "address": ADDRESS, "serviceUuid": uuid16(service)})["serviceId"]
         char_id = self.browser_cdp.send("BluetoothEmulation.addCharacteristic", {
             "serviceId": service_id, "characteristicUuid": uuid16(characteristic),
-            "properties": {"read": True, "indicate": True}})["characteristicId"]
+            "properties": {"read": read, "indicate": True}})["characteristicId"]
         self.browser_cdp.send("BluetoothEmulation.addDescriptor", {
             "characteristicId": char_id, "descriptorUuid": CCCD})
 
@@ -70,13 +73,16 @@ class EmulatedDevice:
         """Answer the page's Bluetooth requests until `until()` holds."""
         deadline = time.monotonic() + timeout
         while not until():
-            assert time.monotonic() < deadline, f"timed out; events: {self.events}"
+            assert time.monotonic() < deadline, (
+                f"timed out; answered: {self.log}; page says: "
+                f"{self.page.locator('.ble [role=status]').all_text_contents()}")
             self.page.wait_for_timeout(50)  # lets Playwright deliver the CDP events
             while self.events:
                 self._answer(*self.events.pop(0))
 
     def _answer(self, name: str, event: dict) -> None:
         send = self.browser_cdp.send
+        self.log.append(f"{name} {event.get('type', '')}")
         if name == "prompt":
             if event["id"] not in self.prompts and event["devices"]:
                 self.prompts.add(event["id"])
@@ -95,6 +101,7 @@ class EmulatedDevice:
                     "characteristicId": event["characteristicId"], "type": "read", "code": 0,
                     "data": base64.b64encode(self.value).decode()})
         else:  # (un)subscribe, write
+            self.subscribed += event["type"] == "subscribe-to-notifications"
             send("BluetoothEmulation.simulateCharacteristicOperationResponse", {
                 "characteristicId": event["characteristicId"], "type": event["type"],
                 "code": 0})
@@ -105,7 +112,8 @@ def ble_browser(playwright_instance):
     """Chromium with Web Bluetooth on (headless Linux has it off by default)."""
     browser = playwright_instance.chromium.launch(
         executable_path=CHROMIUM, headless=True,
-        args=[*CHROMIUM_ARGS, "--enable-features=WebBluetooth"])
+        args=[*CHROMIUM_ARGS,  # getDevices() (one-tap reads) is behind the second feature
+              "--enable-features=WebBluetooth,WebBluetoothNewPermissionsBackend"])
     yield browser
     browser.close()
 
@@ -158,6 +166,7 @@ def test_thermometer_at_38_4_calls_the_centre_and_stores_the_device_reading(ble_
     expect(_status(page, "thermometer")).to_have_text(
         "From TempPro 200: 38.4 °C. Check it, then send.")
     expect(page.get_by_label("Temperature in °C")).to_have_value("38.4")
+    assert serious(page) == []  # the device buttons and their status pass axe-core
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Call the centre now.")
     [row] = live_server.checkins(patient)
@@ -264,6 +273,58 @@ def test_a_device_that_never_answers_times_out(ble_page, live_server):
     expect(status).to_have_text("Nothing arrived from the device. Check it is switched on and "
                                 "near the phone and try again, or type the value.")
     expect(page.get_by_role("button", name="Read from my thermometer")).to_be_enabled()
+    assert live_server.checkins(patient) == []
+
+
+def test_the_paired_device_is_remembered_for_a_one_tap_read(ble_page, live_server):
+    page, device = ble_page.page, ble_page
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    open_check(page, "Temperature")
+    device.add("TempPro 200", 0x1809, 0x2A1C)
+    device.value = bytes.fromhex("00720100ff")  # 370 × 10^-1 = 37 °C
+    page.get_by_role("button", name="Read from my thermometer").click()
+    device.pump(lambda: page.get_by_label("Temperature in °C").input_value() == "37")
+    assert len(device.prompts) == 1
+    page.goto("/app/#/")
+    open_check(page, "Temperature")
+    expect(page.locator('.ble[data-kind="thermometer"] .ble-known')).to_have_text(
+        "Uses TempPro 200.")
+    device.value = bytes.fromhex("00800100ff")
+    page.get_by_role("button", name="Read from my thermometer").click()  # no chooser now
+    device.pump(lambda: page.get_by_label("Temperature in °C").input_value() == "38.4")
+    assert len(device.prompts) == 1
+    expect(page.get_by_role("button", name="Use a different device")).to_be_visible()
+
+
+def test_a_device_clock_days_off_is_refused_not_replaced(ble_page, live_server):
+    page, device = ble_page.page, ble_page
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    open_check(page, "Temperature")
+    device.add("TempPro 200", 0x1809, 0x2A1C)
+    device.value = bytes.fromhex("02800100ff") + date_time(_berlin_minutes_ago(4 * 24 * 60))
+    page.get_by_role("button", name="Read from my thermometer").click()
+    status = _status(page, "thermometer")
+    device.pump(lambda: "dates this reading" in (status.text_content() or ""))
+    expect(status).to_contain_text("too long ago or ahead, so it was not used")
+    expect(page.get_by_label("Temperature in °C")).to_have_value("")
+
+
+def test_a_disconnect_before_any_value_says_so(ble_page, live_server):
+    page, device = ble_page.page, ble_page
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    open_check(page, "Symptoms and vital signs")
+    device.add("BP Cuff 7", 0x1810, 0x2A35, read=False)  # as real cuffs: indications only
+    page.get_by_role("button", name="Read from my blood-pressure monitor").click()
+    device.pump(lambda: device.subscribed > 0)
+    device.browser_cdp.send("BluetoothEmulation.simulateGATTDisconnection",
+                            {"address": ADDRESS})
+    status = _status(page, "cuff")
+    device.pump(lambda: "disconnected" in (status.text_content() or ""))
+    expect(status).to_have_text("The device disconnected before it sent a measurement. Try "
+                                "again, or type the value.")
     assert live_server.checkins(patient) == []
 
 

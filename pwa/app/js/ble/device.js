@@ -7,6 +7,8 @@ import { parse, PROFILES, toHex } from './gatt.js';
 /** How long to wait for a measurement after connecting: a cuff inflates and measures first. */
 export const WAIT_MS = { thermometer: 60000, oximeter: 60000, cuff: 120000 };
 
+const RELEASE_MS = 2000;
+
 /** A failed read: a code the screen translates (timeout, cancelled, unavailable...). */
 export class DeviceError extends Error {
   constructor(code, detail = '') {
@@ -93,6 +95,16 @@ function firstValue(device, characteristic, waitMs) {
   });
 }
 
+/** Unsubscribe (waited for, briefly: a device that hangs must not keep the button disabled)
+ * and disconnect, so the next read starts clean. */
+async function release(device, characteristic) {
+  if (device.gatt?.connected && (characteristic?.properties?.indicate || characteristic?.properties?.notify)) {
+    await Promise.race([characteristic.stopNotifications().catch(() => {}),
+      new Promise((resolve) => { setTimeout(resolve, RELEASE_MS); })]);
+  }
+  if (device.gatt?.connected) device.gatt.disconnect();
+}
+
 /** Take one measurement: {reading, raw (hex), model}, or throw DeviceError (a value that
  * cannot be decoded: code 'refused' with the parser's reason in detail). */
 export async function measure(kind, { fresh = false, waitMs = WAIT_MS[kind] } = {}) {
@@ -113,9 +125,6 @@ export async function measure(kind, { fresh = false, waitMs = WAIT_MS[kind] } = 
     if (!result.ok) throw new DeviceError('refused', result.code);
     return { reading: result.reading, raw: toHex(value), model: device.name || '' };
   } finally {
-    if (characteristic?.properties?.indicate || characteristic?.properties?.notify) {
-      characteristic.stopNotifications().catch(() => {});
-    }
-    if (device.gatt?.connected) device.gatt.disconnect();
+    await release(device, characteristic);
   }
 }
