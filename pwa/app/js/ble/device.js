@@ -51,7 +51,10 @@ async function chooseDevice(kind, fresh) {
   try {
     return await navigator.bluetooth.requestDevice({ filters: [{ services: [PROFILES[kind].service] }] });
   } catch (err) {
-    if (err?.name === 'NotFoundError') throw new DeviceError('cancelled', err.message);
+    // Chromium says NotFoundError both for a closed chooser and for Bluetooth switched off
+    if (err?.name === 'NotFoundError' && !/adapter/i.test(err.message || '')) {
+      throw new DeviceError('cancelled', err.message);
+    }
     throw new DeviceError('unavailable', err?.message || String(err));
   }
 }
