@@ -1,7 +1,7 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-12-01.1';
+const VERSION = '2026-12-02.1';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -42,6 +42,9 @@ const SHELL = [
   '/app/js/screens/entries.js',
   '/app/js/screens/settings.js',
   '/app/js/screens/ended.js',
+  '/app/js/ble/gatt.js',
+  '/app/js/ble/device.js',
+  '/app/js/ble/panel.js',
 ];
 const DEFAULT_ACK_TITLE = 'Acknowledge'; // used only when the payload names no actions
 const MESSAGES_KEEP = 20;

@@ -11,6 +11,7 @@ from ..clock import now
 from ..ids import Id
 from ..measures.motion import MotionSchema
 from ..measures.strokes import StrokesSchema
+from . import device_source
 
 # A C0 control other than tab, newline and carriage return (and DEL): never typed by a
 # person, and NUL cannot be stored in PostgreSQL text at all.
@@ -62,6 +63,12 @@ class StrictSchema(Schema):
 class TemperatureSchema(StrictSchema):
     value = fields.Float(required=True, allow_nan=False)
     unit = fields.String(required=True, validate=validate.OneOf(P.TEMPERATURE_UNITS))
+    source = device_source.source_field()  # ble: manual (default) or device
+    device = fields.Nested(device_source.DeviceReadingSchema)
+
+    @validates_schema
+    def _device_named(self, data, **kwargs):
+        device_source.check_source(data, data.get("device"))
 
     @validates_schema
     def _within_bounds(self, data, **kwargs):
@@ -108,10 +115,17 @@ class VitalsSchema(StrictSchema):
     respiratory_rate = fields.Integer(  # v2
         strict=True, validate=validate.Range(P.RESPIRATORY_RATE_MIN, P.RESPIRATORY_RATE_MAX)
     )
+    # ble: the values read from a device, each with its device; the others were typed
+    devices = device_source.VitalsDevicesField(
+        ("heart_rate", "systolic_bp", "spo2", "respiratory_rate"))
+
+    @validates_schema
+    def _devices_match(self, data, **kwargs):
+        device_source.check_vitals_devices(data)
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
-        if not data:
+        if not {k for k in data if k != "devices"}:
             raise ValidationError(
                 "give at least one of heart_rate, systolic_bp, spo2, respiratory_rate")
 
@@ -229,6 +243,9 @@ class CheckInOut(Schema):
     antipyretic_kind = fields.String(allow_none=True)
     other = fields.String(allow_none=True, metadata={
         "description": "free text in the patient's own words, as written: show as text"})
+    devices = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "values read from a Bluetooth LE device: {value name: model}; the "
+                       "others were typed (ble)"})
     findings = fields.List(fields.String())
     escalation = fields.Nested(EscalationRefOut, allow_none=True)
     instruction = fields.Nested(InstructionOut, allow_none=True)

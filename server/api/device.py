@@ -37,6 +37,8 @@ INPUT_BOUNDS = {
     "spo2": [P.SPO2_MIN, P.SPO2_MAX],
     "respiratory_rate": [P.RESPIRATORY_RATE_MIN, P.RESPIRATORY_RATE_MAX],
     "other_max_length": P.OTHER_TEXT_MAX,
+    "observed_max_past_hours": P.OBSERVED_MAX_PAST_HOURS,  # ble: a device's own clock
+    "observed_max_future_minutes": P.OBSERVED_MAX_FUTURE_MINUTES,
 }
 
 

@@ -18,6 +18,8 @@ class EvidenceSourceOut(Schema):
     observed_at = fields.DateTime()
     received_at = fields.DateTime()
     late = fields.Boolean(metadata={"description": "received more than 10 min after observed"})
+    devices = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "values read from a Bluetooth LE device: {value name: model} (ble)"})
 
 
 class EvidenceIceOut(Schema):

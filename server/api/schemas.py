@@ -240,6 +240,10 @@ class InputBoundsOut(Schema):
     spo2 = fields.List(fields.Integer())
     respiratory_rate = fields.List(fields.Integer())
     other_max_length = fields.Integer(metadata={"description": "free text, characters"})
+    # ble: a device's own timestamp is sent as observed_at only within these (POLICY.md)
+    observed_max_past_hours = fields.Integer(metadata={"description": "observed_at, hours back"})
+    observed_max_future_minutes = fields.Integer(metadata={
+        "description": "observed_at, minutes ahead"})
 
 
 class UsualRangeOut(Schema):

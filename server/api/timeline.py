@@ -45,6 +45,8 @@ class TimelineCheckinOut(Schema):
         "description": "fever medicine in the last 6 h; null when not asked"})
     antipyretic_kind = fields.String(allow_none=True)
     other = fields.String(allow_none=True, metadata={"description": "free text, as written"})
+    devices = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "values read from a Bluetooth LE device: {value name: model} (ble)"})
 
 
 class ReportedTextOut(Schema):

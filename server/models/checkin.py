@@ -43,6 +43,9 @@ class CheckIn(db.Model):
     # v2 R-OTHER: the patient's or caregiver's own words, trimmed, never escaped or rewritten
     # (shown to staff as text, never in a push payload)
     other_text: Mapped[str | None] = mapped_column(Text)
+    # ble: the values read from a Bluetooth LE device, {value name: {model, raw hex}}, for
+    # staff ("from device (model)") and audit; a value not named here was typed by hand
+    device_readings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     tremor_rating: Mapped[str | None] = mapped_column(String(16))
     tremor_motion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     tremor_features: Mapped[dict[str, Any] | None] = mapped_column(JSON)

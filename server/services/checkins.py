@@ -17,7 +17,7 @@ from ..errors import field_error
 from ..extensions import db
 from ..measures import apply as apply_measures
 from ..models import CheckIn, Device
-from . import audit
+from . import audit, device_readings
 
 LATE_AFTER = dt.timedelta(minutes=10)  # shown as "observed at …" when older than this
 
@@ -131,6 +131,7 @@ def _build(device: Device, data: dict, key: str, fingerprint: str) -> CheckIn:
         checkin.systolic_bp = vitals.get("systolic_bp")
         checkin.spo2 = vitals.get("spo2")
         checkin.respiratory_rate = vitals.get("respiratory_rate")
+    checkin.device_readings = device_readings.stored(data.get("temperature"), data.get("vitals"))
     checkin.antipyretic = data.get("antipyretic")
     checkin.antipyretic_kind = data.get("antipyretic_kind")
     checkin.other_text = data.get("other")  # trimmed by the schema; None when blank
@@ -177,6 +178,7 @@ def serialise(checkin: CheckIn, *, findings=None, escalation=None, instruction=N
         "antipyretic": checkin.antipyretic,
         "antipyretic_kind": checkin.antipyretic_kind,
         "other": checkin.other_text,
+        "devices": device_readings.models(checkin.device_readings),
         "findings": list(findings or []),
         "escalation": escalation,
         "instruction": instruction,

@@ -20,6 +20,7 @@ from ..clinical.calendar import day_number
 from ..clinical.engine import facts_for
 from ..extensions import db
 from ..models import CheckIn, Escalation, Finding, Patient
+from . import device_readings
 from .checkins import LATE_AFTER
 
 TEMPERATURE, ICE, VITALS, NEWS2 = "temperature", "ice", "vitals", "news2"
@@ -52,7 +53,7 @@ _COLUMNS = load_only(
     CheckIn.ice_total, CheckIn.ice_self, CheckIn.heart_rate, CheckIn.systolic_bp, CheckIn.spo2,
     CheckIn.respiratory_rate, CheckIn.symptoms, CheckIn.tremor_rating, CheckIn.tremor_features,
     CheckIn.handwriting_judgement, CheckIn.handwriting_features, CheckIn.antipyretic,
-    CheckIn.other_text)
+    CheckIn.other_text, CheckIn.device_readings)
 
 
 def recorded_by(checkin: CheckIn) -> str:
@@ -69,7 +70,8 @@ def _reading(checkin: CheckIn, patient: Patient) -> dict[str, Any]:
         "source": {
             "checkin_id": checkin.id, "recorded_by": recorded_by(checkin),
             "observed_at": checkin.observed_at, "received_at": checkin.received_at,
-            "late": checkin.received_at - checkin.observed_at > LATE_AFTER},
+            "late": checkin.received_at - checkin.observed_at > LATE_AFTER,
+            "devices": device_readings.models(checkin.device_readings)},
         TEMPERATURE: None if checkin.temperature_c is None else {
             "value": checkin.temperature_value, "unit": checkin.temperature_unit,
             "celsius": checkin.temperature_c},

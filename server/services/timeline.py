@@ -10,7 +10,7 @@ from ..clinical.calendar import day_number, local_iso
 from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Escalation, Patient, Staff
-from . import audit
+from . import audit, device_readings
 from .checkins import LATE_AFTER
 from .patients import with_caregiver_phone
 
@@ -59,6 +59,7 @@ def _checkin_point(c: CheckIn, tz: str) -> dict[str, Any]:
         "symptoms": list(c.symptoms or []),
         "antipyretic": c.antipyretic, "antipyretic_kind": c.antipyretic_kind,
         "other": c.other_text,
+        "devices": device_readings.models(c.device_readings),
     }
 
 

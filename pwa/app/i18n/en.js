@@ -281,4 +281,25 @@ export default {
   // errors
   errNetwork: 'No connection.',
   errServer: 'The centre\'s server did not answer. It will be tried again.',
+
+  // --- ble: readings from Bluetooth LE health devices (Web Bluetooth) ---
+  ble_read_thermometer: 'Read from my thermometer',
+  ble_read_oximeter: 'Read from my oximeter',
+  ble_read_cuff: 'Read from my blood-pressure monitor',
+  ble_known: 'Uses {name}.',
+  ble_other_device: 'Use a different device',
+  ble_unnamed: 'Bluetooth device',
+  ble_waiting: 'Connecting… Take the measurement on the device now; it is sent to this phone.',
+  ble_got_temperature: 'From {model}: {value} °{unit}. Check it, then send.',
+  ble_got_oximeter: 'From {model}: oxygen {spo2} %, pulse {pulse} /min. Check, then send.',
+  ble_got_cuff: 'From {model}: blood pressure {systolic}/{diastolic} mmHg, pulse {pulse} /min. Check, then send.',
+  ble_timeout: 'Nothing arrived from the device. Check it is switched on and near the phone and try again, or type the value.',
+  ble_disconnected: 'The device disconnected before it sent a measurement. Try again, or type the value.',
+  ble_cancelled: 'No device was chosen. Try again, or type the value.',
+  ble_unavailable: 'Bluetooth is not available. Turn it on and try again, or type the value.',
+  ble_unsupported: 'This browser cannot read Bluetooth devices. Type the value.',
+  ble_connect: 'Could not connect to the device. Try again, or type the value.',
+  ble_no_service: 'This device does not offer that measurement. Type the value instead.',
+  ble_refused: 'The device sent a value this app cannot read, so it was not used. Measure again, or type the value.',
+  ble_clock: 'The device dates this reading {time}, too long ago or ahead, so it was not used. Check the device\'s clock and measure again, or type the value.',
 };

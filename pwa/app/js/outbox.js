@@ -24,7 +24,7 @@ export async function enqueue(body, kind) {
   const entry = {
     id: crypto.randomUUID(),
     kind,
-    body: { ...body, observed_at: api.serverNow().toISOString() },
+    body: { ...body, observed_at: body.observed_at || api.serverNow().toISOString() }, // ble: a device's own time
     created_at: new Date().toISOString(),
     status: 'queued',
     error: null,

@@ -1,6 +1,7 @@
 // The values behind an escalation's reasons (the server's `evidence`): the reading, who
 // recorded it, when it was observed and received. A reason code alone hides the 39.2 °C.
 
+import { deviceLine } from './devices.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { localTime } from './time.js';
@@ -42,7 +43,8 @@ function sourceLine(source, tz) {
     t(`ev_by_${source.recorded_by}`), ' · ',
     t('ev_times', { observed: localTime(source.observed_at, tz),
       received: localTime(source.received_at, tz) }),
-    source.late ? [' — ', t('ev_late')] : null);
+    source.late ? [' — ', t('ev_late')] : null,
+    source.devices && deviceLine(source.devices) ? [' · ', deviceLine(source.devices)] : null); // ble
 }
 
 /** The values shown under one reason, or null when the reason has none to show. */

@@ -372,6 +372,14 @@ const EN = {
   push_error_unsupported: 'This browser cannot receive notifications.',
   push_error_network: 'The push service could not be reached. Check the connection and try again.',
   push_error_other: 'Notifications could not be turned on in this browser.',
+
+  // --- ble: values read from a Bluetooth LE device (issue 19) ---
+  dev_from: '{values} from device ({model})',
+  dev_value_temperature: 'temperature',
+  dev_value_spo2: 'SpO₂',
+  dev_value_heart_rate: 'HR',
+  dev_value_systolic_bp: 'BP',
+  dev_value_respiratory_rate: 'RR',
 };
 
 const REASONS = {

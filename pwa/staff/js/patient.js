@@ -3,6 +3,7 @@
 
 import { api } from './api.js';
 import { drawCharts } from './charts.js';
+import { deviceText } from './devices.js';
 import { field, h, replace, svgDataUrl, tableWrap } from './dom.js';
 import { featureLabel, featureValue, reasonText, symptomText, t } from './i18n.js';
 import { baselineSection, changeBaseline, correctionSection } from './records.js';
@@ -40,6 +41,7 @@ function values(c) {
     parts.push(c.antipyretic_kind ? `${t('antipyretic_short')} (${t(`antipyretic_${c.antipyretic_kind}`)})`
       : t('antipyretic_short'));
   } else if (c.antipyretic === false) parts.push(t('antipyretic_no'));
+  if (deviceText(c.devices)) parts.push(deviceText(c.devices)); // ble
   return parts.join(' · ');
 }
 

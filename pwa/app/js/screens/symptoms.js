@@ -1,5 +1,6 @@
 // Symptoms checklist, optional vital signs and the patient's own words, in the vocabulary of
 // scenarios/FORMAT.md (policy v2 adds six symptoms, respiratory rate and free text).
+import { vitalsDevice } from '../ble/panel.js';
 import { bounds, otherMaxLength, parseNumber, VITALS } from '../bounds.js';
 import { errorSlot, field, h, newId, show, t } from '../dom.js';
 import { submit } from '../result.js';
@@ -32,13 +33,14 @@ export function showSymptoms() {
     ...field(t(`vital_${name}`), { type: 'text', inputMode: 'numeric', name, autocomplete: 'off', maxLength: 3 },
       name === 'respiratory_rate' ? t('respiratoryGuide') : ''),
   }));
+  const ble = vitalsDevice(Object.fromEntries(vitals.map((v) => [v.name, v.input]))); // ble
   const other = otherField();
   const send = h('button.primary', { type: 'submit' }, t('send'));
   const none = h('a.button.secondary', { href: '#/' }, t('symNoneButton'));
   const error = errorSlot(send);
   const question = h('div', { 'aria-live': 'polite' });
   const form = h('form', { novalidate: true }, list, other.el,
-    h('fieldset.vitals', {}, h('legend', {}, t('vitalsTitle')), vitals.map((v) => v.el)),
+    h('fieldset.vitals', {}, h('legend', {}, t('vitalsTitle')), ble.el, vitals.map((v) => v.el)),
     question, send, error.el, none);
   none.addEventListener('click', () => { state.flow = null; });
   form.addEventListener('submit', async (event) => {
@@ -71,7 +73,8 @@ export function showSymptoms() {
       error.set(t('symNothing'));
       return;
     }
-    const unusual = vitals.filter((v) => v.name in values && isUnusual(v.name, values[v.name]));
+    const unusual = vitals.filter((v) => v.name in values && isUnusual(v.name, values[v.name])
+      && !ble.fromDevice(v.name, values[v.name]));
     if (unusual.length) {
       const readings = unusual.map((v) => ({ label: t(`vital_${v.name}`), value: values[v.name] }));
       if (!(await askIsThisRight(question, readings))) {
@@ -82,7 +85,7 @@ export function showSymptoms() {
     send.disabled = true;
     const body = {};
     if (symptoms.length) body.symptoms = symptoms;
-    if (Object.keys(values).length) body.vitals = values;
+    if (Object.keys(values).length) Object.assign(body, { vitals: { ...values, ...ble.devices(values) } }, ble.observed(values));
     if (words) body.other = words;
     submit(body, 'symptoms');
   });

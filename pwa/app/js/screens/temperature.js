@@ -1,6 +1,7 @@
 // Temperature: numeric keypad, °C / °F remembered, plausibility checked before sending, the
 // fever-medicine question (policy v2: it can hide a fever) and "Is this right?" outside the
 // usual range.
+import { temperatureDevice } from '../ble/panel.js';
 import { bounds, parseNumber } from '../bounds.js';
 import { choice, field, h, show, t } from '../dom.js';
 import { submit } from '../result.js';
@@ -26,12 +27,15 @@ export async function showTemperature() {
   });
   units.el.classList.add('inline');
   units.el.querySelector(`input[value="${unit}"]`).checked = true;
+  const ble = temperatureDevice(temp.input, (u) => { // ble: a device's reading fills the field
+    units.el.querySelector(`input[value="${u}"]`).click();
+  });
   const medicine = choice(t('antipyreticQuestion'), 'antipyretic',
     [['yes', t('antipyreticYes')], ['no', t('antipyreticNo')]], { required: false });
   medicine.el.classList.add('inline');
   const question = h('div', { 'aria-live': 'polite' });
   const send = h('button.primary', { type: 'submit' }, t('send'));
-  const form = h('form', { novalidate: true }, temp.el, units.el, medicine.el, question, send);
+  const form = h('form', { novalidate: true }, temp.el, ble.el, units.el, medicine.el, question, send);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = parseNumber(temp.input.value);
@@ -42,11 +46,11 @@ export async function showTemperature() {
       temp.error.set(t('tempRange', { min, max, unit }));
     } else {
       temp.error.set('');
-      const sure = !isUnusual('temperature', value, unit) || await askIsThisRight(question,
+      const sure = !isUnusual('temperature', value, unit) || ble.fromDevice(value, unit) || await askIsThisRight(question,
         [{ label: t('tempLabel', { unit }), value }]);
       if (sure) {
         send.disabled = true;
-        const body = { temperature: { value, unit } };
+        const body = { temperature: { value, unit, ...ble.source(value, unit) }, ...ble.observed(value, unit) };
         if (medicine.value()) body.antipyretic = medicine.value() === 'yes';
         submit(body, 'temperature');
         return;
