@@ -43,7 +43,7 @@ def option_labels(page, legend: str) -> list[str]:
     return group.locator("label.option").all_inner_texts()
 
 
-def assert_no_answer_shown(page) -> None:
+def assert_no_answer_shown(page, answers=(CITY, PLACE)) -> None:
     """No right answer in the DOM, in text, attributes, data-* or aria (page.content())."""
     html = page.content()
     now = local_now()
@@ -54,7 +54,7 @@ def assert_no_answer_shown(page) -> None:
     spots = [m.start() for m in re.finditer(month, html)]
     if spots:  # only as one of the twelve options of the month picker
         assert len(spots) == 1 and re.search(rf'<option value="\d+">{month}</option>', html)
-    for answer in (CITY, PLACE):
+    for answer in answers:
         found = html.count(answer)
         if found:  # only as one unmarked option among others
             assert found == 1, answer
@@ -142,6 +142,7 @@ def test_a_patient_alone_takes_the_self_check_and_the_server_scores_it(
     for n, value in enumerate(range(90, 0, -10), start=1):
         page.get_by_label(f"Number {n}", exact=True).fill(str(value))
     assert_no_answer_shown(page)
+    assert axe_ok(page)
     screenshot(page, "self-check-answered")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("status").last).to_contain_text("Sent to the centre.")
@@ -213,3 +214,13 @@ def test_no_city_on_record_means_no_self_check_but_the_led_one(page, live_server
     page.get_by_role("button", name="Yes, someone will ask me").click()
     expect(page.get_by_text("For the caregiver: ask the questions out loud", exact=False)
            ).to_be_visible()
+
+
+def test_the_call_bar_does_not_name_a_centre_that_is_the_place_of_care(page, live_server):
+    patient = live_server.patient(city=CITY, place_of_care="Centre A")  # the centre's name
+    enrol(page, live_server, patient)
+    expect(page.get_by_role("link", name="Call Centre A: +49 30 111 222")).to_be_visible()
+    open_check(page, "Confusion check")
+    page.get_by_role("button", name="No, I am doing it alone").click()
+    expect(page.get_by_role("link", name="Call the centre: +49 30 111 222")).to_be_visible()
+    assert_no_answer_shown(page, answers=(CITY, "Centre A"))

@@ -313,6 +313,7 @@ export default {
   selfCannotWrite: 'I cannot write',
   selfCountSay: 'Count backwards from 100 by tens. Type each number.',
   selfNeedAll: 'Answer every part (or choose "I don\'t know").',
+  selfCallCentre: 'Call the centre: {phone}',
   hwAloneNote: 'The app compares it with your handwriting from before treatment.',
   hwAloneCannot: 'I cannot write',
   hwAloneNeedWriting: 'Write the sentence, or tick "I cannot write".',

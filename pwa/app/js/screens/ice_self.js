@@ -198,6 +198,13 @@ function counting() {
 export const selfCheckPossible = () => Boolean(state.context?.self_check?.city_options
   && state.context.self_check.place_options);
 
+/** The call bar names the centre, which is often the place of care: here it says "the
+ * centre" instead (the chrome is drawn again, with the name, on the next screen). */
+function unnamedCallBar() {
+  const link = document.querySelector('#callbar a.call:not(.danger)');
+  if (link) link.setAttribute('aria-label', t('selfCallCentre', { phone: state.context.centre_phone }));
+}
+
 /** Render the self-check (the patient's own phone, nobody with them). */
 export function showSelfCheck(again) {
   if (!selfCheckPossible()) {
@@ -227,5 +234,6 @@ export function showSelfCheck(again) {
     }
     submit(body, 'ice');
   });
+  unnamedCallBar();
   show(h('section', {}, h('h1', {}, t('iceTitle')), h('p', {}, t('selfIntro')), changeWho(again), form));
 }
