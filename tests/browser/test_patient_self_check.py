@@ -224,3 +224,19 @@ def test_the_call_bar_does_not_name_a_centre_that_is_the_place_of_care(page, liv
     page.get_by_role("button", name="No, I am doing it alone").click()
     expect(page.get_by_role("link", name="Call the centre: +49 30 111 222")).to_be_visible()
     assert_no_answer_shown(page, answers=(CITY, "Centre A"))
+
+
+def test_each_self_check_shows_another_set_of_pictures(page, live_server):
+    patient = live_server.patient(city=CITY, place_of_care=PLACE)
+    enrol(page, live_server, patient)
+    open_check(page, "Confusion check")
+    page.get_by_role("button", name="No, I am doing it alone").click()  # remembered for a while
+    seen = []
+    for _ in range(4):
+        expect(page.locator(".object img")).to_have_count(3)
+        seen.append(frozenset(shown_pictures(page)))
+        page.evaluate("() => { location.hash = '#/'; }")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+        page.evaluate("() => { location.hash = '#/ice'; }")
+    assert len(set(seen)) > 1  # 364 sets of three: four equal draws are (1/364)^3 likely
+    assert all(len(s) == 3 for s in seen)
