@@ -7,6 +7,7 @@ import re
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..clinical import policy as P
+from ..clinical import self_check as SC
 from ..clock import now
 from ..ids import Id
 from ..measures.motion import MotionSchema
@@ -84,6 +85,42 @@ class TemperatureSchema(StrictSchema):
             raise ValidationError(f"must be between {low} and {high} °{unit}", "value")
 
 
+class NamedPictureSchema(StrictSchema):
+    """One picture of the self-check and the name the patient chose (None: did not know)."""
+
+    picture = fields.String(required=True, validate=validate.OneOf(SC.PICTURES))
+    answer = fields.String(allow_none=True, load_default=None,
+                           validate=validate.OneOf(SC.PICTURE_NAMES))
+
+
+class SelfCheckAnswersSchema(StrictSchema):
+    """What the patient answered in the self-check (v2), bounded: the server scores it.
+
+    None (or an empty list) is "I don't know"; every field is the answer as given, never a
+    right/wrong mark from the phone.
+    """
+
+    year = fields.Integer(strict=True, allow_none=True, load_default=None,
+                          validate=validate.Range(0, 9999))
+    month = fields.Integer(strict=True, allow_none=True, load_default=None,
+                           validate=validate.Range(1, 12))
+    city = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=120))
+    place = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=120))
+    naming = fields.List(fields.Nested(NamedPictureSchema), required=True,
+                         validate=validate.Length(equal=SC.NAMING_COUNT))
+    command = fields.List(fields.String(validate=validate.OneOf(SC.COMMAND_COLOURS)),
+                          load_default=list, validate=validate.Length(max=SC.COMMAND_CIRCLES))
+    counting = fields.List(
+        fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 999)),
+        load_default=list, validate=validate.Length(max=len(P.ICE_COUNT_BACK)))
+
+    @validates_schema
+    def _three_different_pictures(self, data, **kwargs):
+        pictures = [n["picture"] for n in data.get("naming") or []]
+        if len(set(pictures)) != len(pictures):
+            raise ValidationError("three different pictures", "naming")
+
+
 class IceSchema(StrictSchema):
     orientation = fields.Integer(
         required=True, strict=True, validate=validate.Range(0, P.ICE_ITEMS["orientation"])
@@ -102,6 +139,15 @@ class IceSchema(StrictSchema):
     )
     # v2: the patient took the self-check alone (no right answer was shown)
     self_administered = Flag(data_key="self", load_default=False)
+    # v2: the self-check's answers; when given, the server scores the items from them and
+    # stores its own score (services/checkins.py), whatever the phone's items say
+    answers = fields.Nested(SelfCheckAnswersSchema, load_default=None)
+
+    @validates_schema
+    def _answers_only_when_self(self, data, **kwargs):
+        if data.get("answers") is not None and not data.get("self_administered"):
+            raise ValidationError("only with self: true (the caregiver scores a led check)",
+                                  "answers")
 
 
 class VitalsSchema(StrictSchema):

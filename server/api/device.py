@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.identity import current_device, require_device
-from ..clinical import escalation_read, schedule
+from ..clinical import escalation_read, schedule, self_check
 from ..clinical import policy as P
 from ..clinical.calendar import day_number, local_date
 from ..clock import now
@@ -82,6 +82,7 @@ def device_context(device) -> dict:
         "emergency_number": centre.emergency_number,
         "schedule": schedule.published(patient.window_days, centre),
         "input_bounds": INPUT_BOUNDS, "usual_range": USUAL_RANGE, **limits(patient),
+        "self_check": self_check.choices(patient),
     }
 
 

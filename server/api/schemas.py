@@ -258,6 +258,14 @@ class UsualRangeOut(Schema):
     respiratory_rate = fields.List(fields.Integer())
 
 
+class SelfCheckChoicesOut(Schema):
+    """The ICE self-check's options (v2): each holds the patient's own answer among three
+    plausible others, unmarked; null when the record does not hold it."""
+
+    city_options = fields.List(fields.String(), allow_none=True)
+    place_options = fields.List(fields.String(), allow_none=True)
+
+
 class DeviceContextOut(Schema):
     """What a phone needs to run the app: role, patient calendar and whom to call."""
 
@@ -284,6 +292,7 @@ class DeviceContextOut(Schema):
     stay_near_until = fields.Date(metadata={"description": "local date of the last day near"})
     no_driving_until = fields.Date(metadata={
         "description": "local date of the last day without driving"})
+    self_check = fields.Nested(SelfCheckChoicesOut)
 
 
 class RedeemOut(DeviceContextOut):

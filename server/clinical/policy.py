@@ -36,6 +36,11 @@ OBSERVED_MAX_FUTURE_MINUTES = 5
 ICE_ITEMS = {"orientation": 4, "naming": 3, "commands": 1, "writing": 1, "attention": 1}
 ICE_MAX = sum(ICE_ITEMS.values())
 ICE_DEFAULT_BASELINE = 10
+# v2 "Who asks": the self-check's attention item is counting back from 100 by 10, typed
+ICE_COUNT_BACK = (90, 80, 70, 60, 50, 40, 30, 20, 10)
+# v2 self-check: a year or month is right if it is the patient's local one at any instant
+# within this many minutes of the observation (a check begun before midnight and sent after)
+ICE_SELF_DATE_TOLERANCE_MINUTES = 60
 
 # --- Vocabulary (scenarios/FORMAT.md) -------------------------------------------------------
 TREMOR_RATINGS = ("none", "mild", "moderate", "severe")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from ..clinical import policy as P
+from ..clinical import self_check
 from ..clinical.engine import evaluate_checkin, quiet_evaluation
 from ..clinical.escalations import lock_patient
 from ..clock import now
@@ -122,9 +123,10 @@ def _build(device: Device, data: dict, key: str, fingerprint: str) -> CheckIn:
             else P.fahrenheit_to_celsius(temp["value"])
         )
     if ice := data.get("ice"):
+        items = _ice_items(device, ice, checkin.observed_at, data.get("handwriting"))
         for item in P.ICE_ITEMS:
-            setattr(checkin, f"ice_{item}", ice[item])
-        checkin.ice_total = sum(ice[item] for item in P.ICE_ITEMS)
+            setattr(checkin, f"ice_{item}", items[item])
+        checkin.ice_total = sum(items[item] for item in P.ICE_ITEMS)
         checkin.ice_self = ice.get("self_administered", False)
     if vitals := data.get("vitals"):
         checkin.heart_rate = vitals.get("heart_rate")
@@ -142,6 +144,31 @@ def _build(device: Device, data: dict, key: str, fingerprint: str) -> CheckIn:
         checkin.handwriting_judgement = handwriting.get("judgement")
         checkin.handwriting_strokes = handwriting.get("strokes")
     return checkin
+
+
+def _ice_items(device: Device, ice: dict, observed_at: dt.datetime,
+               handwriting: dict | None) -> dict[str, int]:
+    """The ICE items to store: the server's own score of a self-check's answers, else the
+    items as sent (a caregiver scored them, or an entry queued by an earlier app version)."""
+    answers = ice.get("answers")
+    if answers is None:
+        return {item: ice[item] for item in P.ICE_ITEMS}
+    wrote = bool(handwriting and handwriting.get("strokes")) or _wrote_recently(
+        device.patient_id, observed_at)
+    return self_check.score(answers, device.patient, observed_at, wrote)
+
+
+def _wrote_recently(patient_id: int, observed_at: dt.datetime) -> bool:
+    """Whether the sentence was written on the pad shortly before (the handwriting check's
+    strokes, reused by the self-check's writing item rather than sent twice)."""
+    since = observed_at - dt.timedelta(minutes=self_check.SENTENCE_REUSE_MINUTES)
+    rows = db.session.execute(
+        db.select(CheckIn.handwriting_strokes)
+        .where(CheckIn.patient_id == patient_id, CheckIn.observed_at >= since,
+               CheckIn.observed_at <= observed_at)
+        .order_by(CheckIn.observed_at.desc()).limit(5)
+    ).scalars()
+    return any(strokes for strokes in rows)
 
 
 def serialise(checkin: CheckIn, *, findings=None, escalation=None, instruction=None) -> dict:

@@ -1,11 +1,15 @@
-// Handwriting: the standard sentence on a canvas, and the caregiver's judgement.
+// Handwriting: the standard sentence on a canvas, and the caregiver's judgement (a patient
+// alone just writes: the measured comparison with the baseline does the rest, POLICY.md v2).
 import { choice, errorSlot, h, show, t } from '../dom.js';
 import { writingPad } from '../pad.js';
 import { submit } from '../result.js';
 import { state } from '../state.js';
+import { askWhoFirst, changeWho, whoAsks } from '../who.js';
 
 /** Render the handwriting screen. */
 export function showHandwriting() {
+  if (askWhoFirst(t('hwTitle'), showHandwriting)) return;
+  if (whoAsks() === 'self') return showAlone();
   const pad = writingPad();
   const judge = choice(t('hwJudge'), 'judgement',
     ['same', 'worse', 'cannot_write'].map((j) => [j, t(`hw_${j}`)]));
@@ -32,4 +36,26 @@ export function showHandwriting() {
     submit({ handwriting }, 'handwriting');
   });
   show(h('section', {}, h('h1', {}, t('hwTitle')), form));
+}
+
+/** The patient alone: write the sentence (or say writing is not possible), no judgement. */
+function showAlone() {
+  const pad = writingPad();
+  const cannotBox = h('input', { type: 'checkbox' });
+  const send = h('button.primary', { type: 'submit' }, t('send'));
+  const error = errorSlot(send);
+  const form = h('form', { novalidate: true }, h('p.big', {}, t('hwSay')), h('p', {}, t('hwAloneNote')),
+    pad.el, h('label.check', {}, cannotBox, h('span', {}, t('hwAloneCannot'))), send, error.el);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (pad.isEmpty() && !cannotBox.checked) {
+      error.set(t('hwAloneNeedWriting'));
+      return;
+    }
+    send.disabled = true;
+    const handwriting = cannotBox.checked ? { judgement: 'cannot_write' } : { strokes: pad.data() };
+    if (handwriting.strokes) state.lastSentence = { at: Date.now(), data: handwriting.strokes };
+    submit({ handwriting }, 'handwriting');
+  });
+  show(h('section', {}, h('h1', {}, t('hwTitle')), changeWho(showHandwriting), form));
 }

@@ -4,6 +4,8 @@ import { choice, errorSlot, h, show, strings, t } from '../dom.js';
 import { writingPad } from '../pad.js';
 import { submit } from '../result.js';
 import { state } from '../state.js';
+import { askWhoFirst, whoAsks } from '../who.js';
+import { showSelfCheck } from './ice_self.js';
 
 const REUSE_SENTENCE_MS = 15 * 60 * 1000;
 const COUNT = [90, 80, 70, 60, 50, 40, 30, 20, 10];
@@ -130,8 +132,10 @@ function counting() {
   };
 }
 
-/** Render the confusion check. */
+/** Render the confusion check: led by a caregiver, or the self-check of a patient alone. */
 export function showIce() {
+  if (askWhoFirst(t('iceTitle'), showIce)) return;
+  if (whoAsks() === 'self') return showSelfCheck(showIce);
   const items = { orientation: orientation(), naming: naming(), commands: command(), writing: writing(), attention: counting() };
   const scoreLine = h('p.score', { role: 'status' });
   const send = h('button.primary', { type: 'submit' }, t('send'));
