@@ -78,7 +78,7 @@ def seed_course(make_staff, make_patient) -> dict:
     fever = _escalation(patient, at(8, 14), "fever", "R-FEVER", "CRS",
                         dt.timedelta(minutes=12), nurse)
     fever.state, fever.resolved_at, fever.resolved_by_id = "resolved", at(8, 18), doctor.id
-    fever.outcome = "came_to_hospital"
+    fever.outcome, fever.note = "came_to_hospital", "Seen in the day unit; CRS grade 1."
     db.session.add(EscalationOutcome(escalation_id=fever.id, patient_id=patient.id,
                                      crs_grade=1, treatments=[
                                          {"code": "tocilizumab", "date": "2026-03-08"}],

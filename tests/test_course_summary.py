@@ -59,6 +59,7 @@ def test_summary_lists_each_escalation_with_times_reasons_acknowledger_outcome(a
     assert "Acknowledged: 2026-03-08 14:12 by Nurse-T1 (nurse-t1)" in text
     assert "Resolved: 2026-03-08 18:00 by Doctor-R (doctor-r)" in text
     assert "Outcome: came to hospital" in text
+    assert "Note: Seen in the day unit; CRS grade 1." in text
     assert "Registry: ASTCT grade CRS 1; Treatments: tocilizumab 2026-03-08" in text
     assert f"Escalation {ice} - urgent - ICANS" in text
     assert "Acknowledged: 2026-03-09 08:30 by Nurse-T1 (nurse-t1)" in text
@@ -152,3 +153,33 @@ def test_the_window_passing_makes_the_summary_final(app, course, clock):
     assert end == dt.datetime(2026, 4, 7, tzinfo=dt.UTC) - dt.timedelta(hours=2)
     assert not is_final(patient, end - dt.timedelta(seconds=1))
     assert is_final(patient, end)
+
+
+def test_handwriting_samples_share_one_scale(monkeypatch):
+    """The same writing on a wider screen or a 2x screen is drawn the same size, and smaller
+    writing smaller (fitting each sample to its box would enlarge the narrower canvas's)."""
+    from course_seed import strokes
+
+    from server.reports import summary_pdf
+    from server.services.course_summary import Sample
+
+    def on_retina(data):
+        return {"canvas": {"width": 600, "height": 200}, "dpr": 2,
+                "strokes": [[[2 * x, 2 * y, t, p] for x, y, t, p in s] for s in data["strokes"]]}
+
+    def on_wide(data):
+        return {**data, "canvas": {"width": 900, "height": 100}}
+
+    drawn = []
+    pdf = summary_pdf.SummaryPdf("P-X")
+    pdf.add_page()
+    monkeypatch.setattr(pdf, "polyline", lambda coords, style=None: drawn.append(coords))
+    when = at(8, 9)
+    facts = {"patient": type("P", (), {"timezone": "Europe/Berlin"})(), "samples": {
+        "baseline": Sample(1, when, strokes(40)), "first": Sample(2, when, on_retina(strokes(40))),
+        "latest": Sample(3, when, on_wide(strokes(20)))}}
+    summary_pdf._handwriting(pdf, facts)
+    heights = [max(y for _x, y in c) - min(y for _x, y in c) for c in drawn if len(c) > 2]
+    baseline, retina, latest = heights
+    assert retina == pytest.approx(baseline)
+    assert latest == pytest.approx(baseline / 2)

@@ -33,7 +33,7 @@ WORDS = {
     "escalations": "Escalations", "no_escalations": "No escalation during the course.",
     "escalation": "Escalation", "reasons": "Reasons", "opened": "Opened",
     "acknowledged": "Acknowledged", "resolved": "Resolved", "by": "by",
-    "not_yet": "not yet", "outcome": "Outcome", "registry": "Registry",
+    "not_yet": "not yet", "outcome": "Outcome", "note": "Note", "registry": "Registry",
     "grade": "ASTCT grade", "treatments": "Treatments",
     "temperature": "Temperature (°C) by day since infusion",
     "fever_line": "fever threshold {value:.1f} °C",
@@ -152,6 +152,8 @@ def _escalations(pdf: SummaryPdf, f: dict[str, Any], finding_text: dict[str, str
         if e["outcome"]:
             pdf.line_text(f"{WORDS['outcome']}: "
                           f"{WORDS['outcomes'].get(e['outcome'], e['outcome'])}")
+        if e["note"]:
+            pdf.line_text(f"{WORDS['note']}: {e['note']}")
         registry = _registry_text(e["registry"])
         if registry:
             pdf.line_text(registry)

@@ -89,7 +89,7 @@ def _escalations(patient: Patient) -> list[dict[str, Any]]:
             "opened_at": e.opened_at, "acknowledged_at": ack.at if ack else None,
             "acknowledged_by": names.get(ack.staff_id) if ack and ack.staff_id else None,
             "resolved_at": e.resolved_at, "resolved_by": names.get(e.resolved_by_id),
-            "outcome": e.outcome, "registry": outcomes.describe(outcomes.of(e.id)),
+            "outcome": e.outcome, "note": e.note, "registry": outcomes.describe(outcomes.of(e.id)),
         })
     return out
 

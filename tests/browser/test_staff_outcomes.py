@@ -59,13 +59,13 @@ def test_resolve_form_records_grade_and_treatment_then_amend(desktop, live_serve
     form = card.locator("form.resolve")
     form.get_by_label("Outcome").select_option("admitted")
     form.get_by_label("CRS grade (ASTCT)").select_option("2")
-    form.get_by_label("Tocilizumab").check()
+    form.get_by_role("checkbox", name="Tocilizumab").check()
     form.get_by_role("button", name="Resolve escalation").click()
     expect(form.locator(".treatment .field-error").first).to_have_text(
         "Give the date it was given.")  # checked without a date: asked, nothing sent
     assert _outcome_of(live_server, patient_id) is None
     today = dt.datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
-    form.get_by_label("Date of Tocilizumab").fill(today)
+    form.get_by_role("textbox", name="Date of Tocilizumab").fill(today)
     form.get_by_role("button", name="Resolve escalation").click()
     expect(card).to_have_count(0, timeout=15_000)  # resolved: off the queue
     assert _outcome_of(live_server, patient_id) == (
