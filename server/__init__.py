@@ -18,6 +18,8 @@ BLUEPRINTS = (
     "server.api.thresholds",
     "server.api.quality",
     "server.api.push",
+    "server.api.outcomes",
+    "server.api.summary",
     "server.web",
 )
 

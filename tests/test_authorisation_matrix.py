@@ -99,6 +99,14 @@ def test_the_matrix_covers_the_known_endpoints(app):
     assert "/api/v1/staff/patients/<int:patient_id>/checkins" in rules
 
 
+def test_the_matrix_covers_the_course_summary_and_outcomes_endpoints(app):
+    """course (issue 18): the summary PDF, the escalation outcomes, the registry export."""
+    rules = {r.rule for r in api_rules(app)}
+    assert {"/api/v1/staff/patients/<int:patient_id>/summary.pdf",
+            "/api/v1/staff/escalations/<int:escalation_id>/outcomes",
+            "/api/v1/staff/admin/outcomes.csv", "/api/v1/staff/admin/outcomes.json"} <= rules
+
+
 def test_every_patient_endpoint_refuses_callers_out_of_scope(app, world):
     victim = world["victim"]
     failures = []

@@ -8,11 +8,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..clinical import escalation_read, escalations, rules
 from ..clinical import policy as P
+from ..extensions import db
 from ..ids import Id
 from ..models.clinical import ESCALATION_STATES, OUTCOMES
-from ..services import escalation_history
+from ..services import audit, escalation_history, outcomes
 from .checkin_schemas import CheckInOut, StrictSchema
 from .evidence_schemas import EvidenceOut, PatientBlockOut
+from .outcome_schemas import OutcomesIn, OutcomesOut
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1/staff/escalations",
                 description="Centre staff: escalations and their ladder")
@@ -45,7 +47,9 @@ class ResolvedQuery(StrictSchema):
             raise ValidationError("must not be before resolved_from", "resolved_to")
 
 
-class ResolveIn(StrictSchema):
+class ResolveIn(OutcomesIn):
+    """Outcome and note; optionally the registry fields (ASTCT grades, dated treatments)."""
+
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
@@ -177,7 +181,28 @@ class Resolve(MethodView):
     @blp.arguments(ResolveIn)
     @blp.response(200, EscalationOut)
     def post(self, data, escalation_id):
-        """Resolve with an outcome and a note."""
+        """Resolve with an outcome and a note (and optionally grades and treatments)."""
         escalation = escalations.resolve(escalation_id, current_staff(), data["outcome"],
-                                         data["note"])
+                                         data["note"], outcomes=data)
         return escalation_read.summary(escalation), 200, NO_STORE
+
+
+@blp.route("/<int:escalation_id>/outcomes")
+class Outcomes(MethodView):
+    @require_staff()
+    @blp.response(200, OutcomesOut)
+    def get(self, escalation_id):
+        """Read the registry outcomes recorded for an escalation."""
+        escalation = escalations.staff_escalation(escalation_id, current_staff())
+        audit.record("escalation.outcomes.read", patient_id=escalation.patient_id,
+                     detail={"escalation": escalation.id})
+        db.session.commit()
+        return outcomes.describe(outcomes.of(escalation.id)), 200, NO_STORE
+
+    @require_staff()
+    @blp.arguments(OutcomesIn)
+    @blp.response(200, OutcomesOut)
+    def put(self, data, escalation_id):
+        """Record or amend a resolved escalation's grades and treatments (replaces them)."""
+        row = escalations.amend_outcomes(escalation_id, current_staff(), data)
+        return outcomes.describe(row), 200, NO_STORE

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Escalation, Finding, Patient, Staff
 from ..models.clinical import OUTCOMES
 from ..services import audit
+from ..services import outcomes as registry
 from . import ladder, lifecycle, notify
 from . import policy as P
 from .calendar import day_number
@@ -221,8 +222,13 @@ def unacknowledge(escalation_id: int, staff: Staff) -> Escalation:
     return escalation
 
 
-def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None) -> Escalation:
-    """Close an escalation with an outcome and a note."""
+def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None,
+            outcomes: dict | None = None) -> Escalation:
+    """Close an escalation with an outcome and a note, and the registry outcomes if given.
+
+    The outcomes' dates are checked before anything changes, so a refused date loses
+    nothing: the escalation stays as it was and can be resolved again.
+    """
     if outcome not in OUTCOMES:
         raise ApiError(422, "validation_error", "Invalid input",
                        {"outcome": [f"must be one of {', '.join(OUTCOMES)}"]})
@@ -230,6 +236,8 @@ def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None) ->
     if escalation.state == "resolved":
         raise _conflict(escalation, "resolve")
     at = now()
+    if outcomes is not None and registry.given(outcomes):
+        registry.check_dates(escalation.patient, outcomes.get("treatments") or [], at)
     escalation.state = "resolved"
     escalation.resolved_at = at
     escalation.resolved_by_id = staff.id
@@ -239,5 +247,17 @@ def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None) ->
     add_event(escalation, "resolved", at, staff.id)
     audit.record("escalation.resolve", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id, "outcome": outcome})
+    if outcomes is not None and registry.given(outcomes):
+        registry.store(escalation, staff, outcomes, at)
     db.session.commit()
     return escalation
+
+
+def amend_outcomes(escalation_id: int, staff: Staff, data: dict):
+    """Record or replace a resolved escalation's registry outcomes (409 while unresolved)."""
+    escalation = _staff_escalation_to_change(escalation_id, staff)
+    if escalation.state != "resolved":
+        raise _conflict(escalation, "outcomes.amend")
+    row = registry.store(escalation, staff, data)
+    db.session.commit()
+    return row

@@ -213,3 +213,12 @@ SCHEDULE_MAX_SLOTS = 8  # project bound: 24 h / 3 h
 PROXIMITY_DAYS = 14
 DRIVING_DAYS = 14
 CENTRE_DAYS_BOUNDS = (14, MAX_WINDOW_DAYS)
+
+# =============================================================================================
+# --- Registry outcomes (issue 18; owned by `course`) -----------------------------------------
+# POLICY.md "References": ASTCT 2019 consensus grading (Lee et al.). Staff record, on resolving
+# an escalation, the highest ASTCT grade seen per syndrome and the treatments given (dated),
+# as registries (CIBMTR) ask for them. Grade 5 (death) is not recorded through this app.
+ASTCT_GRADES = (1, 2, 3, 4)
+OUTCOME_SYNDROMES = ("CRS", "ICANS")
+OUTCOME_TREATMENTS = ("tocilizumab", "steroids", "admission", "icu")

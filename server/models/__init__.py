@@ -5,6 +5,7 @@ from .checkin import CheckIn
 from .clinical import Escalation, EscalationEvent, Finding, ScheduledStep
 from .login import LoginThrottle
 from .outbox import NotificationIntent
+from .outcomes import EscalationOutcome
 from .people import Caregiver, Centre, Device, EnrolmentCode, Patient, Staff, StaffSession
 from .push import DeliveryAttempt, PushSubscription, Receipt
 
@@ -19,6 +20,7 @@ __all__ = [
     "EnrolmentCode",
     "Escalation",
     "EscalationEvent",
+    "EscalationOutcome",
     "Finding",
     "LoginThrottle",
     "NotificationIntent",

@@ -119,11 +119,19 @@ def patient_timeline(patient: Patient) -> dict[str, Any]:
             "caregiver_enrolled": patient.id in with_caregiver_phone([patient.id]),
             "baseline_handwriting_checkin_id": patient.baseline_handwriting_checkin_id,
             "baseline_tremor_checkin_id": patient.baseline_tremor_checkin_id,
+            "summary_final": _summary_final(patient, current),
         },
         "now": _iso(current), "now_local": _local(current, tz),
         "thresholds": thresholds(patient),
         "checkins": points, "symptoms": symptoms, "escalations": escalations,
     }
+
+
+def _summary_final(patient: Patient, at: dt.datetime) -> bool:
+    """Whether the course summary PDF is the final one (monitoring over): course_summary."""
+    from .course_summary import is_final  # it reads this module's thresholds()
+
+    return is_final(patient, at)
 
 
 def next_due_slot(patient: Patient, at: dt.datetime) -> dt.datetime | None:

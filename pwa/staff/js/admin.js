@@ -202,6 +202,31 @@ function auditSection() {
     h('div', { class: 'actions' }, prev, next), pager);
 }
 
+/** Registry outcomes export (course): a period of infusion dates, then CSV or JSON. */
+function outcomesSection() {
+  const from = h('input', { name: 'from', type: 'date' });
+  const to = h('input', { name: 'to', type: 'date' });
+  const link = (ext, label) => h('a', { class: 'button-link', id: `outcomes-${ext}`,
+    href: `/api/v1/staff/admin/outcomes.${ext}`, download: '' }, label);
+  const csv = link('csv', t('outcomes_export_csv'));
+  const json = link('json', t('outcomes_export_json'));
+  const update = () => {
+    const query = new URLSearchParams();
+    if (from.value) query.set('from', from.value);
+    if (to.value) query.set('to', to.value);
+    const tail = query.toString() ? `?${query}` : '';
+    csv.href = `/api/v1/staff/admin/outcomes.csv${tail}`;
+    json.href = `/api/v1/staff/admin/outcomes.json${tail}`;
+  };
+  from.addEventListener('change', update);
+  to.addEventListener('change', update);
+  return section('outcomes-export', t('outcomes_export_title'),
+    h('p', { class: 'hint' }, t('outcomes_export_hint')),
+    h('div', { class: 'inline' }, field(t('outcomes_export_from'), from),
+      field(t('outcomes_export_to'), to)),
+    h('div', { class: 'actions' }, csv, json));
+}
+
 /** Render the admin screens (admins only; others are sent to the queue). */
 export function render(main, ctx) {
   if (ctx.me.role !== 'admin') {
@@ -209,6 +234,6 @@ export function render(main, ctx) {
     return null;
   }
   replace(main, h('h1', {}, t('admin_title')), staffSection(ctx.me), centreSection(),
-    auditSection());
+    outcomesSection(), auditSection());
   return null;
 }

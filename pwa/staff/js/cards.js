@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { append, field, h } from './dom.js';
 import { latestVitals, reasonValues } from './evidence.js';
 import { OUTCOMES, outcomeText, reasonText, syndromeText, t, undeliverableText } from './i18n.js';
+import { amendButton, outcomesFieldset } from './outcomes.js';
 import { ago, localTime } from './time.js';
 
 function staffName(value, fallbackId) {
@@ -94,8 +95,9 @@ function resolveForm(e, done) {
     Object.keys(OUTCOMES).map((code) => h('option', { value: code }, outcomeText(code))));
   const note = h('textarea', { name: 'note', rows: 3, maxlength: 2000 });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const registry = outcomesFieldset();
   const form = h('form', { class: 'resolve', 'aria-label': t('resolve_title') },
-    field(t('outcome'), outcome), field(t('note'), note), error,
+    field(t('outcome'), outcome), field(t('note'), note), registry.node, error,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, t('save_resolve')),
       h('button', { type: 'button', class: 'secondary', onclick: () => form.remove() },
@@ -104,10 +106,11 @@ function resolveForm(e, done) {
     event.preventDefault();
     try {
       await api(`/api/v1/staff/escalations/${e.id}/resolve`, { method: 'POST',
-        body: { outcome: outcome.value, note: note.value || null } });
+        body: { outcome: outcome.value, note: note.value || null, ...registry.read() } });
       form.remove();
       done();
     } catch (err) {
+      registry.show(err);
       error.textContent = t('error_generic', { message: err.message });
       error.hidden = false;
     }
@@ -189,6 +192,7 @@ export function escalationCard(e, patient, onChange, { details = true } = {}) {
       who: staffName(e.resolved_by || e.resolved_by_name, e.resolved_by_id),
       time: localTime(e.resolved_at, tz), outcome: outcomeText(e.outcome) }),
     e.note ? [' — ', e.note] : null) : null,
+    e.state === 'resolved' ? amendButton(e, onChange) : null,
     actions, error]);
   return card;
 }

@@ -1,0 +1,44 @@
+"""Schemas of an escalation's registry outcomes (ASTCT grades, dated treatments)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..clinical import policy as P
+from .checkin_schemas import StrictSchema
+
+MAX_TREATMENTS = 20
+
+
+class TreatmentIn(StrictSchema):
+    code = fields.String(required=True, validate=validate.OneOf(
+        P.OUTCOME_TREATMENTS, error="not a known treatment"))
+    date = fields.Date(required=True, metadata={
+        "description": "day given, in the patient's zone; not in the future, not before "
+                       "the infusion day"})
+
+
+class OutcomesIn(StrictSchema):
+    """The registry fields, all optional; a grade is ASTCT 1–4 or null (not graded)."""
+
+    crs_grade = fields.Integer(load_default=None, allow_none=True, strict=True,
+                               validate=validate.OneOf(P.ASTCT_GRADES, error="must be 1–4"))
+    icans_grade = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                 validate=validate.OneOf(P.ASTCT_GRADES, error="must be 1–4"))
+    treatments = fields.List(fields.Nested(TreatmentIn), load_default=list,
+                             validate=validate.Length(max=MAX_TREATMENTS))
+
+
+class TreatmentOut(Schema):
+    code = fields.String()
+    date = fields.String()
+
+
+class OutcomesOut(Schema):
+    """What is recorded for an escalation (empty fields when nothing was)."""
+
+    crs_grade = fields.Integer(allow_none=True)
+    icans_grade = fields.Integer(allow_none=True)
+    treatments = fields.List(fields.Nested(TreatmentOut))
+    recorded_at = fields.DateTime(allow_none=True)
+    updated_at = fields.DateTime(allow_none=True)
+    updated_by_id = fields.Integer(allow_none=True)

@@ -1,0 +1,1 @@
+"""Documents generated from stored data for the chart (the course summary PDF)."""
