@@ -1,7 +1,7 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-12-01.1';
+const VERSION = '2026-12-02.1';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -31,6 +31,11 @@ const SHELL = [
   '/app/js/push.js',
   '/app/js/pad.js',
   '/app/js/result.js',
+  '/app/js/alertcard.js',
+  '/app/js/found.js',
+  '/app/js/slotparts.js',
+  '/app/js/upcoming.js',
+  '/app/js/checknav.js',
   '/app/js/screens/enrol.js',
   '/app/js/screens/notify.js',
   '/app/js/screens/home.js',

@@ -1,6 +1,7 @@
 // Start-up: service worker, enrolment state, the router and the outbox flush triggers.
 import * as api from './api.js';
-import { h, navigated, show, t } from './dom.js';
+import { CHECK_SCREENS, frameCheck } from './checknav.js';
+import { h, navigated, navigation, show, t } from './dom.js';
 import * as outbox from './outbox.js';
 import * as push from './push.js';
 import * as settings from './state.js';
@@ -42,7 +43,7 @@ function renderChrome() {
 }
 
 async function route() {
-  navigated();
+  const visit = navigated();
   renderChrome();
   const hash = location.hash.replace(/^#/, '');
   const token = tokenFrom(location.hash);
@@ -58,7 +59,10 @@ async function route() {
   }
   const screen = ROUTES[hash] || showHome;
   if (state.flow && !state.flow.steps.includes(hash.slice(1))) state.flow = null;
-  return screen();
+  const shown = await screen();
+  const kind = hash.slice(1);
+  if (CHECK_SCREENS.includes(kind) && navigation() === visit) frameCheck(kind);
+  return shown;
 }
 
 async function revoked() {

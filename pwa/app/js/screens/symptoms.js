@@ -3,6 +3,8 @@
 import { bounds, otherMaxLength, parseNumber, VITALS } from '../bounds.js';
 import { errorSlot, field, h, newId, show, t } from '../dom.js';
 import { submit } from '../result.js';
+import * as api from '../api.js';
+import { markNothingNew } from '../slotparts.js';
 import { state } from '../state.js';
 import { askIsThisRight, isUnusual } from '../unusual.js';
 
@@ -40,7 +42,12 @@ export function showSymptoms() {
   const form = h('form', { novalidate: true }, list, other.el,
     h('fieldset.vitals', {}, h('legend', {}, t('vitalsTitle')), vitals.map((v) => v.el)),
     question, send, error.el, none);
-  none.addEventListener('click', () => { state.flow = null; });
+  none.addEventListener('click', async (event) => {
+    event.preventDefault(); // Home must see the mark: the slot's last part is in
+    state.flow = null;
+    await markNothingNew(api.serverNow().toISOString()).catch(() => {});
+    location.hash = '#/';
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.set('');
