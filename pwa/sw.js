@@ -36,6 +36,7 @@ const SHELL = [
   '/app/js/slotparts.js',
   '/app/js/upcoming.js',
   '/app/js/checknav.js',
+  '/app/js/sentence.js',
   '/app/js/screens/enrol.js',
   '/app/js/screens/notify.js',
   '/app/js/screens/home.js',

@@ -80,6 +80,7 @@ def device_context(device) -> dict:
         "emergency_number": centre.emergency_number,
         "schedule": schedule.published(patient.window_days, centre),
         "input_bounds": INPUT_BOUNDS, "usual_range": USUAL_RANGE, **limits(patient),
+        "handwriting_sentence": centre.handwriting_sentence,
     }
 
 

@@ -319,6 +319,8 @@ class DeviceContextOut(Schema):
     stay_near_until = fields.Date(metadata={"description": "local date of the last day near"})
     no_driving_until = fields.Date(metadata={
         "description": "local date of the last day without driving"})
+    handwriting_sentence = fields.String(allow_none=True, metadata={
+        "description": "the centre's sentence to copy; null: the app's, in its language"})
 
 
 class RedeemOut(DeviceContextOut):

@@ -140,7 +140,7 @@ export default {
   shape_square: 'green square',
   shape_triangle: 'yellow triangle',
   writingTitle: 'Writing a sentence',
-  writingSay: 'Ask the patient to write a sentence, for example: "Our national bird is the bald eagle."',
+  writingSay: 'Ask the patient to write a sentence of their own.',
   writingJudge: 'Is it a sensible sentence?',
   writingYes: 'Yes, a sensible sentence',
   writingNo: 'No',
@@ -173,7 +173,7 @@ export default {
 
   // handwriting
   hwTitle: 'Handwriting',
-  hwSay: 'Write this sentence: "Our national bird is the bald eagle."',
+  hwSay: 'Write a sentence.',
   hwJudge: 'For the caregiver: compared with the handwriting before treatment, it is…',
   hw_same: 'The same',
   hw_worse: 'Worse',

@@ -51,3 +51,9 @@ export function foundOfEntry(reasons, body, role) {
 
 /** Several findings as one line. */
 export const foundList = (items) => items.map(foundText).join('; ');
+
+/** The reason code of a rule id, from the published rule table (R-FEVER -> fever). */
+export function reasonOf(ruleId) {
+  const rule = state.thresholds?.rules?.find((r) => r.id === ruleId);
+  return rule?.reason || String(ruleId).replace(/^R-/, '').toLowerCase().replace(/-/g, '_');
+}

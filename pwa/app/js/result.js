@@ -1,7 +1,7 @@
 // Sending an entry through the outbox and showing what to do now, in large type.
 import { localInstruction } from './advice.js';
 import { h, show, t } from './dom.js';
-import { foundList, foundOfEntry } from './found.js';
+import { foundList, foundOfEntry, reasonOf } from './found.js';
 import * as outbox from './outbox.js';
 import { isEnded, monitoringEnded } from './screens/ended.js';
 import { summary } from './screens/home.js';
@@ -47,11 +47,6 @@ export async function submit(body, kind) {
   }
 }
 
-/** The reason code of a rule id, from the published rule table (R-FEVER -> fever). */
-function reasonOf(ruleId) {
-  const rule = state.thresholds?.rules?.find((r) => r.id === ruleId);
-  return rule?.reason || String(ruleId).replace(/^R-/, '').toLowerCase().replace(/-/g, '_');
-}
 
 function advanceFlow(kind) {
   const flow = state.flow;

@@ -1,7 +1,9 @@
 // Handwriting: the standard sentence on a canvas, and the caregiver's judgement.
+import { reveal } from '../checknav.js';
 import { choice, errorSlot, h, show, t } from '../dom.js';
 import { writingPad } from '../pad.js';
 import { submit } from '../result.js';
+import { sentence } from '../sentence.js';
 import { state } from '../state.js';
 
 /** Render the handwriting screen. */
@@ -11,16 +13,18 @@ export function showHandwriting() {
     ['same', 'worse', 'cannot_write'].map((j) => [j, t(`hw_${j}`)]));
   const send = h('button.primary', { type: 'submit' }, t('send'));
   const error = errorSlot(send);
-  const form = h('form', { novalidate: true }, h('p.big', {}, t('hwSay')), pad.el, judge.el, send, error.el);
+  const form = h('form', { novalidate: true }, h('p.big', {}, t('hwSaySentence', { sentence: sentence() })), pad.el, judge.el, send, error.el);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const judgement = judge.value();
     if (!judgement) {
-      error.set(t('hwNeedJudgement'));
+      error.set(t('errNeedJudgement'));
+      reveal(judge.el.querySelector('input'));
       return;
     }
     if (pad.isEmpty() && judgement !== 'cannot_write') {
       error.set(t('hwNeedWriting'));
+      reveal(pad.el.querySelector('canvas') || pad.el);
       return;
     }
     send.disabled = true;

@@ -1,6 +1,7 @@
 // Symptoms checklist, optional vital signs and the patient's own words, in the vocabulary of
 // scenarios/FORMAT.md (policy v2 adds six symptoms, respiratory rate and free text).
 import { bounds, otherMaxLength, parseNumber, VITALS } from '../bounds.js';
+import { reveal } from '../checknav.js';
 import { errorSlot, field, h, newId, show, t } from '../dom.js';
 import { submit } from '../result.js';
 import * as api from '../api.js';
@@ -37,11 +38,11 @@ export function showSymptoms() {
   const other = otherField();
   const send = h('button.primary', { type: 'submit' }, t('send'));
   const none = h('a.button.secondary', { href: '#/' }, t('symNoneButton'));
-  const error = errorSlot(send);
+  const error = errorSlot(list); // shown beside the list it is about
   const question = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { novalidate: true }, list, other.el,
+  const form = h('form', { novalidate: true }, list, error.el, other.el,
     h('fieldset.vitals', {}, h('legend', {}, t('vitalsTitle')), vitals.map((v) => v.el)),
-    question, send, error.el, none);
+    question, send, none);
   none.addEventListener('click', async (event) => {
     event.preventDefault(); // Home must see the mark: the slot's last part is in
     state.flow = null;
@@ -72,10 +73,14 @@ export function showSymptoms() {
       other.error.set(t('otherTooLong', { max: other.max }));
       ok = false;
     }
-    if (!ok) return;
+    if (!ok) { // only the field errors: never "nothing ticked" beside them
+      reveal(form.querySelector('[aria-invalid="true"]'));
+      return;
+    }
     const symptoms = boxes.filter((b) => b.checked).map((b) => b.value);
     if (!symptoms.length && !Object.keys(values).length && !words) {
-      error.set(t('symNothing'));
+      error.set(t('errNeedSymptom'));
+      reveal(boxes[0]);
       return;
     }
     const unusual = vitals.filter((v) => v.name in values && isUnusual(v.name, values[v.name]));
