@@ -28,8 +28,9 @@ function otherField() {
 /** Render the symptoms screen. */
 export function showSymptoms() {
   const boxes = SYMPTOMS.map((s) => h('input', { type: 'checkbox', name: 'symptom', value: s }));
-  const list = h('fieldset.checks', {}, h('legend', {}, t('symIntro')),
-    boxes.map((box) => h('label.option', {}, box, h('span', {}, t(`sym_${box.value}`)))));
+  const list = h('fieldset.checks', {}, h('legend', {}, t('symIntro')));
+  const error = errorSlot(list); // at the top of the list it is about, beside the first box
+  list.append(error.el, ...boxes.map((box) => h('label.option', {}, box, h('span', {}, t(`sym_${box.value}`)))));
   const vitals = VITALS.map((name) => ({
     name,
     ...field(t(`vital_${name}`), { type: 'text', inputMode: 'numeric', name, autocomplete: 'off', maxLength: 3 },
@@ -38,9 +39,8 @@ export function showSymptoms() {
   const other = otherField();
   const send = h('button.primary', { type: 'submit' }, t('send'));
   const none = h('a.button.secondary', { href: '#/' }, t('symNoneButton'));
-  const error = errorSlot(list); // shown beside the list it is about
   const question = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { novalidate: true }, list, error.el, other.el,
+  const form = h('form', { novalidate: true }, list, other.el,
     h('fieldset.vitals', {}, h('legend', {}, t('vitalsTitle')), vitals.map((v) => v.el)),
     question, send, none);
   none.addEventListener('click', async (event) => {
