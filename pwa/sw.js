@@ -322,6 +322,8 @@ async function flushOutbox() {
 
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'outbox') return;
-  const work = () => flushOutbox();
+  // open pages update their counts (outbox.js listens on the same channel)
+  const told = () => new BroadcastChannel('cartwatch-outbox').postMessage('changed');
+  const work = () => flushOutbox().finally(told);
   event.waitUntil(self.navigator.locks ? self.navigator.locks.request('cartwatch-outbox', work) : work());
 });
