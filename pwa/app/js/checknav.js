@@ -5,8 +5,6 @@
 import { h, t } from './dom.js';
 import { state } from './state.js';
 
-export const CHECK_SCREENS = ['temperature', 'ice', 'tremor', 'handwriting', 'symptoms'];
-
 function previousStep(flow) {
   for (let i = flow.index - 1; i >= 0; i -= 1) {
     if (!flow.done?.includes(flow.steps[i])) return i;

@@ -1,6 +1,5 @@
 // Start-up: service worker, enrolment state, the router and the outbox flush triggers.
 import * as api from './api.js';
-import { CHECK_SCREENS, frameCheck } from './checknav.js';
 import { h, navigated, navigation, show, t } from './dom.js';
 import * as outbox from './outbox.js';
 import * as push from './push.js';
@@ -10,17 +9,23 @@ import { endedContact, isEnded, monitoringEnded, showEnded } from './screens/end
 import { showEnrol, tokenFrom } from './screens/enrol.js';
 import { showNotifySetup } from './screens/notify.js';
 import { showEntries } from './screens/entries.js';
-import { showHandwriting } from './screens/handwriting.js';
 import { showHome, startDueCheck } from './screens/home.js';
-import { showIce } from './screens/ice.js';
 import { showSettings, unenrol } from './screens/settings.js';
-import { showSymptoms } from './screens/symptoms.js';
-import { showTemperature } from './screens/temperature.js';
-import { showTremor } from './screens/tremor.js';
+
+// The check screens load when first opened (the service worker has them precached, so also
+// offline): the first load carries only what Home and enrolment need, and each check screen
+// gets the shared frame (Back / Cancel, step x of n) from checknav.js.
+const CHECK_SCREENS = {
+  temperature: () => import('./screens/temperature.js').then((m) => m.showTemperature()),
+  ice: () => import('./screens/ice.js').then((m) => m.showIce()),
+  tremor: () => import('./screens/tremor.js').then((m) => m.showTremor()),
+  handwriting: () => import('./screens/handwriting.js').then((m) => m.showHandwriting()),
+  symptoms: () => import('./screens/symptoms.js').then((m) => m.showSymptoms()),
+};
 
 const ROUTES = {
-  '': showHome, '/': showHome, '/temperature': showTemperature, '/ice': showIce,
-  '/tremor': showTremor, '/handwriting': showHandwriting, '/symptoms': showSymptoms,
+  '': showHome, '/': showHome,
+  ...Object.fromEntries(Object.entries(CHECK_SCREENS).map(([name, open]) => [`/${name}`, open])),
   '/entries': showEntries, '/settings': showSettings,
   '/welcome': () => showNotifySetup(state.context.role),
 };
@@ -61,7 +66,10 @@ async function route() {
   if (state.flow && !state.flow.steps.includes(hash.slice(1))) state.flow = null;
   const shown = await screen();
   const kind = hash.slice(1);
-  if (CHECK_SCREENS.includes(kind) && navigation() === visit) frameCheck(kind);
+  if (CHECK_SCREENS[kind] && navigation() === visit) {
+    const { frameCheck } = await import('./checknav.js');
+    if (navigation() === visit) frameCheck(kind);
+  }
   return shown;
 }
 

@@ -1,7 +1,7 @@
 // Sending an entry through the outbox and showing what to do now, in large type.
 import { localInstruction } from './advice.js';
 import { h, show, t } from './dom.js';
-import { foundList, foundOfEntry, reasonOf } from './found.js';
+import { foundList, foundOfEntry, reasonOf } from './alerts.js';
 import * as outbox from './outbox.js';
 import { isEnded, monitoringEnded } from './screens/ended.js';
 import { summary } from './screens/home.js';

@@ -2,7 +2,7 @@
 // alarming one marked with the advice that was given and why.
 import { localInstruction } from '../advice.js';
 import { h, navigation, show, t, update } from '../dom.js';
-import { foundList, foundOfEntry, reasonOf } from '../found.js';
+import { foundList, foundOfEntry, reasonOf } from '../alerts.js';
 import * as outbox from '../outbox.js';
 import { state } from '../state.js';
 import { summary, when } from './home.js';

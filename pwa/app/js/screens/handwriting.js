@@ -3,8 +3,7 @@ import { reveal } from '../checknav.js';
 import { choice, errorSlot, h, show, t } from '../dom.js';
 import { writingPad } from '../pad.js';
 import { submit } from '../result.js';
-import { sentence } from '../sentence.js';
-import { state } from '../state.js';
+import { handwritingSentence, state } from '../state.js';
 
 /** Render the handwriting screen. */
 export function showHandwriting() {
@@ -13,7 +12,7 @@ export function showHandwriting() {
     ['same', 'worse', 'cannot_write'].map((j) => [j, t(`hw_${j}`)]));
   const send = h('button.primary', { type: 'submit' }, t('send'));
   const error = errorSlot(send);
-  const form = h('form', { novalidate: true }, h('p.big', {}, t('hwSaySentence', { sentence: sentence() })), pad.el, judge.el, send, error.el);
+  const form = h('form', { novalidate: true }, h('p.big', {}, t('hwSaySentence', { sentence: handwritingSentence() || t('hwSentence') })), pad.el, judge.el, send, error.el);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const judgement = judge.value();

@@ -2,12 +2,13 @@
 import * as api from '../api.js';
 import { h, navigation, show, t, update } from '../dom.js';
 import * as outbox from '../outbox.js';
-import { alertSection, loadAlerts } from '../alertcard.js';
+import { alertSection, loadAlerts } from '../alerts.js';
 import { localTime, todaySlots } from '../schedule.js';
-import { flowSteps, nothingNewTimes, partsOf, slotProgress } from '../slotparts.js';
+import {
+  flowSteps, limitLines, nextCheckText, nothingNewTimes, partsOf, slotProgress,
+} from '../today.js';
 import { state } from '../state.js';
 import * as store from '../store.js';
-import { limitLines, nextCheckText } from '../upcoming.js';
 import { notifyBlock } from './notify.js';
 import * as push from '../push.js';
 

@@ -3,8 +3,7 @@ import * as api from '../api.js';
 import { choice, errorSlot, h, show, strings, t } from '../dom.js';
 import { writingPad } from '../pad.js';
 import { submit } from '../result.js';
-import { sentence } from '../sentence.js';
-import { state } from '../state.js';
+import { handwritingSentence, state } from '../state.js';
 
 const REUSE_SENTENCE_MS = 15 * 60 * 1000;
 const COUNT = [90, 80, 70, 60, 50, 40, 30, 20, 10];
@@ -107,7 +106,7 @@ function writing() {
   const pad = writingPad(null, recent?.data);
   const judge = choice(t('writingJudge'), 'writing', [['1', t('writingYes')], ['0', t('writingNo')], ['x', t('couldNot')]]);
   return {
-    el: part(4, t('writingTitle'), h('p', {}, t('writingSaySentence', { sentence: sentence() })), pad.el, judge.el),
+    el: part(4, t('writingTitle'), h('p', {}, t('writingSaySentence', { sentence: handwritingSentence() || t('hwSentence') })), pad.el, judge.el),
     answered: () => judge.value() !== null,
     score: () => (judge.value() === '1' ? 1 : 0),
     // strokes already sent with the handwriting check are not sent twice

@@ -5,7 +5,7 @@ import { reveal } from '../checknav.js';
 import { errorSlot, field, h, newId, show, t } from '../dom.js';
 import { submit } from '../result.js';
 import * as api from '../api.js';
-import { markNothingNew } from '../slotparts.js';
+import { markNothingNew } from '../today.js';
 import { state } from '../state.js';
 import { askIsThisRight, isUnusual } from '../unusual.js';
 
