@@ -75,3 +75,15 @@ def test_a_phone_sees_only_its_own_patients_alerts(client, make_patient, enrol):
     post_checkin(client, enrol(make_patient()), {"temperature": {"value": 39.0, "unit": "C"}})
     assert client.get(URL, headers=enrol(make_patient())).json == []
     assert client.get(URL).status_code == 401
+
+
+def test_every_reason_a_phone_can_get_has_words_in_the_app():
+    """The alert card names each finding with `found_<reason>` (pwa/app/i18n/en.js)."""
+    import re
+    from pathlib import Path
+
+    from server.clinical import rules
+
+    source = (Path(__file__).parent.parent / "pwa" / "app" / "i18n" / "en.js").read_text()
+    keys = set(re.findall(r"^\s*found_(\w+):", source, re.M))
+    assert {r.reason for r in rules.RULES} <= keys
