@@ -47,8 +47,8 @@ export function foundText(item) {
 
 /** The findings of one entry worked out on the phone (reason codes) with the entry's values. */
 export function foundOfEntry(reasons, body, role) {
-  const ice = body.ice ? { total: ['orientation', 'naming', 'commands', 'writing', 'attention']
-    .reduce((a, k) => a + (body.ice[k] || 0), 0) } : null;
+  const ice = body.ice ? { total: body.ice_total ?? ['orientation', 'naming', 'commands', 'writing',
+    'attention'].reduce((a, k) => a + (body.ice[k] || 0), 0) } : null; // stored, or as sent
   return (reasons || []).map((reason) => ({
     reason, temperature: body.temperature || null, vitals: body.vitals || null, ice,
     recorded_by: role || null,
