@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .patient_steps import enrol, open_check, post_checkin, wait_for_service_worker
+from .test_patient_a11y import serious
 from .test_patient_home import QUIET_REFRESH
 from .test_patient_offline import enter_temperature
 
@@ -137,6 +138,7 @@ def test_a_worse_and_unanswered_alert_tells_the_caregiver_to_call(page, live_ser
         "The centre has not answered yet. Call now yourself.")
     expect(card.get_by_role("link", name="Call emergency services: 112")).to_have_attribute(
         "href", "tel:112")
+    assert serious(page) == []  # axe-core: the card adds no serious or critical violation
 
 
 # --- findings 4 and 7: next check, slots before enrolment, end dates, history ------------
