@@ -31,6 +31,9 @@ const SHELL = [
   '/app/js/push.js',
   '/app/js/pad.js',
   '/app/js/result.js',
+  '/app/js/alerts.js',
+  '/app/js/today.js',
+  '/app/js/checknav.js',
   '/app/js/screens/enrol.js',
   '/app/js/screens/notify.js',
   '/app/js/screens/home.js',
@@ -337,6 +340,8 @@ async function flushOutbox() {
 
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'outbox') return;
-  const work = () => flushOutbox();
+  // open pages update their counts (outbox.js listens on the same channel)
+  const told = () => new BroadcastChannel('cartwatch-outbox').postMessage('changed');
+  const work = () => flushOutbox().finally(told);
   event.waitUntil(self.navigator.locks ? self.navigator.locks.request('cartwatch-outbox', work) : work());
 });

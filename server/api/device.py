@@ -13,9 +13,9 @@ from ..clinical import policy as P
 from ..clinical.calendar import day_number, local_date
 from ..clock import now
 from ..extensions import db, limiter
-from ..services import audit, checkins, enrolment
+from ..services import audit, checkins, device_alerts, enrolment
 from .checkin_schemas import CheckInOut, CheckInQuery, CheckInSchema
-from .schemas import DeviceContextOut, DeviceEscalationOut, RedeemIn, RedeemOut
+from .schemas import DeviceAlertOut, DeviceContextOut, DeviceEscalationOut, RedeemIn, RedeemOut
 
 # One instance for every request: given the class, webargs builds the schema (and its
 # nested field schemas) again on each check-in, about 0.1 ms of the hot path.
@@ -83,6 +83,7 @@ def device_context(device) -> dict:
         "schedule": schedule.published(patient.window_days, centre),
         "input_bounds": INPUT_BOUNDS, "usual_range": USUAL_RANGE, **limits(patient),
         "self_check": self_check.choices(patient),
+        "handwriting_sentence": centre.handwriting_sentence,
     }
 
 
@@ -119,6 +120,20 @@ class DeviceEscalations(MethodView):
         device = current_device()
         rows = escalation_read.unresolved_for_patient(device.patient_id)
         audit.record("escalation.device_list", patient_id=device.patient_id,
+                     detail={"count": len(rows)})
+        db.session.commit()
+        return rows, 200, NO_STORE
+
+
+@blp.route("/device/alerts")
+class DeviceAlerts(MethodView):
+    @require_device
+    @blp.response(200, DeviceAlertOut(many=True))
+    def get(self):
+        """List this phone's patient's alerts (open, and closed in the last 24 h) in words."""
+        device = current_device()
+        rows = device_alerts.for_patient(device.patient)
+        audit.record("escalation.device_alerts", patient_id=device.patient_id,
                      detail={"count": len(rows)})
         db.session.commit()
         return rows, 200, NO_STORE

@@ -230,6 +230,45 @@ class DeviceEscalationOut(Schema):
     acknowledged_at = fields.DateTime(allow_none=True)
 
 
+class DeviceFoundOut(Schema):
+    """One reason of an alert with the value behind it; the app has the words per code."""
+
+    reason = fields.String(metadata={"description": "reason code (app i18n key found_<code>)"})
+    severity = fields.String()
+    temperature = fields.Dict(allow_none=True, metadata={"description": "value, unit, celsius"})
+    ice = fields.Dict(allow_none=True, metadata={"description": "total, out_of, baseline"})
+    vitals = fields.Dict(allow_none=True)
+    news2 = fields.Integer(allow_none=True)
+    recorded_by = fields.String(allow_none=True, metadata={
+        "description": "patient, caregiver or self_check"})
+    observed_at = fields.DateTime(allow_none=True)
+    slots = fields.List(fields.DateTime(), metadata={"description": "missed slots"})
+
+
+class DeviceAlertInstructionOut(Schema):
+    action = fields.String()
+    text = fields.String()
+    phone = fields.String(allow_none=True)
+
+
+class DeviceAlertOut(Schema):
+    """An alert of the phone's own patient: findings in words, instruction, progress."""
+
+    id = fields.Integer()
+    state = fields.String(metadata={"description": "open, acknowledged or resolved"})
+    severity = fields.String()
+    reasons = fields.List(fields.String())
+    found = fields.List(fields.Nested(DeviceFoundOut))
+    instruction = fields.Nested(DeviceAlertInstructionOut)
+    opened_at = fields.DateTime()
+    raised_at = fields.DateTime(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    worsened_at = fields.DateTime(allow_none=True)
+    unanswered_at = fields.DateTime(allow_none=True, metadata={
+        "description": "the family was told the alert is not answered yet: call"})
+
+
 class InputBoundsOut(Schema):
     """[lowest, highest] accepted; outside them a check-in is refused (422)."""
 
@@ -293,6 +332,8 @@ class DeviceContextOut(Schema):
     no_driving_until = fields.Date(metadata={
         "description": "local date of the last day without driving"})
     self_check = fields.Nested(SelfCheckChoicesOut)
+    handwriting_sentence = fields.String(allow_none=True, metadata={
+        "description": "the centre's sentence to copy; null: the app's, in its language"})
 
 
 class RedeemOut(DeviceContextOut):

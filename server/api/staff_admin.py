@@ -66,6 +66,8 @@ class CentreOut(Schema):
     proximity_days = fields.Integer()
     driving_days = fields.Integer()
     time_format = fields.String(metadata={"description": "24h or 12h clock in the staff app"})
+    handwriting_sentence = fields.String(allow_none=True, metadata={
+        "description": "the centre's handwriting sentence; null: the app's, per language"})
     defaults = fields.Function(lambda _c: staff_admin.centre_defaults(),
                                metadata={"description": "policy defaults and bounds (v2)"})
 
@@ -83,6 +85,7 @@ class CentrePatch(StrictSchema):
     driving_days = fields.Integer(strict=True)
     time_format = fields.String(validate=validate.OneOf(
         TIME_FORMATS, error="must be 24h or 12h"))
+    handwriting_sentence = fields.String(allow_none=True)  # checked by centre_settings
 
 
 class AuditQuery(StrictSchema):

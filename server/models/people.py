@@ -36,6 +36,9 @@ class Centre(db.Model):
     driving_days: Mapped[int] = mapped_column(Integer, default=P.DRIVING_DAYS)
     # how the staff app shows clock times: "24h" (default) or "12h" (the centre chooses)
     time_format: Mapped[str] = mapped_column(String(3), default="24h", server_default="24h")
+    # the sentence patients copy in the handwriting check; None: the app's, in the patient's
+    # language (a centre override is in the centre's language, e.g. a local saying)
+    handwriting_sentence: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
 
 

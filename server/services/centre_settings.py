@@ -80,6 +80,21 @@ def days_problems(value: Any, field: str) -> dict[str, str]:
     return {}
 
 
+SENTENCE_MAX = 200  # the column's length; a sentence to copy by hand is far shorter
+
+
+def sentence_problems(value: Any, field: str = "handwriting_sentence") -> tuple[Any, dict]:
+    """(trimmed sentence or None to use the app's own, problems) for the handwriting sentence."""
+    if value is None:
+        return None, {}
+    text = " ".join(str(value).split())  # one line: no tabs or line breaks on the phone
+    if not text:
+        return None, {}
+    if len(text) > SENTENCE_MAX:
+        return None, {field: f"must be at most {SENTENCE_MAX} characters"}
+    return text, {}
+
+
 def check(changes: dict) -> tuple[dict, dict[str, str]]:
     """Validate the v2 centre settings among `changes`; (normalised changes, problems)."""
     out, problems = dict(changes), {}
@@ -91,6 +106,9 @@ def check(changes: dict) -> tuple[dict, dict[str, str]]:
     for name in ("proximity_days", "driving_days"):
         if name in changes:
             problems.update(days_problems(changes[name], name))
+    if "handwriting_sentence" in changes:
+        out["handwriting_sentence"], found = sentence_problems(changes["handwriting_sentence"])
+        problems.update(found)
     return out, problems
 
 

@@ -77,8 +77,9 @@ def test_caregiver_sees_the_patients_entries_and_open_alert(page, live_server, s
     entries = page.get_by_role("heading", name="Recent entries of the patient").locator("..")
     expect(entries).to_contain_text("38.7 °C")
     expect(entries).to_contain_text("by the patient")
-    alerts = page.get_by_role("heading", name="Open alerts").locator("..")
-    expect(alerts).to_contain_text("Urgent alert, not yet seen by the centre")
+    alerts = page.get_by_role("heading", name="Alerts", exact=True).locator("..")
+    expect(alerts).to_contain_text("Urgent alert")
+    expect(alerts).to_contain_text("Not yet seen by the centre")
     expect(page.get_by_text("Last entry")).to_be_visible()
     screenshot(page, "home-caregiver-alert")
 

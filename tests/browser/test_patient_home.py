@@ -52,12 +52,15 @@ def test_the_caregivers_alert_card_follows_the_centre(page, live_server):
     patient = live_server.patient()
     post_checkin(live_server, patient, {"temperature": {"value": 38.9, "unit": "C"}})
     enrol(page, live_server, patient, role="caregiver")
-    alerts = page.get_by_role("heading", name="Open alerts").locator("..")
-    expect(alerts).to_contain_text("Urgent alert, not yet seen by the centre")
+    alerts = page.get_by_role("heading", name="Alerts", exact=True).locator("..")
+    expect(alerts).to_contain_text("Urgent alert")
+    expect(alerts).to_contain_text("Found: high temperature 38.9 °C")
+    expect(alerts).to_contain_text("Not yet seen by the centre")
 
     resolve_all(live_server, patient)
     page.evaluate(QUIET_REFRESH)
-    expect(alerts).to_contain_text("No open alert.")
+    expect(alerts).to_contain_text("Alert closed")  # closed, not silently gone
+    expect(alerts).to_contain_text("Closed by the centre at")
     expect(page.get_by_role("heading", name="Recent entries of the patient").locator(".."))\
         .to_contain_text("38.9 °C")  # the entry stays; only the alert closed
 

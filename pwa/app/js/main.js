@@ -1,6 +1,6 @@
 // Start-up: service worker, enrolment state, the router and the outbox flush triggers.
 import * as api from './api.js';
-import { h, navigated, show, t } from './dom.js';
+import { h, navigated, navigation, show, t } from './dom.js';
 import * as outbox from './outbox.js';
 import * as push from './push.js';
 import * as settings from './state.js';
@@ -9,17 +9,23 @@ import { endedContact, isEnded, monitoringEnded, showEnded } from './screens/end
 import { showEnrol, tokenFrom } from './screens/enrol.js';
 import { showNotifySetup } from './screens/notify.js';
 import { showEntries } from './screens/entries.js';
-import { showHandwriting } from './screens/handwriting.js';
 import { showHome, startDueCheck } from './screens/home.js';
-import { showIce } from './screens/ice.js';
 import { showSettings, unenrol } from './screens/settings.js';
-import { showSymptoms } from './screens/symptoms.js';
-import { showTemperature } from './screens/temperature.js';
-import { showTremor } from './screens/tremor.js';
+
+// The check screens load when first opened (the service worker has them precached, so also
+// offline): the first load carries only what Home and enrolment need, and each check screen
+// gets the shared frame (Back / Cancel, step x of n) from checknav.js.
+const CHECK_SCREENS = {
+  temperature: () => import('./screens/temperature.js').then((m) => m.showTemperature()),
+  ice: () => import('./screens/ice.js').then((m) => m.showIce()),
+  tremor: () => import('./screens/tremor.js').then((m) => m.showTremor()),
+  handwriting: () => import('./screens/handwriting.js').then((m) => m.showHandwriting()),
+  symptoms: () => import('./screens/symptoms.js').then((m) => m.showSymptoms()),
+};
 
 const ROUTES = {
-  '': showHome, '/': showHome, '/temperature': showTemperature, '/ice': showIce,
-  '/tremor': showTremor, '/handwriting': showHandwriting, '/symptoms': showSymptoms,
+  '': showHome, '/': showHome,
+  ...Object.fromEntries(Object.entries(CHECK_SCREENS).map(([name, open]) => [`/${name}`, open])),
   '/entries': showEntries, '/settings': showSettings,
   '/welcome': () => showNotifySetup(state.context.role),
 };
@@ -42,7 +48,7 @@ function renderChrome() {
 }
 
 async function route() {
-  navigated();
+  const visit = navigated();
   renderChrome();
   const hash = location.hash.replace(/^#/, '');
   const token = tokenFrom(location.hash);
@@ -58,7 +64,13 @@ async function route() {
   }
   const screen = ROUTES[hash] || showHome;
   if (state.flow && !state.flow.steps.includes(hash.slice(1))) state.flow = null;
-  return screen();
+  const shown = await screen();
+  const kind = hash.slice(1);
+  if (CHECK_SCREENS[kind] && navigation() === visit) {
+    const { frameCheck } = await import('./checknav.js');
+    if (navigation() === visit) frameCheck(kind);
+  }
+  return shown;
 }
 
 async function revoked() {

@@ -15,8 +15,14 @@ export function onChange(fn) {
   return () => listeners.delete(fn);
 }
 
+// Other tabs and the service worker's Background Sync change the same IndexedDB outbox:
+// they say so on this channel, so Home's count follows whoever sent the entries.
+const CHANNEL = 'BroadcastChannel' in self ? new BroadcastChannel('cartwatch-outbox') : null;
+if (CHANNEL) CHANNEL.onmessage = () => { for (const fn of listeners) fn(); };
+
 function changed() {
   for (const fn of listeners) fn();
+  CHANNEL?.postMessage('changed');
 }
 
 /** Store a check-in in the outbox; resolves with the entry once it is durably saved. */

@@ -1,8 +1,10 @@
 // Sending an entry through the outbox and showing what to do now, in large type.
 import { localInstruction } from './advice.js';
 import { h, show, t } from './dom.js';
+import { foundList, foundOfEntry, reasonOf } from './alerts.js';
 import * as outbox from './outbox.js';
 import { isEnded, monitoringEnded } from './screens/ended.js';
+import { summary } from './screens/home.js';
 import { state } from './state.js';
 
 const NEXT_NAMES = {
@@ -27,8 +29,12 @@ export async function submit(body, kind) {
     answer = null;
   }
   const next = advanceFlow(kind);
+  const role = state.context?.role;
+  const entered = summary(entry.body);
   if (answer?.ok) {
-    showResult({ instruction: answer.response?.instruction, sent: true, next });
+    const reasons = (answer.response?.findings || []).map(reasonOf);
+    showResult({ instruction: answer.response?.instruction, sent: true, next, entered,
+      found: foundOfEntry(reasons, entry.body, role) });
   } else if (answer && isEnded(answer.entry?.error)) {
     await monitoringEnded(answer.entry.error);
   } else if (answer && !answer.retryable) {
@@ -36,14 +42,19 @@ export async function submit(body, kind) {
   } else {
     // without published thresholds the phone cannot judge the entry: never say "nothing alarming"
     const local = localInstruction(entry.body, state.thresholds) || { severity: null, unknown: true };
-    showResult({ instruction: local, sent: false, next });
+    showResult({ instruction: local, sent: false, next, entered,
+      found: foundOfEntry(local.reasons, entry.body, role) });
   }
 }
+
 
 function advanceFlow(kind) {
   const flow = state.flow;
   if (!flow || flow.steps[flow.index] !== kind) return null;
   flow.index += 1;
+  while (flow.index < flow.steps.length && flow.done?.includes(flow.steps[flow.index])) {
+    flow.index += 1; // already in for this slot (the check is being continued)
+  }
   if (flow.index >= flow.steps.length) {
     state.flow = null;
     return null;
@@ -56,11 +67,13 @@ function callLink(number, label, cls = 'call') {
 }
 
 /** Show the server's (or the locally computed) instruction. */
-export function showResult({ instruction, sent, next }) {
+export function showResult({ instruction, sent, next, entered = '', found = [] }) {
   const ctx = state.context || {};
   const severity = instruction?.severity || null;
   const heading = severity ? t(`advice_${severity}`) : t('resultThanks');
   const parts = [h('h1.advice', {}, heading)];
+  if (severity && found.length) parts.push(h('p.because', {}, t('resultBecause', { list: foundList(found) })));
+  if (entered) parts.push(h('p.entered', {}, t('resultEntered', { what: entered })));
   if (severity && instruction?.text) parts.push(h('p.big', {}, instruction.text));
   if (severity === 'emergency') {
     const number = instruction.phone || ctx.emergency_number;

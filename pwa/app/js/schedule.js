@@ -31,7 +31,8 @@ export function dayNumber(infusedAt, nowMs, timeZone) {
   return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86400000);
 }
 
-/** Today's slots: [{at, hour, neuro, status}] with status done|due|missed|later|closed.
+/** Today's slots: [{at, hour, neuro, status, from, until}] with status
+ *  done|due|missed|later|closed (`from`-`until`: the window an entry answers the slot in).
  *  Without a published schedule (a context stored by an older version) `unknown` is true. */
 export function todaySlots(context, observedTimes, nowMs) {
   const tz = context.timezone;
@@ -54,7 +55,7 @@ export function todaySlots(context, observedTimes, nowMs) {
     else if (nowMs < from) status = 'later';
     else if (nowMs <= until) status = 'due';
     else status = 'missed';
-    return { at, hour, neuro: period.neuro_times.includes(time), status };
+    return { at, hour, neuro: period.neuro_times.includes(time), status, from, until };
   });
   return { day, slots };
 }

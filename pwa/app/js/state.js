@@ -40,6 +40,9 @@ export async function enrolled(answer) {
   state.context = context;
 }
 
+/** The centre's handwriting sentence (null: the app's own, in the patient's language). */
+export const handwritingSentence = () => state.context?.handwriting_sentence || null;
+
 /** The remembered temperature unit ('C' or 'F'). */
 export const unit = async () => (await store.get('unit')) || 'C';
 /** Remember the temperature unit. */

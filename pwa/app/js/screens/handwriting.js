@@ -1,9 +1,10 @@
 // Handwriting: the standard sentence on a canvas, and the caregiver's judgement (a patient
 // alone just writes: the measured comparison with the baseline does the rest, POLICY.md v2).
+import { reveal } from '../checknav.js';
 import { choice, errorSlot, h, show, t } from '../dom.js';
 import { writingPad } from '../pad.js';
 import { submit } from '../result.js';
-import { state } from '../state.js';
+import { handwritingSentence, state } from '../state.js';
 import { askWhoFirst, changeWho, whoAsks } from '../who.js';
 
 /** Render the handwriting screen. */
@@ -15,16 +16,18 @@ export function showHandwriting() {
     ['same', 'worse', 'cannot_write'].map((j) => [j, t(`hw_${j}`)]));
   const send = h('button.primary', { type: 'submit' }, t('send'));
   const error = errorSlot(send);
-  const form = h('form', { novalidate: true }, h('p.big', {}, t('hwSay')), pad.el, judge.el, send, error.el);
+  const form = h('form', { novalidate: true }, h('p.big', {}, t('hwSaySentence', { sentence: handwritingSentence() || t('hwSentence') })), pad.el, judge.el, send, error.el);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const judgement = judge.value();
     if (!judgement) {
-      error.set(t('hwNeedJudgement'));
+      error.set(t('errNeedJudgement'));
+      reveal(judge.el.querySelector('input'));
       return;
     }
     if (pad.isEmpty() && judgement !== 'cannot_write') {
       error.set(t('hwNeedWriting'));
+      reveal(pad.el.querySelector('canvas') || pad.el);
       return;
     }
     send.disabled = true;

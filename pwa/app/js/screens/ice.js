@@ -3,7 +3,7 @@ import * as api from '../api.js';
 import { choice, errorSlot, h, show, strings, t } from '../dom.js';
 import { writingPad } from '../pad.js';
 import { submit } from '../result.js';
-import { state } from '../state.js';
+import { handwritingSentence, state } from '../state.js';
 import { askWhoFirst, whoAsks } from '../who.js';
 import { showSelfCheck } from './ice_self.js';
 
@@ -108,7 +108,7 @@ function writing() {
   const pad = writingPad(null, recent?.data);
   const judge = choice(t('writingJudge'), 'writing', [['1', t('writingYes')], ['0', t('writingNo')], ['x', t('couldNot')]]);
   return {
-    el: part(4, t('writingTitle'), h('p', {}, t('writingSay')), pad.el, judge.el),
+    el: part(4, t('writingTitle'), h('p', {}, t('writingSaySentence', { sentence: handwritingSentence() || t('hwSentence') })), pad.el, judge.el),
     answered: () => judge.value() !== null,
     score: () => (judge.value() === '1' ? 1 : 0),
     // strokes already sent with the handwriting check are not sent twice

@@ -2,8 +2,11 @@
 // scenarios/FORMAT.md (policy v2 adds six symptoms, respiratory rate and free text).
 import { vitalsDevice } from '../ble/panel.js';
 import { bounds, otherMaxLength, parseNumber, VITALS } from '../bounds.js';
+import { reveal } from '../checknav.js';
 import { errorSlot, field, h, newId, show, t } from '../dom.js';
 import { submit } from '../result.js';
+import * as api from '../api.js';
+import { markNothingNew } from '../today.js';
 import { state } from '../state.js';
 import { askIsThisRight, isUnusual } from '../unusual.js';
 
@@ -26,8 +29,9 @@ function otherField() {
 /** Render the symptoms screen. */
 export function showSymptoms() {
   const boxes = SYMPTOMS.map((s) => h('input', { type: 'checkbox', name: 'symptom', value: s }));
-  const list = h('fieldset.checks', {}, h('legend', {}, t('symIntro')),
-    boxes.map((box) => h('label.option', {}, box, h('span', {}, t(`sym_${box.value}`)))));
+  const list = h('fieldset.checks', {}, h('legend', {}, t('symIntro')));
+  const error = errorSlot(list); // at the top of the list it is about, beside the first box
+  list.append(error.el, ...boxes.map((box) => h('label.option', {}, box, h('span', {}, t(`sym_${box.value}`)))));
   const vitals = VITALS.map((name) => ({
     name,
     ...field(t(`vital_${name}`), { type: 'text', inputMode: 'numeric', name, autocomplete: 'off', maxLength: 3 },
@@ -37,12 +41,16 @@ export function showSymptoms() {
   const other = otherField();
   const send = h('button.primary', { type: 'submit' }, t('send'));
   const none = h('a.button.secondary', { href: '#/' }, t('symNoneButton'));
-  const error = errorSlot(send);
   const question = h('div', { 'aria-live': 'polite' });
   const form = h('form', { novalidate: true }, list, other.el,
     h('fieldset.vitals', {}, h('legend', {}, t('vitalsTitle')), ble.el, vitals.map((v) => v.el)),
-    question, send, error.el, none);
-  none.addEventListener('click', () => { state.flow = null; });
+    question, send, none);
+  none.addEventListener('click', async (event) => {
+    event.preventDefault(); // Home must see the mark: the slot's last part is in
+    state.flow = null;
+    await markNothingNew(api.serverNow().toISOString()).catch(() => {});
+    location.hash = '#/';
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.set('');
@@ -67,10 +75,14 @@ export function showSymptoms() {
       other.error.set(t('otherTooLong', { max: other.max }));
       ok = false;
     }
-    if (!ok) return;
+    if (!ok) { // only the field errors: never "nothing ticked" beside them
+      reveal(form.querySelector('[aria-invalid="true"]'));
+      return;
+    }
     const symptoms = boxes.filter((b) => b.checked).map((b) => b.value);
     if (!symptoms.length && !Object.keys(values).length && !words) {
-      error.set(t('symNothing'));
+      error.set(t('errNeedSymptom'));
+      reveal(boxes[0]);
       return;
     }
     const unusual = vitals.filter((v) => v.name in values && isUnusual(v.name, values[v.name])

@@ -1,9 +1,11 @@
 // Tremor: a self-rating, and an optional accelerometer test (DeviceMotion) sent as raw samples
 // {samples: [[t_ms, ax, ay, az], ...]} of accelerationIncludingGravity (server/measures/motion.py).
+import { reveal } from '../checknav.js';
 import { choice, errorSlot, h, show, t } from '../dom.js';
 import { submit } from '../result.js';
 
 const TEST_SECONDS = 12;
+const PROBE_MS = 1000; // a phone with a sensor sends readings at once (60 Hz and more)
 const MIN_SPAN_MS = 9500; // the server accepts 10-20 s of samples
 const MIN_RATE_HZ = 20;
 
@@ -35,6 +37,24 @@ function record(seconds, onTick) {
   });
 }
 
+/** Resolve true when a movement reading arrives within PROBE_MS, false otherwise. Desktop
+ *  browsers and some phones have DeviceMotionEvent but never fire it. */
+function sensorAnswers() {
+  return new Promise((resolve) => {
+    const onMotion = (event) => {
+      if (event.accelerationIncludingGravity?.x == null) return;
+      done(true);
+    };
+    const timer = setTimeout(() => done(false), PROBE_MS);
+    function done(answer) {
+      clearTimeout(timer);
+      window.removeEventListener('devicemotion', onMotion);
+      resolve(answer);
+    }
+    window.addEventListener('devicemotion', onMotion);
+  });
+}
+
 /** Whether a recording is long and dense enough to be measured. */
 function usable(samples) {
   if (samples.length < 2) return false;
@@ -61,22 +81,28 @@ export function showTremor() {
         }
       }
       start.disabled = true;
+      if (!(await sensorAnswers())) { // told at once, not after the whole test
+        status.textContent = t('motionNoEvents');
+        start.remove();
+        return;
+      }
       const got = await record(TEST_SECONDS, (s) => { status.textContent = t('motionRunning', { s }); });
       start.disabled = false;
       samples = usable(got) ? got : null;
-      status.textContent = samples ? t('motionDone', { n: got.length }) : t('motionNone');
+      status.textContent = samples ? t('motionRecorded') : t('motionNone');
     });
     motion.append(h('p', {}, t('motionIntro', { s: TEST_SECONDS })), start, status);
   } else {
     motion.append(h('p', {}, t('motionNone')));
   }
   const send = h('button.primary', { type: 'submit' }, t('send'));
-  const error = errorSlot(send);
-  const form = h('form', { novalidate: true }, rating.el, motion, send, error.el);
+  const error = errorSlot(rating.el);
+  const form = h('form', { novalidate: true }, rating.el, error.el, motion, send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!rating.value()) {
-      error.set(t('tremorNeedRating'));
+      error.set(t('errNeedRating')); // beside the rating it names, brought into view
+      reveal(rating.el.querySelector('input'));
       return;
     }
     send.disabled = true;
