@@ -1,7 +1,7 @@
 """escalation_outcome: ASTCT grades and dated treatments recorded per escalation (issue 18)
 
 Revision ID: course_0001
-Revises: wording_0001
+Revises: ble_0001
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import server.db_types
 
 
 revision = 'course_0001'
-down_revision = 'wording_0001'
+down_revision = 'ble_0001'
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """patient home: the centre's own handwriting sentence (null: the app's, per language)
 
 Revision ID: home_0001
-Revises: wording_0001
+Revises: course_0001
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'home_0001'
-down_revision = 'wording_0001'
+down_revision = 'course_0001'
 branch_labels = None
 depends_on = None
 
