@@ -281,4 +281,11 @@ export default {
   // errors
   errNetwork: 'No connection.',
   errServer: 'The centre\'s server did not answer. It will be tried again.',
+
+  // --- lang: language choice (settings; each language named in itself) ---
+  languageTitle: 'Language',
+  languageHint: 'Reminders and messages from the centre come in this language too.',
+  language_en: 'English',
+  language_de: 'Deutsch',
+  language_es: 'Español',
 };
