@@ -1,7 +1,7 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-12-01.1';
+const VERSION = '2026-12-02.1';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -9,6 +9,8 @@ const SHELL = [
   '/app/app.css',
   '/app/manifest.webmanifest',
   '/app/i18n/en.js',
+  '/app/i18n/de.js',
+  '/app/i18n/es.js',
   '/app/icons/icon-192.png',
   '/app/icons/icon-512.png',
   '/app/img/key.svg',
@@ -19,6 +21,8 @@ const SHELL = [
   '/app/img/spoon.svg',
   '/app/js/main.js',
   '/app/js/dom.js',
+  '/app/js/i18n.js',
+  '/app/js/language.js',
   '/app/js/store.js',
   '/app/js/api.js',
   '/app/js/outbox.js',

@@ -1,6 +1,7 @@
 // Home: day since infusion, today's due checks, the last entry, alerts and messages.
 import * as api from '../api.js';
 import { h, navigation, show, t, update } from '../dom.js';
+import { formatDateTime } from '../i18n.js';
 import * as outbox from '../outbox.js';
 import { localTime, todaySlots } from '../schedule.js';
 import { state } from '../state.js';
@@ -54,10 +55,7 @@ export function summary(entry) {
 
 /** A date and time for display in the patient's zone. */
 export function when(iso) {
-  const tz = state.context?.timezone;
-  return new Intl.DateTimeFormat(t('lang'), {
-    timeZone: tz, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: t('hourCycle'),
-  }).format(new Date(iso));
+  return formatDateTime(iso, state.context?.timezone, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
 function slotList(context, observed) {
