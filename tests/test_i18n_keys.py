@@ -8,30 +8,17 @@ the same placeholders.
 from __future__ import annotations
 
 import ast
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from i18n_strings import I18N, NODE, load_js
 
 from server import i18n
 from server.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
-I18N = ROOT / "pwa" / "app" / "i18n"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-NODE = shutil.which("node")
-
-
-def load_js(path: Path) -> dict:
-    """The default export of one language file, through Node."""
-    script = ("import(process.argv[1]).then((m) => "
-              "process.stdout.write(JSON.stringify(m.default)))")
-    out = subprocess.run([NODE, "--input-type=module", "-e", script, path.as_uri()],
-                         capture_output=True, text=True, check=True, timeout=30)
-    return json.loads(out.stdout)
 
 
 def compare(english: dict, other: dict) -> list[str]:

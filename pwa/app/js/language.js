@@ -3,7 +3,8 @@
 //
 // The server's value (set by staff at enrolment, in the context) is the person's language;
 // a change made here offline is kept as `language_pending` and wins until it is sent.
-// Before enrolment the browser's preferred language is used when the app has it.
+// Before enrolment: the language named by the enrolment link (`#enrol=TOKEN&lang=de`, the
+// centre's choice), else the browser's preferred language when the app has it.
 import * as api from './api.js';
 import { language, setLanguage, supported } from './i18n.js';
 import { state } from './state.js';
@@ -14,6 +15,8 @@ async function wanted() {
   const pending = await store.get('language_pending').catch(() => null);
   if (supported(pending)) return pending;
   if (state.context) return supported(state.context.language) || 'en';
+  const linked = supported(/[#&]lang=([a-z]{2})\b/.exec(location.hash)?.[1]);
+  if (linked) return linked;
   return (navigator.languages || [navigator.language]).map(supported).find(Boolean) || 'en';
 }
 

@@ -372,6 +372,14 @@ const EN = {
   push_error_unsupported: 'This browser cannot receive notifications.',
   push_error_network: 'The push service could not be reached. Check the connection and try again.',
   push_error_other: 'Notifications could not be turned on in this browser.',
+
+  // --- lang: the language of a patient or caregiver (app, instructions, pushes) ---
+  language: 'Language (app, instructions, reminders)',
+  patient_language: 'Language: {language}',
+  caregiver_with_language: '{name} ({language})',
+  language_en: 'English',
+  language_de: 'German (Deutsch)',
+  language_es: 'Spanish (Español)',
 };
 
 const REASONS = {
@@ -590,4 +598,12 @@ export function syndromeText(code) {
 /** The label of an outcome code. */
 export function outcomeText(code) {
   return OUTCOMES[code] || (code || '').replaceAll('_', ' ');
+}
+
+/** The languages a patient or caregiver can be given (the server's list). */
+export const LANGUAGES = ['en', 'de', 'es'];
+
+/** A language code in words ("German (Deutsch)"). */
+export function languageText(code) {
+  return t(`language_${code}`);
 }
