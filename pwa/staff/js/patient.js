@@ -142,8 +142,8 @@ async function timelineSection(data, holder, reload) {
     h('p', { class: 'meta' }, t('patient_meta', { product: p.product,
       infused: localTime(p.infused_at, p.timezone), day: p.day, window: p.window_days,
       tz: p.timezone })),
-    h('p', { class: 'meta patient-language' },
-      t('patient_language', { language: languageText(p.language || 'en') })),
+    h('p', { class: 'patient-language' },
+      t('patient_language', { language: languageText(data.language || 'en') })),
     p.caregiver_enrolled === false ? h('p', { class: 'no-caregiver' }, t('no_caregiver')) : null,
     section('timeline', t('timeline_title'), charts, eventsTable(data)),
     h('div', { class: 'two-col' },
@@ -277,7 +277,7 @@ export function render(main, ctx, id) {
       if (destroy) destroy();
       const reload = (text, where = 'baselines') => load(typeof text === 'string'
         ? { text, where } : null);
-      const built = await timelineSection(timeline, top, reload);
+      const built = await timelineSection({ ...timeline, language: patient.language }, top, reload);
       destroy = built.destroy;
       replace(manage, baselineSection(patient, history, timeline.checkins, reload),
         monitoringSection(patient, reload),
