@@ -167,6 +167,15 @@ def test_the_language_switches_in_settings_and_the_server_learns_it(browser, liv
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text(strings("es")["settingsTitle"])
     expect(page.get_by_role("radio", name="Español")).to_be_checked()
+    # the offline advice texts came back in Spanish: an alarming entry offline says so
+    page.wait_for_function("""() => import('/app/js/store.js').then((s) => s.get('thresholds'))
+        .then((th) => (th?.instructions?.urgent?.text || '').startsWith('Llame'))""")
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    send_temperature(page, "es", "38,9")
+    expect(page.get_by_role("heading", level=1)).to_have_text(strings("es")["advice_urgent"])
+    expect(page.get_by_text("Llame ahora al centro, a su línea de 24 horas")).to_be_visible()
+    expect(page.get_by_text(strings("es")["adviceOfflineNote"])).to_be_visible()
     errors = page.errors
     context.close()
     assert errors == []

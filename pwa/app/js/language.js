@@ -7,7 +7,7 @@
 // centre's choice), else the browser's preferred language when the app has it.
 import * as api from './api.js';
 import { language, setLanguage, supported } from './i18n.js';
-import { state } from './state.js';
+import { refresh, state } from './state.js';
 import * as store from './store.js';
 
 /** The language to show now. */
@@ -26,23 +26,26 @@ export async function apply() {
   return (await setLanguage(await wanted())) !== before;
 }
 
-/** Send a pending choice to the server; quietly kept for the next refresh when offline. */
+/** Send a pending choice to the server (true when sent); kept for the next refresh when
+ *  offline. */
 export async function sync() {
   const pending = await store.get('language_pending').catch(() => null);
-  if (!supported(pending) || !state.context) return;
+  if (!supported(pending) || !state.context) return false;
   try {
     await api.request('PUT', '/api/v1/device/language', { body: { language: pending } });
   } catch {
-    return; // kept: sent on the next refresh
+    return false; // kept: sent on the next refresh
   }
   state.context = { ...state.context, language: pending };
   await store.set('context', state.context);
   await store.set('language_pending', null);
+  return true;
 }
 
-/** The person chose a language in Settings: show it now, and tell the server. */
+/** The person chose a language in Settings: show it now, and tell the server; then fetch
+ *  the offline advice texts again, in the new language. */
 export async function choose(code) {
   await store.set('language_pending', supported(code) || 'en');
   await apply();
-  await sync();
+  if (await sync()) await refresh().catch(() => {}); // offline: the next refresh does it
 }

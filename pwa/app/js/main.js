@@ -71,8 +71,8 @@ async function revoked() {
 async function refresh() {
   if (!state.context) return;
   try {
+    await language.sync(); // first: the context and offline advice come back in it
     await settings.refresh();
-    await language.sync();
     if (await language.apply()) await route(); // the centre set another language
     else renderChrome();
   } catch (err) {
