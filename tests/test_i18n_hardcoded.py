@@ -66,6 +66,8 @@ class _Text(HTMLParser):
         self.stack.append(tag)
         self.attrs += [(k, v) for k, v in attrs if k in ("title", "alt", "aria-label",
                                                           "placeholder") and v]
+        if tag == "meta" and dict(attrs).get("name") == "description":
+            self.description = dict(attrs).get("content")
 
     def handle_endtag(self, tag):
         if self.stack and self.stack[-1] == tag:
@@ -78,9 +80,13 @@ class _Text(HTMLParser):
 
 def test_the_html_shell_has_no_text_but_the_apps_name():
     parser = _Text()
+    parser.description = None
     parser.feed((APP / "index.html").read_text(encoding="utf-8"))
     assert parser.attrs == []
     assert parser.text == [("title", "CARTwatch")]  # appName in every language
+    # for search engines before any script; i18n.js replaces it in the app's language
+    english = (APP / "i18n" / "en.js").read_text(encoding="utf-8")
+    assert f"appDescription: '{parser.description}'" in english
     names = {re.search(r"appName: '([^']*)'", p.read_text(encoding="utf-8")).group(1)
              for p in (APP / "i18n").glob("*.js")}
     assert names == {"CARTwatch"}

@@ -289,4 +289,5 @@ export default {
   language_en: 'English',
   language_de: 'Deutsch',
   language_es: 'Español',
+  appDescription: 'Tägliche Kontrollen nach einer CAR-T-Zelltherapie, geteilt mit Ihrem Behandlungszentrum.',
 };

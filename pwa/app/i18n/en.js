@@ -288,4 +288,5 @@ export default {
   language_en: 'English',
   language_de: 'Deutsch',
   language_es: 'Español',
+  appDescription: 'Daily checks after CAR-T cell therapy, shared with your treatment centre.',
 };

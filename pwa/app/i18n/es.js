@@ -289,4 +289,5 @@ export default {
   language_en: 'English',
   language_de: 'Deutsch',
   language_es: 'Español',
+  appDescription: 'Controles diarios después de la terapia con células CAR-T, compartidos con su centro de tratamiento.',
 };

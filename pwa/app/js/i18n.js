@@ -32,6 +32,7 @@ export async function setLanguage(code) {
   }
   strings = next;
   document.documentElement.lang = strings.lang;
+  document.querySelector('meta[name="description"]')?.setAttribute('content', strings.appDescription);
   return strings.lang;
 }
 
