@@ -240,9 +240,12 @@ def test_every_target_is_at_least_44_by_44_px(browser, live_server, lang):
     wait_for_service_worker(page)
     context.set_offline(True)
     send_temperature(page, lang, TYPED[lang])
+    expect(page.get_by_role("heading", level=1)).to_have_text(s["resultThanks"])
     small = {"result": page.evaluate(TARGETS)}
     for hash_, key in SCREENS:
         go(page, hash_, s[key])
+        if hash_ == "#/":  # the inline link to the waiting entry is measured too
+            expect(page.get_by_role("link", name=fill(s["pendingCount"], n=1))).to_be_visible()
         small[hash_] = page.evaluate(TARGETS)
     expect(page.locator("body")).to_be_visible()
     context.close()
