@@ -294,3 +294,25 @@ def test_first_load_is_under_100_kb_transferred(browser, live_server, lang):
                        for o in LANGS if o not in ("en", lang))
     total = sum(size for _, size in sizes)
     assert 0 < total < 100 * 1024, (total, sizes)
+
+
+def test_the_closing_screen_stays_in_the_persons_language(browser, live_server, screenshot):
+    """Monitoring ended: the phone forgets its enrolment but keeps the language with the
+    centre's numbers, so a German patient on an English phone reads the end in German."""
+    from .test_patient_ended import end_monitoring
+
+    s = strings("de")
+    context, page = phone(browser, live_server, "en")
+    patient = german_patient(live_server, "de")
+    enrol_in(page, live_server, patient, "de")
+    end_monitoring(live_server, patient)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text(s["endedTitle"])
+    page.reload()  # and stays so
+    expect(page.get_by_role("heading", level=1)).to_have_text(s["endedTitle"])
+    expect(page.get_by_role("link", name=fill(s["endedEmergency"], number="112"))).to_be_visible()
+    screenshot(page, "lang-de-light-ended")
+    found = serious(page)
+    errors = page.errors
+    context.close()
+    assert found == [] and errors == []

@@ -4,7 +4,8 @@
 // The server's value (set by staff at enrolment, in the context) is the person's language;
 // a change made here offline is kept as `language_pending` and wins until it is sent.
 // Before enrolment: the language named by the enrolment link (`#enrol=TOKEN&lang=de`, the
-// centre's choice), else the browser's preferred language when the app has it.
+// centre's choice), else the language kept with the closing screen (monitoring ended), else
+// the browser's preferred language when the app has it.
 import * as api from './api.js';
 import { language, setLanguage, supported } from './i18n.js';
 import { refresh, state } from './state.js';
@@ -17,6 +18,8 @@ async function wanted() {
   if (state.context) return supported(state.context.language) || 'en';
   const linked = supported(/[#&]lang=([a-z]{2})\b/.exec(location.hash)?.[1]);
   if (linked) return linked;
+  const ended = await store.get('monitoring_ended').catch(() => null); // the closing screen
+  if (supported(ended?.language)) return ended.language;
   return (navigator.languages || [navigator.language]).map(supported).find(Boolean) || 'en';
 }
 
