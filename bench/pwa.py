@@ -15,7 +15,11 @@ from .seed import bench_app
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 APPS = {"patient": "/app/", "staff": "/staff/"}
-CATEGORIES = ("performance", "accessibility", "best-practices")
+# Lighthouse opens the patient app once per language: `#lang=xx` is what the centre's
+# enrolment link carries, so the first screen is in that language (pwa/app/js/language.js)
+LIGHTHOUSE_PAGES = {"patient": "/app/", "patient-de": "/app/#lang=de",
+                    "patient-es": "/app/#lang=es", "staff": "/staff/"}
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LIGHTHOUSE_VERSION = "12"
 
 
@@ -76,7 +80,7 @@ def lighthouse(base: str, work: Path) -> dict:
     if binary is None:
         return {"skipped": problem}
     out = {}
-    for name, path in APPS.items():
+    for name, path in LIGHTHOUSE_PAGES.items():
         report = work / f"lighthouse-{name}.json"
         run = subprocess.run(
             [str(binary), base + path, "--output=json", f"--output-path={report}", "--quiet",

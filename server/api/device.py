@@ -13,9 +13,10 @@ from ..clinical import policy as P
 from ..clinical.calendar import day_number, local_date
 from ..clock import now
 from ..extensions import db, limiter
-from ..services import audit, checkins, device_alerts, enrolment
+from ..services import audit, checkins, device_alerts, enrolment, patients
 from .checkin_schemas import CheckInOut, CheckInQuery, CheckInSchema
-from .schemas import DeviceAlertOut, DeviceContextOut, DeviceEscalationOut, RedeemIn, RedeemOut
+from .schemas import (DeviceAlertOut, DeviceContextOut, DeviceEscalationOut, LanguageIn, RedeemIn,
+                      RedeemOut)
 
 # One instance for every request: given the class, webargs builds the schema (and its
 # nested field schemas) again on each check-in, about 0.1 ms of the hot path.
@@ -78,6 +79,7 @@ def device_context(device) -> dict:
         "enrolled_at": patient.enrolled_at, "window_days": patient.window_days,
         "day": day_number(patient.infused_at, now(), patient.timezone),
         "city": patient.city, "place_of_care": patient.place_of_care,
+        "language": patients.person_of(device).language,
         "centre_name": centre.name, "centre_phone": centre.phone_24h,
         "emergency_number": centre.emergency_number,
         "schedule": schedule.published(patient.window_days, centre),
@@ -109,6 +111,17 @@ class DeviceMe(MethodView):
         audit.record("device.context", patient_id=device.patient_id)
         db.session.commit()
         return device_context(device), 200, NO_STORE
+
+
+@blp.route("/device/language")
+class DeviceLanguage(MethodView):
+    @require_device
+    @blp.arguments(LanguageIn)
+    @blp.response(200, LanguageIn)
+    def put(self, data):
+        """Set the language of this phone's person (patient or caregiver); pushes follow it."""
+        language = patients.set_language(current_device(), data["language"])
+        return {"language": language}, 200, NO_STORE
 
 
 @blp.route("/device/escalations")

@@ -8,6 +8,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from ..clinical import policy as P
 from ..clinical.calendar import zone
 from ..ids import Id
+from ..languages import DEFAULT as DEFAULT_LANGUAGE
+from ..languages import LANGUAGES
 from ..models.people import DEVICE_ROLES, PRODUCTS
 from .checkin_schemas import StrictSchema
 
@@ -78,6 +80,7 @@ class PatientIn(StrictSchema):
     )
     city = fields.String(validate=validate.Length(max=120), allow_none=True)
     place_of_care = fields.String(validate=validate.Length(max=120), allow_none=True)
+    language = fields.String(load_default=DEFAULT_LANGUAGE, validate=validate.OneOf(LANGUAGES))
 
 
 REASON_MAX = 500
@@ -132,6 +135,7 @@ class PatientPatch(StrictSchema):
     baseline_ice = fields.Integer(strict=True, validate=validate.Range(0, P.ICE_MAX))
     city = fields.String(validate=validate.Length(max=120), allow_none=True)
     place_of_care = fields.String(validate=validate.Length(max=120), allow_none=True)
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
     end_monitoring = fields.Boolean()
 
 
@@ -149,6 +153,7 @@ class PatientOut(Schema):
     baseline_tremor_checkin_id = fields.Integer(allow_none=True)
     city = fields.String(allow_none=True)
     place_of_care = fields.String(allow_none=True)
+    language = fields.String()
     monitoring_ended_at = fields.DateTime(allow_none=True)
     day = fields.Integer()
     caregiver_enrolled = fields.Boolean(
@@ -157,12 +162,14 @@ class PatientOut(Schema):
 
 class CaregiverIn(StrictSchema):
     display_name = fields.String(required=True, validate=validate.Length(1, 200))
+    language = fields.String(load_default=DEFAULT_LANGUAGE, validate=validate.OneOf(LANGUAGES))
 
 
 class CaregiverOut(Schema):
     id = fields.Integer()
     patient_id = fields.Integer()
     display_name = fields.String()
+    language = fields.String()
 
 
 class EnrolmentCodeIn(StrictSchema):
@@ -318,6 +325,8 @@ class DeviceContextOut(Schema):
     day = fields.Integer()
     city = fields.String(allow_none=True)
     place_of_care = fields.String(allow_none=True)
+    language = fields.String(metadata={
+        "description": "the language of this phone's person (patient or caregiver)"})
     centre_name = fields.String()
     centre_phone = fields.String()
     emergency_number = fields.String()
@@ -334,6 +343,12 @@ class DeviceContextOut(Schema):
     self_check = fields.Nested(SelfCheckChoicesOut)
     handwriting_sentence = fields.String(allow_none=True, metadata={
         "description": "the centre's sentence to copy; null: the app's, in its language"})
+
+
+class LanguageIn(StrictSchema):
+    """The language of this phone's person: the app, instructions and pushes follow it."""
+
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
 
 
 class RedeemOut(DeviceContextOut):

@@ -123,7 +123,8 @@ class Caregivers(MethodView):
     def post(self, data, patient_id):
         """Link a caregiver to a patient."""
         patient = staff_patient(patient_id)
-        return patients.add_caregiver(patient, data["display_name"]), 201, NO_STORE
+        caregiver = patients.add_caregiver(patient, data["display_name"], data["language"])
+        return caregiver, 201, NO_STORE
 
 
 @blp.route("/patients/<int:patient_id>/enrolment-codes")

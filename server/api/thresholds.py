@@ -12,6 +12,7 @@ from ..clinical.instructions import instruction
 from ..clinical.rules import effective_thresholds
 from ..extensions import db
 from ..services import audit
+from ..services.patients import person_of
 
 blp = Blueprint("thresholds", __name__, url_prefix="/api/v1/device",
                 description="Offline advice for phones")
@@ -78,7 +79,7 @@ class ThresholdsOut(Schema):
     news2 = fields.Nested(News2Out)
 
 
-def thresholds_for(patient) -> dict:
+def thresholds_for(patient, lang: str | None = None) -> dict:
     """The patient's centre's effective thresholds, the rules as data and advice per severity.
 
     The phone evaluates `rules` with its interpreter of the same condition language
@@ -87,7 +88,7 @@ def thresholds_for(patient) -> dict:
     centre = patient.centre
     advice = {}
     for severity in ("emergency", "urgent", "routine"):
-        full = instruction(severity, centre)
+        full = instruction(severity, centre, lang=lang or patient.language)
         advice[severity] = {"text": full["text"], "phone": full["phone"]}
     return {**effective_thresholds(centre), "baseline_ice": patient.baseline_ice,
             "emergency_symptoms": list(P.EMERGENCY_SYMPTOMS),
@@ -109,4 +110,5 @@ class Thresholds(MethodView):
         device = current_device()
         audit.record("thresholds.read", patient_id=device.patient_id)
         db.session.commit()
-        return thresholds_for(device.patient), 200, {"Cache-Control": "no-store"}
+        body = thresholds_for(device.patient, person_of(device).language)
+        return body, 200, {"Cache-Control": "no-store"}

@@ -65,7 +65,8 @@ def _fired(checkin: CheckIn, patient: Patient) -> list:
                           rules.effective_thresholds(patient.centre))
 
 
-def quiet_evaluation(checkin: CheckIn, patient: Patient) -> Evaluation | None:
+def quiet_evaluation(checkin: CheckIn, patient: Patient,
+                     lang: str | None = None) -> Evaluation | None:
     """The advice for a check-in that fires no rule, judged before the row is stored.
 
     None when a rule fires (findings cite the stored row) or when the rules need the row
@@ -75,22 +76,25 @@ def quiet_evaluation(checkin: CheckIn, patient: Patient) -> Evaluation | None:
     """
     if checkin.tremor_rating is not None or has_samples(checkin) or _fired(checkin, patient):
         return None
-    return Evaluation(instruction=instruction(None, patient.centre))
+    return Evaluation(instruction=instruction(None, patient.centre,
+                                              lang=lang or patient.language))
 
 
-def evaluate_checkin(checkin: CheckIn, patient: Patient) -> Evaluation:
+def evaluate_checkin(checkin: CheckIn, patient: Patient, lang: str | None = None) -> Evaluation:
     """Run the rules; open, attach to or raise the patient's escalation; return the advice.
 
-    The caller holds the patient's lock (`escalations.lock_patient`).
+    The caller holds the patient's lock (`escalations.lock_patient`). The advice is in
+    `lang` (the language of whoever recorded it), else the patient's.
     """
+    lang = lang or patient.language
     fired = _fired(checkin, patient)
     if not fired:
-        return Evaluation(instruction=instruction(None, patient.centre))
+        return Evaluation(instruction=instruction(None, patient.centre, lang=lang))
     found = [Found(r.id, rules.reason_of(r), r.severity, r.syndrome) for r in fired]
     escalation, change = record_findings(patient, found, now(), checkin.observed_at,
                                          checkin_id=checkin.id)
     late = checkin.received_at - checkin.observed_at > LATE_AFTER
     advice = instruction(escalation.severity, patient.centre, tz=patient.timezone,
-                         observed_at=checkin.observed_at if late else None)
+                         observed_at=checkin.observed_at if late else None, lang=lang)
     return Evaluation(findings=[r.id for r in fired],
                       escalation_ref=reference(escalation, change), instruction=advice)

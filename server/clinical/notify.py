@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..models import Caregiver, NotificationIntent, Patient, Staff
 from .instructions import instruction, unanswered_text
 
@@ -25,6 +26,7 @@ BATCH = "cartwatch.notify_batch"  # session.info: the running due-work batch's _
 @dataclass
 class _Batch:
     caregivers: dict[int, list[int]]  # patient id -> caregiver ids, for the batch's patients
+    languages: dict[int, str] = field(default_factory=dict)  # caregiver id -> language
     tiers: dict[int, list[list[Recipient]]] = field(default_factory=dict)  # centre id ->
     held: dict[str, dict] | None = None  # dedupe key -> intent, in send order; None: at once
 
@@ -39,13 +41,15 @@ def batch(patient_ids, *, hold: bool):
     by a row handled a moment earlier.
     """
     seen: dict[int, list[int]] = {pid: [] for pid in patient_ids}
+    languages: dict[int, str] = {}
     if seen:
         found = db.session.execute(
-            db.select(Caregiver.patient_id, Caregiver.id)
+            db.select(Caregiver.patient_id, Caregiver.id, Caregiver.language)
             .where(Caregiver.patient_id.in_(list(seen))).order_by(Caregiver.id))
-        for patient_id, caregiver_id in found:
+        for patient_id, caregiver_id, lang in found:
             seen[patient_id].append(caregiver_id)
-    db.session.info[BATCH] = _Batch(seen, held={} if hold else None)
+            languages[caregiver_id] = lang
+    db.session.info[BATCH] = _Batch(seen, languages, held={} if hold else None)
     try:
         yield
     finally:
@@ -96,7 +100,22 @@ def _url(path: str) -> str:
     return base.rstrip("/") + path
 
 
-def _texts(purpose: str, kind: str, severity: str | None, patient: Patient) -> tuple[str, str]:
+def recipient_language(recipient: Recipient, patient: Patient) -> str:
+    """The language a patient or caregiver reads pushes in; staff texts stay English."""
+    kind, recipient_id = recipient
+    if kind == "patient":
+        return patient.language
+    if kind == "caregiver":
+        running = db.session.info.get(BATCH)
+        if running is not None and recipient_id in running.languages:
+            return running.languages[recipient_id]
+        caregiver = db.session.get(Caregiver, recipient_id)
+        return caregiver.language if caregiver is not None else patient.language
+    return "en"
+
+
+def _texts(purpose: str, kind: str, severity: str | None, patient: Patient,
+           lang: str = "en") -> tuple[str, str]:
     centre = patient.centre
     if kind == "staff":
         label = (severity or "").capitalize()
@@ -104,21 +123,24 @@ def _texts(purpose: str, kind: str, severity: str | None, patient: Patient) -> t
             return (f"{label} alert still open", "Not yet acknowledged. Open CARTwatch.")
         return (f"{label} alert", "A patient needs review. Open CARTwatch to acknowledge.")
     if purpose == "reminder":
-        return ("Time for a check-in", "Please record a check-in in CARTwatch.")
+        return (_(lang, "Time for a check-in"), _(lang, "Please record a check-in in CARTwatch."))
     if purpose == "missed_checkin":
-        return ("Check-in not received", "Please help record a check-in in CARTwatch now.")
+        return (_(lang, "Check-in not received"),
+                _(lang, "Please help record a check-in in CARTwatch now."))
     if purpose == "acknowledged":
-        return ("Alert seen", "The centre has seen your alert and will contact you.")
+        return (_(lang, "Alert seen"),
+                _(lang, "The centre has seen your alert and will contact you."))
     if purpose == "unanswered":
-        return unanswered_text(severity or "urgent", centre)
-    advice = instruction(severity, centre)
-    return ("CARTwatch alert", advice["text"])
+        return unanswered_text(severity or "urgent", centre, lang)
+    advice = instruction(severity, centre, lang=lang)
+    return (_(lang, "CARTwatch alert"), advice["text"])
 
 
 def payload(purpose: str, kind: str, severity: str | None, escalation_id: int | None,
-            patient: Patient, tag: str) -> dict:
-    """The push payload (Declarative Web Push shape): no names, no clinical values."""
-    title, body = _texts(purpose, kind, severity, patient)
+            patient: Patient, tag: str, lang: str = "en") -> dict:
+    """The push payload (Declarative Web Push shape): no names, no clinical values; in the
+    recipient's language (`lang`)."""
+    title, body = _texts(purpose, kind, severity, patient, lang)
     path = f"/staff/#/escalations/{escalation_id}" if kind == "staff" and escalation_id \
         else "/staff/" if kind == "staff" else "/app/"
     return {
@@ -142,7 +164,8 @@ def send(key: str, recipient: Recipient, purpose: str, patient: Patient, at: dt.
         escalation_id=escalation_id, purpose=purpose,
         urgency="high" if severity in ("urgent", "emergency") else "normal",
         payload=payload(purpose, kind, severity, escalation_id, patient,
-                        tag or f"{purpose}-{escalation_id or patient.id}"),
+                        tag or f"{purpose}-{escalation_id or patient.id}",
+                        recipient_language(recipient, patient)),
         created_at=at, state="pending", next_attempt_at=at, attempts=0,
     )
     running = db.session.info.get(BATCH)

@@ -97,6 +97,8 @@ class Patient(db.Model):
     baseline_tremor_checkin_id: Mapped[int | None] = mapped_column(Integer)
     city: Mapped[str | None] = mapped_column(String(120))
     place_of_care: Mapped[str | None] = mapped_column(String(120))
+    # the app, instructions and pushes for the patient (server/languages.py)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
 
     centre: Mapped[Centre] = relationship()
@@ -110,6 +112,8 @@ class Caregiver(db.Model):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     display_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
+    # the caregiver's own language: a caregiver may not read the patient's
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     patient: Mapped[Patient] = relationship(back_populates="caregivers")
 

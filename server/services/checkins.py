@@ -19,6 +19,7 @@ from ..extensions import db
 from ..measures import apply as apply_measures
 from ..models import CheckIn, Device
 from . import audit, device_readings
+from .patients import person_of
 
 LATE_AFTER = dt.timedelta(minutes=10)  # shown as "observed at …" when older than this
 
@@ -64,12 +65,13 @@ def record_checkin(device: Device, data: dict, key: str, fingerprint: str) -> tu
 def _store(device: Device, data: dict, key: str, fingerprint: str):
     patient = lock_patient(device.patient_id)  # one evaluation per patient at a time
     checkin = _build(device, data, key, fingerprint)
-    result = quiet_evaluation(checkin, patient)
+    lang = person_of(device).language
+    result = quiet_evaluation(checkin, patient, lang)
     if result is None:  # the rules and measures need the stored row
         db.session.add(checkin)
         db.session.flush()  # the INSERT: a stored key fails here, before any other work
         apply_measures(checkin, patient)  # features + beyond_baseline before the rules
-        result = evaluate_checkin(checkin, patient)
+        result = evaluate_checkin(checkin, patient, lang)
     checkin.response = serialise(checkin, findings=result.findings,
                                  escalation=result.escalation_ref,
                                  instruction=result.instruction)

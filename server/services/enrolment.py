@@ -31,7 +31,9 @@ def issue_code(patient: Patient, role: str, caregiver: Caregiver | None, staff: 
     db.session.flush()
     audit.record("enrolment_code.create", patient_id=patient.id, detail={"code_id": row.id})
     db.session.commit()
-    url = f"{current_app.config['PUBLIC_URL']}/app/#enrol={token}"
+    # the person's language rides along, so the phone greets them in it before redeeming
+    lang = caregiver.language if caregiver else patient.language
+    url = f"{current_app.config['PUBLIC_URL']}/app/#enrol={token}&lang={lang}"
     return {
         "id": row.id, "role": role, "code": code, "token": token, "url": url,
         "qr_svg": segno.make(url, error="m").svg_inline(scale=4),

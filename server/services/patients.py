@@ -128,14 +128,32 @@ def _revoke_phones(patient: Patient) -> None:
             revoke_device(device, reason="monitoring_ended", commit=False)
 
 
-def add_caregiver(patient: Patient, display_name: str) -> Caregiver:
+def add_caregiver(patient: Patient, display_name: str, language: str = "en") -> Caregiver:
     """Link a caregiver to a patient."""
-    caregiver = Caregiver(patient_id=patient.id, display_name=display_name, created_at=now())
+    caregiver = Caregiver(patient_id=patient.id, display_name=display_name, language=language,
+                          created_at=now())
     db.session.add(caregiver)
     db.session.flush()
     audit.record("caregiver.create", patient_id=patient.id, detail={"caregiver": caregiver.id})
     db.session.commit()
     return caregiver
+
+
+def person_of(device: Device) -> Patient | Caregiver:
+    """The person a phone belongs to: its caregiver, or else the patient."""
+    caregiver = db.session.get(Caregiver, device.caregiver_id) if device.caregiver_id else None
+    return caregiver or device.patient
+
+
+def set_language(device: Device, language: str) -> str:
+    """Set the language of the phone's person (patient or caregiver): pushes follow it."""
+    person = person_of(device)
+    old = person.language
+    person.language = language
+    audit.record("person.language", patient_id=device.patient_id, actor=("device", device.id),
+                 detail={"role": device.role, "old": old, "new": language})
+    db.session.commit()
+    return language
 
 
 def with_caregiver_phone(patient_ids: list[int]) -> set[int]:

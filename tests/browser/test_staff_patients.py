@@ -264,3 +264,35 @@ def _local_days_ago(days: int) -> str:
 
     at = dt.datetime.now(ZoneInfo("Europe/Berlin")) - dt.timedelta(days=days)
     return at.strftime("%Y-%m-%dT10:00")
+
+
+def test_staff_enrol_a_patient_in_german_and_see_the_language(admin_desktop, live_server):
+    """The enrolment form offers the language; the patient page shows it, the caregiver
+    form offers it too, and the phone code's link opens the app in it."""
+    from server.models import Caregiver, Patient
+
+    page, account = admin_desktop
+    page.goto("/staff/#/patients")
+    form = page.locator("#enrol-form")
+    form.get_by_label("Name (shown to staff only)").fill("Greta Beispiel")
+    form.get_by_label("Product").select_option("axi-cel")
+    form.get_by_label("Infusion date and time (patient local time)").fill("2026-11-28T09:30")
+    form.get_by_label("Language (app, instructions, reminders)").select_option("de")
+    form.get_by_role("button", name="Enrol patient").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Greta Beispiel")
+    expect(page.locator(".patient-language")).to_have_text("Language: German (Deutsch)")
+    carers = page.locator("#caregivers")
+    expect(carers.get_by_label("Language (app, instructions, reminders)")).to_have_value("de")
+    carers.get_by_label("Caregiver name").fill("Juan Ejemplo")
+    carers.get_by_label("Language (app, instructions, reminders)").select_option("es")
+    carers.get_by_role("button", name="Add caregiver").click()
+    expect(carers.get_by_text("Juan Ejemplo (Spanish (Español))")).to_be_visible()
+    with live_server.app.app_context():
+        patient = db.session.execute(db.select(Patient).where(
+            Patient.centre_id == account.centre_id)).scalar_one()
+        carer = db.session.execute(db.select(Caregiver).where(
+            Caregiver.patient_id == patient.id)).scalar_one()
+        assert (patient.language, carer.language) == ("de", "es")
+    page.locator("#codes").get_by_role("button", name="Issue code").click()
+    expect(page.locator("#enrolment-code")).to_have_text(re.compile(r"\w{4}"))
+    assert_accessible(page, "staff-patient-language")

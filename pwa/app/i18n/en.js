@@ -425,4 +425,11 @@ export default {
   hwSentence: 'The sun is warm and the sky is clear today.',
   hwSaySentence: 'Write this sentence: "{sentence}"',
   writingSaySentence: 'Ask the patient to write a sentence, for example: "{sentence}"',
+  // --- lang: language choice (settings; each language named in itself) ---
+  languageTitle: 'Language',
+  languageHint: 'Reminders and messages from the centre come in this language too.',
+  language_en: 'English',
+  language_de: 'Deutsch',
+  language_es: 'Español',
+  appDescription: 'Daily checks after CAR-T cell therapy, shared with your treatment centre.',
 };

@@ -15,8 +15,5 @@ export function bounds(name, unit) {
   return Array.isArray(range) && range.length === 2 ? range : null;
 }
 
-/** Parse a typed number, accepting a decimal comma; NaN when not a number. */
-export function parseNumber(text) {
-  const clean = String(text).trim().replace(',', '.');
-  return /^\d+(\.\d+)?$/.test(clean) ? Number(clean) : NaN;
-}
+/** Parse a typed number (the i18n module's one parser: decimal point or comma). */
+export { parseNumber } from './i18n.js';

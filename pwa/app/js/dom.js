@@ -1,13 +1,5 @@
-// Building the DOM without inline handlers or styles, and the translation helper.
-import strings from '../i18n/en.js';
-
-export { strings };
-
-/** Translate a key, filling {placeholders} from vars. */
-export function t(key, vars = {}) {
-  const text = strings[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
-}
+// Building the DOM without inline handlers or styles; t() and strings come from i18n.js.
+export { strings, t } from './i18n.js';
 
 /** Create an element: h('button.big', {type: 'button', onclick: fn}, 'Text', child...). */
 export function h(spec, props = {}, ...children) {

@@ -1,6 +1,7 @@
 // Start-up: service worker, enrolment state, the router and the outbox flush triggers.
 import * as api from './api.js';
 import { h, navigated, navigation, show, t } from './dom.js';
+import * as language from './language.js';
 import * as outbox from './outbox.js';
 import * as push from './push.js';
 import * as settings from './state.js';
@@ -82,8 +83,10 @@ async function revoked() {
 async function refresh() {
   if (!state.context) return;
   try {
+    await language.sync(); // first: the context and offline advice come back in it
     await settings.refresh();
-    renderChrome();
+    if (await language.apply()) await route(); // the centre set another language
+    else renderChrome();
   } catch (err) {
     if (isEnded(err)) await monitoringEnded(err);
     else if (err.status === 401) await revoked();
@@ -105,7 +108,8 @@ function listen() {
     navigator.storage?.persist?.().catch(() => {}); // keep the outbox when space is short
     refresh();
   });
-  document.addEventListener('cartwatch:unenrolled', route);
+  document.addEventListener('cartwatch:unenrolled', async () => { await language.apply(); route(); });
+  document.addEventListener('cartwatch:language', route);
   document.addEventListener('cartwatch:ended', (event) => monitoringEnded(event.detail));
   let pendingUpdate = null;
   outbox.onChange(() => { // queued / sent counts follow the outbox live
@@ -139,6 +143,7 @@ async function start() {
   }
   await settings.load();
   if (!(await api.loadToken())) state.context = null;
+  await language.apply();
   await route();
   if (state.context) {
     navigator.storage?.persist?.().catch(() => {});

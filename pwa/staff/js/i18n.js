@@ -404,6 +404,13 @@ const EN = {
   outcomes_export_hint: 'Patients infused in the period (the centre’s dates; default the last 30 days, at most a year): grades, treatments, first alert day per syndrome, time to acknowledge.',
   outcomes_export_from: 'Infused from',
   outcomes_export_to: 'Infused to',
+  // --- lang: the language of a patient or caregiver (app, instructions, pushes) ---
+  language: 'Language (app, instructions, reminders)',
+  patient_language: 'Language: {language}',
+  caregiver_with_language: '{name} ({language})',
+  language_en: 'English',
+  language_de: 'German (Deutsch)',
+  language_es: 'Spanish (Español)',
 };
 
 const REASONS = {
@@ -622,4 +629,12 @@ export function syndromeText(code) {
 /** The label of an outcome code. */
 export function outcomeText(code) {
   return OUTCOMES[code] || (code || '').replaceAll('_', ' ');
+}
+
+/** The languages a patient or caregiver can be given (the server's list). */
+export const LANGUAGES = ['en', 'de', 'es'];
+
+/** A language code in words ("German (Deutsch)"). */
+export function languageText(code) {
+  return t(`language_${code}`);
 }

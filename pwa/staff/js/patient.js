@@ -5,8 +5,9 @@ import { api } from './api.js';
 import { drawCharts } from './charts.js';
 import { deviceText } from './devices.js';
 import { field, h, replace, svgDataUrl, tableWrap } from './dom.js';
-import { featureLabel, featureValue, reasonText, symptomText, t } from './i18n.js';
+import { featureLabel, featureValue, languageText, reasonText, symptomText, t } from './i18n.js';
 import { baselineSection, changeBaseline, correctionSection } from './records.js';
+import { languageSelect } from './patients.js';
 import { localTime } from './time.js';
 
 function section(id, title, ...children) {
@@ -143,6 +144,8 @@ async function timelineSection(data, holder, reload) {
     h('p', { class: 'meta' }, t('patient_meta', { product: p.product,
       infused: localTime(p.infused_at, p.timezone), day: p.day, window: p.window_days,
       tz: p.timezone })),
+    h('p', { class: 'patient-language' },
+      t('patient_language', { language: languageText(data.language || 'en') })),
     h('p', { class: 'summary-link' }, h('a', { class: 'button-link', id: 'summary-pdf',
       href: `/api/v1/staff/patients/${p.id}/summary.pdf`, download: `cartwatch-summary-${p.code}.pdf` },
     t(p.summary_final ? 'summary_pdf_final' : 'summary_pdf_interim'))),
@@ -186,20 +189,23 @@ function monitoringSection(patient, reload) {
 function caregiverSection(patient, caregivers, reload) {
   const out = status();
   const name = h('input', { name: 'display_name', required: true, maxlength: 200 });
+  const language = languageSelect(patient.language || 'en'); // the patient's, as a start
   const form = h('form', { class: 'inline' }, field(t('caregiver_name'), name),
+    field(t('language'), language),
     h('button', { type: 'submit', class: 'secondary' }, t('add_caregiver')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
       await api(`/api/v1/staff/patients/${patient.id}/caregivers`, { method: 'POST',
-        body: { display_name: name.value } });
+        body: { display_name: name.value, language: language.value } });
       reload();
     } catch (err) {
       fail(out, err);
     }
   });
   return section('caregivers', t('caregivers_title'),
-    h('ul', {}, caregivers.map((c) => h('li', {}, c.display_name))), form, out);
+    h('ul', {}, caregivers.map((c) => h('li', {}, t('caregiver_with_language',
+      { name: c.display_name, language: languageText(c.language || 'en') })))), form, out);
 }
 
 function deviceSection(patient, devices, caregivers, reload) {
@@ -276,7 +282,7 @@ export function render(main, ctx, id) {
       if (destroy) destroy();
       const reload = (text, where = 'baselines') => load(typeof text === 'string'
         ? { text, where } : null);
-      const built = await timelineSection(timeline, top, reload);
+      const built = await timelineSection({ ...timeline, language: patient.language }, top, reload);
       destroy = built.destroy;
       replace(manage, baselineSection(patient, history, timeline.checkins, reload),
         monitoringSection(patient, reload),

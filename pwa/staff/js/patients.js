@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { field, formData, h, replace, showErrors, tableWrap } from './dom.js';
-import { t } from './i18n.js';
+import { LANGUAGES, languageText, t } from './i18n.js';
 import { localTime, nowLocalValue, zonedToUtc } from './time.js';
 
 function zones() {
@@ -11,6 +11,12 @@ function zones() {
   } catch (err) {
     return ['UTC', 'Europe/Berlin', 'Europe/London', 'America/New_York'];
   }
+}
+
+/** The language of a patient or caregiver: the app, instructions and pushes follow it. */
+export function languageSelect(value = 'en') {
+  return h('select', { name: 'language' },
+    LANGUAGES.map((code) => h('option', { value: code, selected: code === value }, languageText(code))));
 }
 
 function table(rows) {
@@ -69,7 +75,8 @@ function enrolForm(options, onDone) {
       field(t('baseline_ice'), h('input', { name: 'baseline_ice', type: 'number', min: 0,
         max: options.ice_max, value: options.default_baseline_ice, required: true })),
       field(t('city'), h('input', { name: 'city', maxlength: 120 })),
-      field(t('place_of_care'), h('input', { name: 'place_of_care', maxlength: 120 }))),
+      field(t('place_of_care'), h('input', { name: 'place_of_care', maxlength: 120 })),
+      field(t('language'), languageSelect())),
     h('p', { class: 'form-error', role: 'alert', hidden: true }),
     h('button', { type: 'submit', class: 'primary' }, t('enrol')), status);
   form.addEventListener('submit', async (event) => {
@@ -80,6 +87,7 @@ function enrolForm(options, onDone) {
       infused_at: zonedToUtc(data.infused_at, data.timezone),
       window_days: Number(data.window_days), baseline_ice: Number(data.baseline_ice),
       city: data.city || null, place_of_care: data.place_of_care || null,
+      language: data.language || 'en',
     };
     if (data.code) body.code = data.code;
     try {

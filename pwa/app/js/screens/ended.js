@@ -2,6 +2,7 @@
 // The server answers 410 `monitoring_ended` with the centre's numbers only (README, "Ending
 // monitoring"); they are kept on the phone so the screen still shows them offline.
 import { h, show, t } from '../dom.js';
+import { language } from '../i18n.js';
 import * as store from '../store.js';
 import { unenrol } from './settings.js';
 
@@ -16,7 +17,8 @@ let ending = null; // several answers may say it at once (a flush of queued entr
 /** Forget the enrolment, keep only the numbers, and show the closing screen. */
 export function monitoringEnded(err) {
   ending ??= (async () => {
-    const contact = err.body.error.contact || {};
+    // the person's language stays with the numbers: the closing screen is read in it
+    const contact = { ...(err.body.error.contact || {}), language: language() };
     await unenrol();
     await store.set(KEY, contact);
     document.dispatchEvent(new CustomEvent('cartwatch:unenrolled')); // main.js routes here

@@ -1,6 +1,7 @@
 // Enrolment: a typed code, a scanned QR code (BarcodeDetector) or a #enrol=TOKEN link.
 import * as api from '../api.js';
 import { field, h, show, t } from '../dom.js';
+import * as language from '../language.js';
 import { enrolled } from '../state.js';
 import { clearEnded } from './ended.js';
 import { showNotifySetup } from './notify.js';
@@ -24,6 +25,7 @@ async function redeem(payload, error, button) {
     await clearEnded();
     stopCamera();
     history.replaceState(null, '', `${location.pathname}#/welcome`); // drop the token
+    await language.apply(); // the language staff chose for this person at enrolment
     document.dispatchEvent(new CustomEvent('cartwatch:enrolled'));
     showNotifySetup(answer.role);
   } catch (err) {

@@ -1,6 +1,7 @@
 // Home: day since infusion, today's due checks, the last entry, alerts and messages.
 import * as api from '../api.js';
 import { h, navigation, show, t, update } from '../dom.js';
+import { formatDateTime } from '../i18n.js';
 import * as outbox from '../outbox.js';
 import { alertSection, loadAlerts } from '../alerts.js';
 import { localTime, todaySlots } from '../schedule.js';
@@ -52,10 +53,7 @@ export function summary(entry) {
 
 /** A date and time for display in the patient's zone. */
 export function when(iso) {
-  const tz = state.context?.timezone;
-  return new Intl.DateTimeFormat(t('lang'), {
-    timeZone: tz, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: t('hourCycle'),
-  }).format(new Date(iso));
+  return formatDateTime(iso, state.context?.timezone, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
 /** Timed entries [{at, parts}] of the server's rows and the outbox, for slot progress. */

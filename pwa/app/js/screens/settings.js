@@ -1,6 +1,8 @@
 // Settings: reminders, storage and disconnecting this phone (clears IndexedDB and caches).
 import * as api from '../api.js';
-import { h, show, t } from '../dom.js';
+import { choice, h, show, t } from '../dom.js';
+import { LANGUAGES, language } from '../i18n.js';
+import * as languages from '../language.js';
 import * as push from '../push.js';
 import { state } from '../state.js';
 import * as store from '../store.js';
@@ -15,6 +17,22 @@ export async function unenrol() {
   state.thresholds = null;
 }
 
+/** The language choice: each language named in itself; the app switches at once. */
+function languageBlock() {
+  const picker = choice(t('languageTitle'), 'language',
+    LANGUAGES.map((code) => [code, t(`language_${code}`)]), {
+      onchange: async () => {
+        await languages.choose(picker.value());
+        document.dispatchEvent(new CustomEvent('cartwatch:language'));
+      },
+    });
+  for (const input of picker.el.querySelectorAll('input')) {
+    input.checked = input.value === language();
+    input.closest('label').lang = input.value; // read out in its own language
+  }
+  return h('section.card', {}, picker.el, h('p.hint', {}, t('languageHint')));
+}
+
 /** Render the settings screen. */
 export async function showSettings() {
   const persisted = navigator.storage?.persisted ? await navigator.storage.persisted() : false;
@@ -26,6 +44,7 @@ export async function showSettings() {
     document.dispatchEvent(new CustomEvent('cartwatch:unenrolled'));
   });
   show(h('section', {}, h('h1', {}, t('settingsTitle')),
+    languageBlock(),
     notifyBlock(),
     h('section.card', {}, h('p', {}, t(persisted ? 'storagePersisted' : 'storageNotPersisted'))),
     button,
