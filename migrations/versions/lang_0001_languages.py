@@ -1,13 +1,13 @@
 """languages: the language of each patient and caregiver (app, instructions, pushes)
 
 Revision ID: lang_0001
-Revises: wording_0001
+Revises: home_0001
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'lang_0001'
-down_revision = 'wording_0001'
+down_revision = 'home_0001'
 branch_labels = None
 depends_on = None
 
