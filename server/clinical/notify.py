@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import Caregiver, NotificationIntent, Patient, Staff
+from ..services import channel_plan
 from .instructions import instruction, unanswered_text
 
 WEB_PUSH_MAGIC = 8030  # Declarative Web Push: the payload is a notification by itself
@@ -46,10 +47,12 @@ def batch(patient_ids, *, hold: bool):
         for patient_id, caregiver_id in found:
             seen[patient_id].append(caregiver_id)
     db.session.info[BATCH] = _Batch(seen, held={} if hold else None)
+    db.session.info[channel_plan.CACHE] = {}  # each recipient's channel list read once
     try:
         yield
     finally:
         db.session.info.pop(BATCH, None)
+        db.session.info.pop(channel_plan.CACHE, None)
 
 
 def family(patient: Patient) -> list[Recipient]:
@@ -144,15 +147,21 @@ def send(key: str, recipient: Recipient, purpose: str, patient: Patient, at: dt.
         payload=payload(purpose, kind, severity, escalation_id, patient,
                         tag or f"{purpose}-{escalation_id or patient.id}"),
         created_at=at, state="pending", next_attempt_at=at, attempts=0,
+        channel_id=None, channel_kind=None, chain=None,
     )
+    rows = channel_plan.expand(values)  # the recipient's channel list, if any (a chain)
     running = db.session.info.get(BATCH)
     if running is not None and running.held is not None:
-        running.held.setdefault(key, values)
+        for row in rows:
+            running.held.setdefault(row["dedupe_key"], row)
         return True
-    return db.session.execute(_insert([values])).rowcount == 1
+    first = db.session.execute(_insert(rows[:1])).rowcount == 1
+    if first and rows[1:]:
+        db.session.execute(_insert(rows[1:]))
+    return first
 
 
-HELD_PER_INSERT = 50  # 13 parameters each: well under SQLite's 999 of old builds
+HELD_PER_INSERT = 50  # 16 parameters each: well under SQLite's 999 of old builds
 
 
 def write_held() -> None:
