@@ -1,6 +1,8 @@
 """One HTTP session for the channels: no redirects followed, the push timeout."""
 from __future__ import annotations
 
+import logging
+
 import requests
 from flask import current_app
 from requests.adapters import HTTPAdapter
@@ -9,6 +11,7 @@ from ..extension import NoRedirectSession
 from ..results import SendResult, classify
 
 _KEY = "notifications.channels.session"
+log = logging.getLogger("notifications")
 
 
 def session() -> requests.Session:
@@ -42,7 +45,17 @@ def post(url: str, **kwargs) -> tuple[requests.Response | None, SendResult | Non
 
 
 def answer(response: requests.Response, url: str, ref: str | None = None) -> SendResult:
-    """classify() the answer, keeping the provider's reference."""
+    """classify() the answer, keeping the provider's reference.
+
+    401/403 are our credentials (an account SID / token or routing key refused), not VAPID:
+    logged CRITICAL here and not retried.
+    """
+    if response.status_code in (401, 403):
+        log.critical("channel provider %s refused our credentials (%s): check the "
+                     "CHANNELS_* settings or the routing key", url.split("/", 3)[2:3],
+                     response.status_code)
+        return SendResult("bug", response.status_code,
+                          error=f"credentials refused ({response.status_code})")
     result = classify(response.status_code, response.headers.get("Retry-After"),
                       response.text or "", url)
     if ref is None:

@@ -69,6 +69,8 @@ def status(intent_id, params: dict) -> None:
         .order_by(ChannelAttempt.id.desc()).limit(1)).scalar_one_or_none()
     if attempt is None or not value:
         raise ApiError(404, "not_found", "Not found")
+    if attempt.status == value:  # the provider repeats a callback it saw no answer to
+        return
     at = now()
     attempt.status, attempt.status_at = value, at
     if intent.channel_kind == "sms" and value == "delivered":

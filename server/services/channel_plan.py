@@ -92,12 +92,11 @@ def fallback(intent_id: int, at: dt.datetime, reason: str) -> bool:
     later = list(db.session.execute(
         db.select(NI).where(NI.chain == intent.chain, NI.id > intent.id)
         .order_by(NI.id)).scalars())
-    waiting = [row for row in later if row.state not in FINAL_FAILED and row.state != "sent"]
-    if not waiting:
+    following = next((row for row in later if row.state not in FINAL_FAILED), None)
+    if following is None:  # the last channel (or every later one) failed too
         return False
-    following = waiting[0]
     if following.state == "pending" and following.next_attempt_at > at:
-        following.next_attempt_at = at
+        following.next_attempt_at = at  # already sent or in flight: it answers for itself
     audit.record("channel.fallback", patient_id=intent.patient_id, outcome="failed",
                  detail={"intent": intent.id, "next": following.id, "reason": reason[:40],
                          "channel": following.channel_kind or "push"})
