@@ -529,6 +529,7 @@ const PURPOSES = {
   escalation: 'alert', renotify: 'repeat alert', reminder: 'check-in reminder',
   missed_checkin: 'missed check-in notice', acknowledged: 'acknowledged notice',
   unanswered: 'advice to call', test: 'test notification',
+  resolved: 'resolved notice to the paging system', // channels
 };
 
 const DELIVERY_STATES = {
