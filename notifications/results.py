@@ -24,6 +24,7 @@ class SendResult:
     status: int | None = None
     retry_after: float | None = None  # seconds, from Retry-After (429 / 503)
     error: str | None = None
+    ref: str | None = None  # channels: the provider's id for the message or call (its SID)
 
     @property
     def ok(self) -> bool:

@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "server.api.push",
     "server.api.outcomes",
     "server.api.summary",
+    "server.api.channels",
     "server.web",
 )
 

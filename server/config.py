@@ -66,6 +66,16 @@ class Config:
         self.NOTIFICATIONS_EXTRA_PUSH_HOSTS = env.get("NOTIFICATIONS_EXTRA_PUSH_HOSTS", "")
         self.NOTIFICATIONS_QUARANTINE_AFTER = _int(env.get("NOTIFICATIONS_QUARANTINE_AFTER"), 3)
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        # channels beyond Web Push (notifications/channels/): all off until configured
+        self.CHANNELS_TWILIO_BASE_URL = env.get("CHANNELS_TWILIO_BASE_URL",
+                                                "https://api.twilio.com")
+        self.CHANNELS_TWILIO_ACCOUNT_SID = env.get("CHANNELS_TWILIO_ACCOUNT_SID", "")
+        self.CHANNELS_TWILIO_AUTH_TOKEN = env.get("CHANNELS_TWILIO_AUTH_TOKEN", "")  # secret
+        self.CHANNELS_TWILIO_FROM = env.get("CHANNELS_TWILIO_FROM", "")
+        self.CHANNELS_PAGERDUTY_URL = env.get("CHANNELS_PAGERDUTY_URL",
+                                              "https://events.pagerduty.com/v2/enqueue")
+        self.CHANNELS_WEBHOOK_ALLOW_PRIVATE = _bool(env.get("CHANNELS_WEBHOOK_ALLOW_PRIVATE"),
+                                                    False)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.API_TITLE = "CARTwatch API"
         self.API_VERSION = "v1"

@@ -30,6 +30,7 @@ def request_id() -> str:
 
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM_BODY_PREFIX = "/api/v1/channels/twilio/"  # provider callbacks are form-encoded
 
 
 def check_body() -> None:
@@ -44,6 +45,9 @@ def check_body() -> None:
         "Transfer-Encoding", "").lower()
     if not has_body:
         return
+    if request.path.startswith(FORM_BODY_PREFIX) and \
+            request.mimetype == "application/x-www-form-urlencoded":
+        return  # the SMS/voice provider's signed callbacks (server/api/channels.py)
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json")
     try:

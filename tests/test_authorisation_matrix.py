@@ -18,6 +18,14 @@ PUBLIC = {
     "/api/v1/auth/login", "/api/v1/auth/totp", "/api/v1/enrol", "/api/v1/push/key",
     "/api/v1/push/ack",
 }
+# Provider callbacks (server/api/channels.py) carry no session or token: the SMS/voice
+# provider signs each request (X-Twilio-Signature). The matrix calls them like every other
+# endpoint (every caller below is refused, 403); the test after it checks that neither a
+# staff session nor a device token stands in for the signature.
+PROVIDER_SIGNED = {
+    "/api/v1/channels/twilio/status", "/api/v1/channels/twilio/voice",
+    "/api/v1/channels/twilio/gather", "/api/v1/channels/twilio/sms",
+}
 REFUSED = {401, 403, 404}
 VICTIM_NAME = "Victim Canary-Name"
 
@@ -169,3 +177,19 @@ def test_ids_beyond_the_database_range_are_not_found_even_in_scope(app, world, m
                             failures.append(f"{method} {url} as {who}: {r.status_code}")
     assert tried > 30
     assert not failures, "\n".join(failures)
+
+
+def test_provider_callbacks_need_the_providers_signature(app, world, make_staff):
+    """Signed by the provider or refused (403, the one error shape), whoever calls."""
+    rules = {r.rule for r in api_rules(app)}
+    assert PROVIDER_SIGNED <= rules
+    insider = app.test_client()
+    csrf = login(insider, make_staff(handle="insider", role="admin"))
+    callers = {**world["callers"], "own centre's admin": (insider, {"X-CSRF-Token": csrf}),
+               "victim's caregiver": (app.test_client(), world["caregiver_headers"])}
+    for url in sorted(PROVIDER_SIGNED):
+        for who, (client, headers) in callers.items():
+            for form in ({"Digits": "1", "From": "+4915100000001", "Body": "ACK"}, None):
+                r = (client.post(url + "?intent=1", data=form, headers=headers) if form
+                     else call(client, "POST", url, headers))
+                assert _is_error_shape(r, 403), f"{url} as {who}: {r.status_code}"

@@ -14,7 +14,8 @@ ESCALATION_STEP_KINDS = ("ladder", "unanswered", "ack_lapse", "followup")
 # "<code>:staff<id>" naming the recipient (services/dispatch.py); the staff app words each
 # one (pwa/staff/js/i18n.js, checked by tests/browser/test_staff_wording.py).
 UNDELIVERABLE_REASONS = ("no_staff_on_duty", "no_subscription", "push_failed",
-                         "subscription_gone", "push_refused", "not_shown")
+                         "subscription_gone", "push_refused", "not_shown",
+                         "channel_failed", "not_answered")  # channels: SMS/voice/webhook
 
 
 def _minutes(table: dict, severity: str) -> dt.timedelta | None:

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Caregiver, NotificationIntent, Patient, Staff
+from ..services import channel_plan
 from .instructions import instruction, unanswered_text
 
 WEB_PUSH_MAGIC = 8030  # Declarative Web Push: the payload is a notification by itself
@@ -50,10 +51,12 @@ def batch(patient_ids, *, hold: bool):
             seen[patient_id].append(caregiver_id)
             languages[caregiver_id] = lang
     db.session.info[BATCH] = _Batch(seen, languages, held={} if hold else None)
+    db.session.info[channel_plan.CACHE] = {}  # each recipient's channel list read once
     try:
         yield
     finally:
         db.session.info.pop(BATCH, None)
+        db.session.info.pop(channel_plan.CACHE, None)
 
 
 def family(patient: Patient) -> list[Recipient]:
@@ -167,15 +170,20 @@ def send(key: str, recipient: Recipient, purpose: str, patient: Patient, at: dt.
                         tag or f"{purpose}-{escalation_id or patient.id}",
                         recipient_language(recipient, patient)),
         created_at=at, state="pending", next_attempt_at=at, attempts=0,
+        channel_id=None, channel_kind=None, chain=None,
     )
+    rows = channel_plan.expand(values)  # the recipient's channel list, if any (a chain)
     running = db.session.info.get(BATCH)
     if running is not None and running.held is not None:
-        running.held.setdefault(key, values)
+        for row in rows:
+            running.held.setdefault(row["dedupe_key"], row)
         return True
-    return db.session.execute(_insert([values])).rowcount == 1
+    # one statement for the chain: its later keys exist exactly when its first does.
+    # (psycopg reports rowcount -1 for a VALUES list: "unknown" counts as written.)
+    return db.session.execute(_insert(rows)).rowcount != 0
 
 
-HELD_PER_INSERT = 50  # 13 parameters each: well under SQLite's 999 of old builds
+HELD_PER_INSERT = 50  # 16 parameters each: well under SQLite's 999 of old builds
 
 
 def write_held() -> None:

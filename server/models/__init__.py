@@ -1,6 +1,7 @@
 """All models, imported so that metadata and migrations see every table."""
 from .audit import AuditEvent
 from .baselines import BaselineChange
+from .channels import ChannelAttempt, ContactChannel
 from .checkin import CheckIn
 from .clinical import Escalation, EscalationEvent, Finding, ScheduledStep
 from .login import LoginThrottle
@@ -14,7 +15,9 @@ __all__ = [
     "BaselineChange",
     "Caregiver",
     "Centre",
+    "ChannelAttempt",
     "CheckIn",
+    "ContactChannel",
     "DeliveryAttempt",
     "Device",
     "EnrolmentCode",

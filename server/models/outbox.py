@@ -14,6 +14,7 @@ from ..extensions import db
 RECIPIENT_KINDS = ("staff", "patient", "caregiver")
 PURPOSES = (
     "escalation", "renotify", "reminder", "missed_checkin", "acknowledged", "unanswered", "test",
+    "resolved",  # channels: a paging system's resolve event
 )
 
 
@@ -46,3 +47,9 @@ class NotificationIntent(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(200))
     # urgent staff notices: when a `shown` receipt must have arrived (checked, then cleared)
     shown_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    # channels (server/services/channel_plan.py): the recipient's channel this row goes
+    # through (None: Web Push as always) and the fallback chain it belongs to (the dedupe
+    # key of the chain's first row); a later row of a chain waits for its delay
+    channel_id: Mapped[int | None] = mapped_column(Integer)
+    channel_kind: Mapped[str | None] = mapped_column(String(16))
+    chain: Mapped[str | None] = mapped_column(String(160), index=True)

@@ -29,7 +29,7 @@ from itertools import islice
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from notifications import SendResult, push
+from notifications import SendResult, channels, push
 
 from ..clinical import ladder, notify
 from ..clinical import policy as P
@@ -44,7 +44,7 @@ from ..models import (
     Receipt,
     Staff,
 )
-from . import audit, push_health
+from . import audit, channel_plan, channel_send, push_health
 from .push_tokens import ack_token, receipt_token
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ class Job:
     payload: dict
     created_at: dt.datetime
     attempts: int
+    channel_kind: str | None = None  # None: Web Push; else notifications.channels kind
 
     @property
     def staff_alert(self) -> bool:
@@ -84,7 +85,7 @@ class Job:
 def _job(intent: NotificationIntent) -> Job:
     return Job(intent.id, intent.recipient_kind, intent.recipient_id, intent.escalation_id,
                intent.purpose, intent.urgency, intent.topic, dict(intent.payload or {}),
-               intent.created_at, intent.attempts)
+               intent.created_at, intent.attempts, intent.channel_kind)
 
 
 def new_owner() -> str:
@@ -200,6 +201,7 @@ class Row:
     todo: list[tuple[int, dict]]  # (subscription id, info)
     delivered_before: bool  # a retried or reaped row already reached some subscription
     results: list = field(default_factory=list)
+    channel_message: dict | None = None  # a channel row: what its adapter sends
 
 
 def _load(ids: list[int], owner: str,
@@ -219,13 +221,24 @@ def _load(ids: list[int], owner: str,
     for intent in intents:
         job = _job(intent)
         if (job.staff_alert and job.urgency == "high" and intent.shown_deadline is None
-                and intent.sent_at is None and job.attempts == 1):
+                and intent.sent_at is None and job.attempts == 1
+                and job.channel_kind is None):  # channels report through their callbacks
             intent.shown_deadline = job.created_at + dt.timedelta(
                 minutes=P.PUSH_SHOWN_WITHIN_MINUTES)
         if job.staff_alert and not _still_open(job.escalation_id):
             intent.state, intent.lease_owner, intent.lease_until = "cancelled", None, None
             intent.shown_deadline = None  # acknowledged or resolved meanwhile: no stale alarm
             cancelled.add(intent.id)
+            continue
+        if intent.chain and intent.dedupe_key != intent.chain and job.attempts == 1 \
+                and channel_plan.earlier_confirmed(intent):  # shown already: no fallback
+            intent.state, intent.lease_owner, intent.lease_until = "cancelled", None, None
+            cancelled.add(intent.id)
+            continue
+        if job.channel_kind is not None:
+            found = channel_send.target(intent)
+            loaded[job.id] = Row(job, [] if found is None else [(0, found)], False,
+                                 channel_message=channel_send.message(intent))
             continue
         key = (job.recipient_kind, job.recipient_id)
         if key not in recipients:
@@ -251,9 +264,11 @@ def _send_each(sends: list[tuple[Row, int, dict]], messages: dict[int, dict]):
     app = current_app._get_current_object()
 
     def one(item):
-        row, _subscription_id, info = item
+        row, _subscription_id, info = item  # info: the subscription, or a channel target
         job = row.job
         with app.app_context():
+            if job.channel_kind is not None:  # never raises
+                return channels.send(job.channel_kind, info, row.channel_message)
             try:
                 return push.send(info, messages[job.id], urgency=job.urgency,
                                  topic=_topic(job))
@@ -278,7 +293,11 @@ def _send_each(sends: list[tuple[Row, int, dict]], messages: dict[int, dict]):
 
 def _outcome(row: Row, subscription_id: int, result, owner: str, at: dt.datetime) -> str | None:
     """Record one answer; once all of the row's subscriptions answered, finish the row."""
-    push_health.record_attempt(row.job.id, subscription_id, result, at)
+    if row.job.channel_kind is not None:
+        channel_send.record_attempt(row.job.id, row.job.channel_kind, row.todo[0][1],
+                                    result, at)
+    else:
+        push_health.record_attempt(row.job.id, subscription_id, result, at)
     return _decide(row, owner, at) if len(row.results) == len(row.todo) else None
 
 
@@ -334,7 +353,8 @@ def deliver_batch(ids: list[int], owner: str, states: dict[int, str] | None = No
         if not row.todo:
             states[row.job.id] = _written(_decide, row, owner)
     sends = [(row, sid, info) for row in loaded.values() for sid, info in row.todo]
-    messages = {row.job.id: message(row.job) for row in loaded.values() if row.todo}
+    messages = {row.job.id: message(row.job) for row in loaded.values()
+                if row.todo and row.job.channel_kind is None}
     renew_at = now() + LEASE / 2
     for (row, subscription_id, _info), result in _send_each(sends, messages):
         row.results.append(result)
@@ -354,9 +374,11 @@ def deliver(intent_id: int, owner: str) -> str:
 
 def _decide(row: Row, owner: str, at: dt.datetime) -> str:
     job, results, delivered_before = row.job, row.results, row.delivered_before
+    channel = job.channel_kind is not None
     if not row.todo and not delivered_before:
-        return _close(job, owner, "undeliverable", "no working subscription", at,
-                      flag="no_subscription")
+        return _close(job, owner, "undeliverable",
+                      f"{job.channel_kind} not usable" if channel else "no working subscription",
+                      at, flag="channel_failed" if channel else "no_subscription")
     delivered = delivered_before or any(r.ok for r in results)
     retries = [r for r in results if r.outcome == "retry"]
     first_sent = {"sent_at": at} if any(r.ok for r in results) and not delivered_before else {}
@@ -364,7 +386,8 @@ def _decide(row: Row, owner: str, at: dt.datetime) -> str:
         ttl = dt.timedelta(seconds=current_app.config.get("NOTIFICATIONS_TTL_SECONDS", 3600))
         if at - job.created_at >= ttl:  # the push service would drop it by now anyway
             return _close(job, owner, "sent" if delivered else "expired", retries[-1].error,
-                          at, flag=None if delivered else "push_failed", **first_sent)
+                          at, flag=None if delivered else
+                          "channel_failed" if channel else "push_failed", **first_sent)
         wait = max([backoff(job.attempts)] + [dt.timedelta(seconds=r.retry_after)
                                               for r in retries if r.retry_after])
         _finish(job, owner, state="pending", next_attempt_at=at + wait,
@@ -374,7 +397,8 @@ def _decide(row: Row, owner: str, at: dt.datetime) -> str:
         return _close(job, owner, "sent", None, at, **first_sent)
     gone = all(r.outcome == "gone" for r in results)
     return _close(job, owner, "failed", results[-1].error if results else None, at,
-                  flag="subscription_gone" if gone else "push_refused")
+                  flag="channel_failed" if channel else
+                  "subscription_gone" if gone else "push_refused")
 
 
 def _close(job: Job, owner: str, state: str, error: str | None, at: dt.datetime,
@@ -389,7 +413,13 @@ def _close(job: Job, owner: str, state: str, error: str | None, at: dt.datetime,
 
 # ---- undeliverable: flag the escalation and move the ladder on ----------------------------
 def flag_unreachable(job: Job, at: dt.datetime, reason: str) -> bool:
-    """A staff alert did not reach its recipient: flag it; a top-tier miss skips a tier."""
+    """A staff alert did not reach its recipient: flag it; a top-tier miss skips a tier.
+
+    A row of a channel chain with a later channel still to come brings that one forward
+    instead (channel_plan.fallback): the ladder moves on only when the last channel failed.
+    """
+    if channel_plan.fallback(job.id, at, reason):
+        return True
     if not job.staff_alert:
         return False
     escalation = db.session.get(Escalation, job.escalation_id)

@@ -17,7 +17,7 @@ from ..models import (
     Receipt,
     Staff,
 )
-from . import audit
+from . import audit, channel_plan
 
 SHOWN_WARNING_AFTER = dt.timedelta(hours=24)  # dashboard: no device showed a push for 24 h
 
@@ -154,6 +154,7 @@ def escalation_deliveries(escalation_id: int, staff: Staff) -> dict:
         db.select(DeliveryAttempt).where(DeliveryAttempt.intent_id.in_(ids))).scalars().all()
     receipts = db.session.execute(
         db.select(Receipt).where(Receipt.intent_id.in_(ids))).scalars().all()
+    channel_attempts = channel_plan.attempts_for(ids)
     handles = dict(db.session.execute(
         db.select(Staff.id, Staff.handle).where(Staff.centre_id == staff.centre_id)).all())
     items = []
@@ -173,6 +174,12 @@ def escalation_deliveries(escalation_id: int, staff: Staff) -> dict:
             "shown_devices": len({(r.device_id, r.staff_id, r.subscription_id) for r in shown}),
             "shown_at": min((r.at for r in shown), default=None),
             "clicked_at": min((r.at for r in clicked), default=None),
+            "channel": intent.channel_kind or "push",
+            "channel_attempts": [  # SMS / voice / webhook: each send and its last status
+                {"kind": a.kind, "at": a.at.isoformat(), "outcome": a.outcome,
+                 "status": a.status,
+                 "status_at": a.status_at.isoformat() if a.status_at else None}
+                for a in channel_attempts if a.intent_id == intent.id],
         })
     audit.record("push.deliveries.read", patient_id=escalation.patient_id,
                  detail={"escalation": escalation_id})

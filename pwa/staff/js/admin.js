@@ -44,6 +44,7 @@ function staffRow(s, me, onSaved) {
           active: active.checked }) }, t('save')),
       s.totp_enrolled && s.id !== me.id ? h('button', { type: 'button', class: 'secondary',
         onclick: () => patch({ reset_totp: true }, true) }, t('reset_totp')) : null,
+      h('a', { href: `#/admin/staff/${s.id}/channels`, class: 'channels-link' }, t('admin_channels')),
       out));
 }
 

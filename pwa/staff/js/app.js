@@ -16,6 +16,7 @@ import * as patient from './patient.js';
 import * as admin from './admin.js';
 import * as quality from './quality.js';
 import * as resolved from './history.js';
+import * as channels from './channels.js';
 
 const main = document.getElementById('main');
 const state = { me: null, idle: null, cleanup: null };
@@ -28,6 +29,8 @@ const ROUTES = [
   [/^#\/admin$/, (m) => admin.render(main, ctx())],
   [/^#\/quality$/, (m) => quality.render(main, ctx())],
   [/^#\/history$/, (m) => resolved.render(main, ctx())],
+  [/^#\/channels$/, (m) => channels.render(main, ctx())],
+  [/^#\/admin\/staff\/(\d+)\/channels$/, (m) => channels.render(main, ctx(), Number(m[1]))],
 ];
 
 function ctx() {
@@ -71,6 +74,7 @@ function renderShell() {
       h('span', { class: 'badge', id: 'queue-badge', hidden: true, 'aria-label': 'urgent' }, '0')),
     h('a', { href: '#/patients' }, t('nav_patients')),
     h('a', { href: '#/history' }, t('nav_history')),
+    h('a', { href: '#/channels' }, t('nav_channels')),
     me.role === 'admin' ? h('a', { href: '#/admin' }, t('nav_admin')) : null,
     ['admin', 'physician'].includes(me.role) ? h('a', { href: '#/quality' }, t('nav_quality')) : null);
   replace(document.getElementById('who'),

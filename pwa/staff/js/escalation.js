@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { escalationCard } from './cards.js';
 import { queueFeed } from './feed.js';
-import { deliveryText, reasonText, t } from './i18n.js';
+import { channelText, deliveryText, reasonText, t } from './i18n.js';
 import { localTime } from './time.js';
 
 async function deliveries(id) {
@@ -47,6 +47,9 @@ export function render(main, ctx, id) {
           running: ladder.running ? t('yes') : t('no') })),
         rows.length ? h('ul', { id: 'deliveries' }, rows.map((r) => h('li', {}, [
           `${r.recipient} (${deliveryText('purpose', r.purpose)})`, deliveryText('state', r.state),
+          r.channel && r.channel !== 'push' ? t('delivery_channel', { channel: channelText(r.channel) }) : null,
+          ...(r.channel_attempts || []).map((a) => t('delivery_attempt', {
+            channel: channelText(a.kind), time: localTime(a.status_at || a.at, tz), status: a.status })),
           t('devices_reached', { count: r.devices_reached, shown: r.shown_devices }),
           r.shown_at ? t('shown_at', { time: localTime(r.shown_at, tz) }) : null,
           r.clicked_at ? t('clicked_at', { time: localTime(r.clicked_at, tz) }) : null,

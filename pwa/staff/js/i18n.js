@@ -411,6 +411,35 @@ const EN = {
   language_en: 'English',
   language_de: 'German (Deutsch)',
   language_es: 'Spanish (Español)',
+  // --- channels: per-person channel lists, tests, attempts on the escalation page ---
+  nav_channels: 'My channels',
+  channels_title: 'My alert channels',
+  channels_title_staff: 'Alert channels of staff #{id}',
+  channels_intro: 'Alerts go through these channels in order; each waits its delay after the alert unless an earlier one was shown or acknowledged, and a failed or unanswered channel moves on to the next at once. Without any channel you get push notifications only.',
+  channel_position: '{n}.',
+  channel_kind: 'Channel',
+  channel_delay: 'Delay in seconds',
+  channel_after: 'after',
+  channel_seconds: 's',
+  channel_address: 'Phone number or URL',
+  channel_address_hint: '+4930123456 or https://…',
+  channel_routing_key: 'PagerDuty routing key',
+  channel_routing_key_kept: 'routing key saved (type to replace)',
+  channel_secret: 'Signing secret for this webhook (X-CARTwatch-Signature)',
+  channel_remove: 'Remove',
+  channel_add: 'Add a channel',
+  channel_save: 'Save channels',
+  channel_saved: 'Channels saved.',
+  channel_test: 'Send me a test: {n}. {channel}',
+  channel_test_sent: 'Test sent through {channel}.',
+  channel_push: 'Push notification',
+  channel_sms: 'SMS',
+  channel_voice: 'Phone call',
+  channel_webhook: 'Webhook',
+  channel_pagerduty: 'PagerDuty',
+  delivery_channel: 'via {channel}',
+  delivery_attempt: '{channel} at {time}: {status}',
+  admin_channels: 'Channels',
 };
 
 const REASONS = {
@@ -483,6 +512,8 @@ const UNDELIVERABLE = {
   subscription_gone: 'the device’s notification registration has expired',
   push_refused: 'the push service refused the notification',
   not_shown: 'no device showed the notification within 2 minutes',
+  channel_failed: 'the SMS, call or paging channel failed',  // channels
+  not_answered: 'the phone call was not answered (1 not pressed)',  // channels
 };
 
 const OVERRIDES = {
@@ -536,6 +567,7 @@ const PURPOSES = {
   escalation: 'alert', renotify: 'repeat alert', reminder: 'check-in reminder',
   missed_checkin: 'missed check-in notice', acknowledged: 'acknowledged notice',
   unanswered: 'advice to call', test: 'test notification',
+  resolved: 'resolved notice to the paging system', // channels
 };
 
 const DELIVERY_STATES = {
@@ -624,6 +656,13 @@ export function symptomText(code) {
 /** A syndrome code in plain words. */
 export function syndromeText(code) {
   return SYNDROMES[code] || code;
+}
+
+/** A channel kind in words (channels). */
+export function channelText(kind) {
+  const key = `channel_${kind}`;
+  const text = t(key);
+  return text === key ? kind : text;
 }
 
 /** The label of an outcome code. */
