@@ -1,7 +1,7 @@
 """channels: per-recipient channel lists (SMS, voice, webhook, PagerDuty), their attempts
 
 Revision ID: channels_0001
-Revises: wording_0001
+Revises: lang_0001
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import server.db_types
 
 revision = 'channels_0001'
-down_revision = 'wording_0001'
+down_revision = 'lang_0001'
 branch_labels = None
 depends_on = None
 
