@@ -15,8 +15,14 @@ from ..clock import now
 from ..extensions import db, limiter
 from ..services import audit, checkins, device_alerts, enrolment, patients
 from .checkin_schemas import CheckInOut, CheckInQuery, CheckInSchema
-from .schemas import (DeviceAlertOut, DeviceContextOut, DeviceEscalationOut, LanguageIn, RedeemIn,
-                      RedeemOut)
+from .schemas import (
+    DeviceAlertOut,
+    DeviceContextOut,
+    DeviceEscalationOut,
+    LanguageIn,
+    RedeemIn,
+    RedeemOut,
+)
 
 # One instance for every request: given the class, webargs builds the schema (and its
 # nested field schemas) again on each check-in, about 0.1 ms of the hot path.
