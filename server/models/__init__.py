@@ -7,6 +7,7 @@ from .login import LoginThrottle
 from .outbox import NotificationIntent
 from .people import Caregiver, Centre, Device, EnrolmentCode, Patient, Staff, StaffSession
 from .push import DeliveryAttempt, PushSubscription, Receipt
+from .rota import Rota, RotaOverride
 
 __all__ = [
     "AuditEvent",
@@ -25,6 +26,8 @@ __all__ = [
     "Patient",
     "PushSubscription",
     "Receipt",
+    "Rota",
+    "RotaOverride",
     "ScheduledStep",
     "Staff",
     "StaffSession",

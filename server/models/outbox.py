@@ -14,6 +14,7 @@ from ..extensions import db
 RECIPIENT_KINDS = ("staff", "patient", "caregiver")
 PURPOSES = (
     "escalation", "renotify", "reminder", "missed_checkin", "acknowledged", "unanswered", "test",
+    "handoff", "coverage",  # rota: the incoming on-call person; admins, a tier uncovered
 )
 
 
