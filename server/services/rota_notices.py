@@ -23,6 +23,7 @@ from . import oncall
 
 HANDOFF_LATE = dt.timedelta(hours=1)  # a handoff older than this (worker down) is not told
 DEFAULT_WARNING_HOURS = 2
+EDGE = dt.timedelta(microseconds=1)  # a gap starting exactly `lead` ahead is warned of
 
 
 def warning_lead() -> dt.timedelta:
@@ -103,7 +104,7 @@ def run(at: dt.datetime) -> dict:
                     "/staff/#/queue", f"handoff-{rota.id}",
                     {"tier": rota.tier, "open_escalations": len(escalations),
                      "escalation_ids": escalations[:50]})
-            for start, _end in oncall.gaps(rota, centre.timezone, staff, at, at + lead):
+            for start, _end in oncall.gaps(rota, centre.timezone, staff, at, at + lead + EDGE):
                 for admin_id in admins:
                     counts["coverage"] += _write(
                         f"coverage:{rota.id}:{start.isoformat()}:staff{admin_id}", admin_id,
