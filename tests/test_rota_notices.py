@@ -111,3 +111,19 @@ def test_the_ladder_pages_the_incoming_person_after_a_handoff(
     assert (b.id, "renotify") in later and (doc.id, "renotify") in later
     assert (a.id, "renotify") not in later  # the outgoing nurse is no longer paged
     assert (b.id, "handoff") in later
+
+
+def test_the_person_back_after_an_absence_gets_the_handoff_notice(team, centre, clock):
+    a, b, _doc, _admin = team
+    rota = _add_rota(centre, [a, b])
+    db.session.add(RotaOverride(rota_id=rota.id, kind="absence", staff_id=None,
+                                starts_at=_z("2026-03-10T19:00+01:00"),
+                                ends_at=_z("2026-03-11T07:00+01:00")))
+    db.session.commit()
+    clock.set(_z("2026-03-10T19:00+01:00"))
+    assert rota_notices.run(clock.current).get("handoff") is None  # nobody comes in
+    assert rota_notices.next_at(clock.current, clock.current + dt.timedelta(days=1)) \
+        == _z("2026-03-11T07:00+01:00")
+    clock.set(_z("2026-03-11T07:00+01:00"))
+    assert rota_notices.run(clock.current) == {"handoff": 1}
+    assert intents(purpose="handoff")[0].recipient_id == a.id

@@ -23,6 +23,7 @@ from . import oncall
 
 HANDOFF_LATE = dt.timedelta(hours=1)  # a handoff older than this (worker down) is not told
 DEFAULT_WARNING_HOURS = 2
+_FIRST = object()  # no segment seen yet (None is a segment with nobody)
 EDGE = dt.timedelta(microseconds=1)  # a gap starting exactly `lead` ahead is warned of
 
 
@@ -69,10 +70,10 @@ def _write(key: str, staff_id: int, purpose: str, at: dt.datetime, title: str, b
 def handoffs(rota: Rota, tz: str, staff: dict[int, Staff], at: dt.datetime):
     """(instant, incoming staff id) for each handoff in (at - HANDOFF_LATE, at]."""
     out = []
-    previous = None
+    previous: object = _FIRST
     for segment in oncall.segments(rota, tz, at - HANDOFF_LATE - oncall.LOOK_BACK,
                                    at + dt.timedelta(microseconds=1)):
-        if previous is not None and segment.staff_id != previous \
+        if previous is not _FIRST and segment.staff_id != previous \
                 and at - HANDOFF_LATE < segment.start <= at \
                 and oncall.pageable(staff, segment.staff_id):
             out.append((segment.start, segment.staff_id))
@@ -128,9 +129,10 @@ def next_at(after: dt.datetime, until: dt.datetime) -> dt.datetime | None:
     for centre in _centres():
         staff = _staff(centre.id)
         for rota in oncall.centre_rotas(centre.id):
-            previous = None
+            previous: object = _FIRST
             for segment in oncall.segments(rota, centre.timezone, after, until):
-                if previous is not None and after < segment.start <= until:
+                if previous is not _FIRST and segment.staff_id != previous \
+                        and after < segment.start <= until:
                     found.append(segment.start)
                 previous = segment.staff_id
             for start, _end in oncall.gaps(rota, centre.timezone, staff, after, until + lead):
