@@ -73,6 +73,8 @@ class OverrideIn(StrictSchema):
 
 class OncallQuery(StrictSchema):
     at = fields.AwareDateTime(load_default=None, default_timezone=dt.UTC)
+    hours = fields.Integer(load_default=rotas.VIEW_HOURS, validate=validate.Range(1, 7 * 24),
+                           metadata={"description": "how far ahead (the rota page: 168)"})
 
 
 class OncallOut(Schema):
@@ -169,7 +171,8 @@ class Oncall(MethodView):
     @blp.response(200, OncallOut)
     def get(self, query):
         """Who is on duty at `at` (default now) per tier, and each rota over the next 48 h."""
-        return rotas.oncall_view(current_staff(), _utc(query["at"])), 200, NO_STORE
+        return rotas.oncall_view(current_staff(), _utc(query["at"]), query["hours"]), 200, \
+            NO_STORE
 
 
 @blp.route("/coverage")

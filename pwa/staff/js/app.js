@@ -16,6 +16,7 @@ import * as patient from './patient.js';
 import * as admin from './admin.js';
 import * as quality from './quality.js';
 import * as resolved from './history.js';
+import * as rota from './rota.js';
 
 const main = document.getElementById('main');
 const state = { me: null, idle: null, cleanup: null };
@@ -28,6 +29,7 @@ const ROUTES = [
   [/^#\/admin$/, (m) => admin.render(main, ctx())],
   [/^#\/quality$/, (m) => quality.render(main, ctx())],
   [/^#\/history$/, (m) => resolved.render(main, ctx())],
+  [/^#\/rota$/, (m) => rota.render(main, ctx())],
 ];
 
 function ctx() {
@@ -72,6 +74,7 @@ function renderShell() {
     h('a', { href: '#/patients' }, t('nav_patients')),
     h('a', { href: '#/history' }, t('nav_history')),
     me.role === 'admin' ? h('a', { href: '#/admin' }, t('nav_admin')) : null,
+    me.role === 'admin' ? h('a', { href: '#/rota' }, t('nav_rota')) : null,
     ['admin', 'physician'].includes(me.role) ? h('a', { href: '#/quality' }, t('nav_quality')) : null);
   replace(document.getElementById('who'),
     h('span', { class: 'who-name', id: 'who-name' },
