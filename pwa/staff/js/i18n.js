@@ -541,6 +541,8 @@ const PURPOSES = {
   escalation: 'alert', renotify: 'repeat alert', reminder: 'check-in reminder',
   missed_checkin: 'missed check-in notice', acknowledged: 'acknowledged notice',
   unanswered: 'advice to call', test: 'test notification',
+  // --- rota: outbox purposes of the rota notices ---
+  handoff: 'handoff notice', coverage: 'rota gap warning',
 };
 
 const DELIVERY_STATES = {
