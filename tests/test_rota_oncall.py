@@ -150,3 +150,27 @@ def test_a_cover_override_in_the_database_pages_the_covering_person(team, clock,
     db.session.commit()
     assert oncall.on_duty(centre.id, _z("2026-03-10T08:30+01:00"))[0] == [("staff", c.id)]
     assert oncall.on_duty(centre.id, _z("2026-03-10T09:00+01:00"))[0] == [("staff", a.id)]
+
+
+@pytest.mark.parametrize("extra, problem", [
+    ({"rotas": {"tier": 1}}, "rotas, overrides: lists"),
+    ({"rotas": [{"tier": 1, "people": ["nobody-here"]}]}, "rotas[0].people"),
+    ({"rotas": [{"tier": 1, "people": ["nurse-a"]}, {"tier": 1, "people": []}]},
+     "rotas[1].tier"),
+    ({"rotas": [{"tier": 1, "people": ["nurse-a"]}],
+      "overrides": [{"tier": 2, "kind": "absence"}]}, "overrides[0].tier"),
+    ({"rotas": [{"tier": 1, "people": ["nurse-a"]}],
+      "overrides": [{"tier": 1, "kind": "cover", "staff": "ghost"}]}, "overrides[0].staff"),
+    ({"rotas": [{"tier": 1, "people": ["nurse-a"]}],
+      "overrides": [{"tier": 1, "kind": "absence", "starts_at": "soon"}]},
+     "overrides[0].starts_at"),
+])
+def test_scenario_rotas_are_checked_when_parsed(extra, problem):
+    from server.scenario import ScenarioError, parse
+
+    document = {"patient": {"infused_at": "2026-03-02T10:00:00+01:00", "product": "axi-cel",
+                            "timezone": "Europe/Berlin"},
+                "staff": [{"handle": "nurse-a", "tier": 1}],
+                "until": "2026-03-03T10:00:00+01:00", **extra}
+    with pytest.raises(ScenarioError, match=problem.replace("[", r"\[").replace("]", r"\]")):
+        parse(document)
