@@ -276,15 +276,26 @@ def _setup_rotas(replay: Replay, admin) -> None:
 
     ids = dict(db.session.execute(db.select(Staff.handle, Staff.id)).all())
     by_tier = {}
-    for rota in replay.scenario.rotas:
+    for i, rota in enumerate(replay.scenario.rotas):
         body = {**rota, "people": [ids[h] for h in rota["people"]]}
-        by_tier[rota["tier"]] = _ok(admin.post("/api/v1/staff/admin/rotas", json=body))["id"]
-    for row in replay.scenario.overrides:
+        made = _refused(admin.post("/api/v1/staff/admin/rotas", json=body), f"rotas[{i}]")
+        by_tier[rota["tier"]] = made["id"]
+    for i, row in enumerate(replay.scenario.overrides):
         body = {k: v for k, v in row.items() if k not in ("tier", "staff")}
         if row.get("staff") is not None:
             body["staff_id"] = ids[row["staff"]]
-        _ok(admin.post(f"/api/v1/staff/admin/rotas/{by_tier[row['tier']]}/overrides",
-                       json=body))
+        _refused(admin.post(f"/api/v1/staff/admin/rotas/{by_tier[row['tier']]}/overrides",
+                            json=body), f"overrides[{i}]")
+
+
+def _refused(response, where: str) -> dict:
+    """The admin API's refusal of a scenario's rota is a malformed scenario, named."""
+    if response.status_code < 300:
+        return response.json
+    error = (response.json or {}).get("error", {})
+    name, messages = next(iter((error.get("fields") or {"_body": [error.get("message")]})
+                               .items()))
+    raise ScenarioError(f"{where}.{name}: {messages[0]}")
 
 
 def _ok(response) -> dict:
@@ -477,5 +488,10 @@ def run_command(file: str) -> None:
     except (OSError, json.JSONDecodeError, ScenarioError) as exc:
         click.echo(f"scenario: malformed {file}: {exc}", err=True)
         sys.exit(2)
-    for line in replay_scenario(scenario):
+    try:
+        lines = replay_scenario(scenario)
+    except ScenarioError as exc:  # rota: refused by the admin API at set-up
+        click.echo(f"scenario: malformed {file}: {exc}", err=True)
+        sys.exit(2)
+    for line in lines:
         click.echo(json.dumps(line))

@@ -174,3 +174,17 @@ def test_scenario_rotas_are_checked_when_parsed(extra, problem):
                 "until": "2026-03-03T10:00:00+01:00", **extra}
     with pytest.raises(ScenarioError, match=problem.replace("[", r"\[").replace("]", r"\]")):
         parse(document)
+
+
+def test_a_scenario_rota_the_admin_api_refuses_is_a_malformed_scenario():
+    import json
+    from pathlib import Path
+
+    from server.scenario import ScenarioError, parse, replay_scenario
+
+    path = Path(__file__).parent / "scenarios" / "rota-handoff-mid-urgent-ladder.json"
+    document = json.loads(path.read_text())
+    document.pop("expect")
+    document["rotas"][0]["handoffs"] = ["7am"]
+    with pytest.raises(ScenarioError, match=r"rotas\[0\]\.handoffs\.0: a local time HH:MM"):
+        replay_scenario(parse(document))
