@@ -18,7 +18,7 @@ from flask import current_app, has_app_context
 from ..clinical import notify
 from ..clinical.calendar import zone
 from ..extensions import db
-from ..models import Centre, Escalation, Patient, Rota, Staff
+from ..models import Centre, Escalation, NotificationIntent, Patient, Rota, Staff
 from . import oncall
 
 HANDOFF_LATE = dt.timedelta(hours=1)  # a handoff older than this (worker down) is not told
@@ -64,7 +64,9 @@ def _write(key: str, staff_id: int, purpose: str, at: dt.datetime, title: str, b
                                   "navigate": base.rstrip("/") + path, "silent": False},
                  "kind": purpose, "severity": None, "escalation_id": None, **extra},
         created_at=at, state="pending", next_attempt_at=at, attempts=0)
-    return db.session.execute(notify._insert([values])).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports -1 for this multi-values INSERT
+    written = db.session.execute(notify._insert([values]).returning(NotificationIntent.id))
+    return written.first() is not None
 
 
 def handoffs(rota: Rota, tz: str, staff: dict[int, Staff], at: dt.datetime):
