@@ -103,7 +103,7 @@ def run(at: dt.datetime) -> dict:
                 counts["handoff"] += _write(
                     f"handoff:{rota.id}:{instant.isoformat()}:staff{staff_id}", staff_id,
                     "handoff", at, "You are on call",
-                    f"Tier {rota.tier}: {len(escalations)} open escalations. Open CARTwatch.",
+                    f"Tier {rota.tier}. Open escalations: {len(escalations)}. Open CARTwatch.",
                     "/staff/#/queue", f"handoff-{rota.id}",
                     {"tier": rota.tier, "open_escalations": len(escalations),
                      "escalation_ids": escalations[:50]})
