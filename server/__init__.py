@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "server.api.outcomes",
     "server.api.summary",
     "server.api.channels",
+    "server.api.rotas",
     "server.web",
 )
 

@@ -58,6 +58,9 @@ class Config:
         self.NOTIFICATIONS_TTL_SECONDS = _int(env.get("NOTIFICATIONS_TTL_SECONDS"), 3600)
         self.NOTIFICATIONS_TIMEOUT_SECONDS = _int(env.get("NOTIFICATIONS_TIMEOUT_SECONDS"), 10)
         self.WORKER_INTERVAL_SECONDS = _int(env.get("WORKER_INTERVAL_SECONDS"), 5)
+        # rotas: admins are warned this many hours before a tier is left with nobody on duty
+        # (POLICY.md names no number; services/rota_notices.py)
+        self.ROTA_COVERAGE_WARNING_HOURS = _int(env.get("ROTA_COVERAGE_WARNING_HOURS"), 2)
         immediate = env.get("NOTIFICATIONS_IMMEDIATE")  # unset: on, except tests and replays
         self.NOTIFICATIONS_IMMEDIATE = None if not immediate else _bool(immediate, True)
         self.NOTIFICATIONS_SEND_THREADS = _int(env.get("NOTIFICATIONS_SEND_THREADS"), 1)

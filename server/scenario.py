@@ -10,7 +10,9 @@ Prints JSON lines on stdout; never reads the `expect` key.
 Extensions beyond FORMAT.md used by the project's own scenarios: a staff entry may carry
 `"on_duty": false`; `"do": "unacknowledge"`; `"do": "resolve"` may carry `outcome`/`note`;
 a top-level `"centre"` may set `phone_24h`, `emergency_number`, `threshold_overrides`, and
-(besides FORMAT.md's v2 `schedule` and `ack_lapse_hours`) `proximity_days`, `driving_days`.
+(besides FORMAT.md's v2 `schedule` and `ack_lapse_hours`) `proximity_days`, `driving_days`;
+top-level `rotas` and `overrides` (tests/scenarios/FORMAT.md "Rotas"), created through the
+admin API, after which the replay also steps to every handoff and coverage-warning instant.
 """
 from __future__ import annotations
 
@@ -70,6 +72,8 @@ class Scenario:
     staff: list[dict]
     events: list[dict]
     centre: dict = field(default_factory=dict)
+    rotas: list[dict] = field(default_factory=list)
+    overrides: list[dict] = field(default_factory=list)
 
 
 def parse(data) -> Scenario:
@@ -128,8 +132,37 @@ def parse(data) -> Scenario:
     if not isinstance(centre, dict):
         raise ScenarioError("centre: an object")
     centre = _centre_settings(centre)
+    rotas, overrides = _rotas(data, handles)
     return Scenario({**patient, "caregivers": caregivers, "baseline_ice": baseline.get("ice", 10),
-                     "window_days": window}, infused, enrolled, until, staff, parsed, centre)
+                     "window_days": window}, infused, enrolled, until, staff, parsed, centre,
+                    rotas, overrides)
+
+
+def _rotas(data: dict, handles: set) -> tuple[list[dict], list[dict]]:
+    """rota: the `rotas` and `overrides` lists; the admin API checks the rest at setup."""
+    rotas, overrides = data.get("rotas", []), data.get("overrides", [])
+    if not isinstance(rotas, list) or not isinstance(overrides, list):
+        raise ScenarioError("rotas, overrides: lists")
+    tiers = set()
+    for i, rota in enumerate(rotas):
+        if not isinstance(rota, dict) or not isinstance(rota.get("tier"), int) \
+                or not isinstance(rota.get("people"), list):
+            raise ScenarioError(f"rotas[{i}]: needs an integer tier and a list of people")
+        if rota["tier"] in tiers:
+            raise ScenarioError(f"rotas[{i}].tier: one rota per tier")
+        tiers.add(rota["tier"])
+        for person in rota["people"]:
+            if person not in handles:
+                raise ScenarioError(f"rotas[{i}].people: {person!r} is not a listed staff")
+    for i, row in enumerate(overrides):
+        if not isinstance(row, dict) or row.get("tier") not in tiers:
+            raise ScenarioError(f"overrides[{i}].tier: the tier of a listed rota")
+        if row.get("staff") is not None and row["staff"] not in handles:
+            raise ScenarioError(f"overrides[{i}].staff: a listed staff handle")
+        for key in ("starts_at", "ends_at"):
+            if key in row:
+                _time(row[key], f"overrides[{i}].{key}")
+    return rotas, overrides
 
 
 def _centre_settings(centre: dict) -> dict:
@@ -226,6 +259,7 @@ def _setup(replay: Replay) -> None:
             "infused_at": sc.infused_at.isoformat(), "enrolled_at": sc.enrolled_at.isoformat(),
             "product": sc.patient["product"], "window_days": sc.patient["window_days"],
             "baseline_ice": sc.patient["baseline_ice"]}
+    _setup_rotas(replay, admin)
     replay.patient_id = _ok(admin.post("/api/v1/staff/patients", json=body))["id"]
     base = f"/api/v1/staff/patients/{replay.patient_id}"
     replay.devices["patient"] = _enrol(replay, admin, base, {"role": "patient"})
@@ -233,6 +267,35 @@ def _setup(replay: Replay) -> None:
         caregiver = _ok(admin.post(f"{base}/caregivers", json={"display_name": f"Carer {n + 1}"}))
         token = _enrol(replay, admin, base, {"role": "caregiver", "caregiver_id": caregiver["id"]})
         replay.devices.setdefault("caregiver", token)
+
+
+def _setup_rotas(replay: Replay, admin) -> None:
+    """rota: the scenario's rotas and overrides, through the admin API."""
+    from .extensions import db
+    from .models import Staff
+
+    ids = dict(db.session.execute(db.select(Staff.handle, Staff.id)).all())
+    by_tier = {}
+    for i, rota in enumerate(replay.scenario.rotas):
+        body = {**rota, "people": [ids[h] for h in rota["people"]]}
+        made = _refused(admin.post("/api/v1/staff/admin/rotas", json=body), f"rotas[{i}]")
+        by_tier[rota["tier"]] = made["id"]
+    for i, row in enumerate(replay.scenario.overrides):
+        body = {k: v for k, v in row.items() if k not in ("tier", "staff")}
+        if row.get("staff") is not None:
+            body["staff_id"] = ids[row["staff"]]
+        _refused(admin.post(f"/api/v1/staff/admin/rotas/{by_tier[row['tier']]}/overrides",
+                            json=body), f"overrides[{i}]")
+
+
+def _refused(response, where: str) -> dict:
+    """The admin API's refusal of a scenario's rota is a malformed scenario, named."""
+    if response.status_code < 300:
+        return response.json
+    error = (response.json or {}).get("error", {})
+    name, messages = next(iter((error.get("fields") or {"_body": [error.get("message")]})
+                               .items()))
+    raise ScenarioError(f"{where}.{name}: {messages[0]}")
 
 
 def _ok(response) -> dict:
@@ -297,12 +360,26 @@ def _staff_action(replay: Replay, event: dict) -> None:
 
 def _drive(replay: Replay) -> None:
     """Step the clock to each next due row or event, in time order, up to `until`."""
-    from .clinical.jobs import next_due_at, run_due_work
+    from .clinical.jobs import next_due_at
+    from .services import rota_notices
 
     events, until, clock = replay.scenario.events, replay.scenario.until, replay.clock
+    rotas = bool(replay.scenario.rotas)
+
+    def run_due_work(at):
+        from .clinical.jobs import run_due_work as due_work
+
+        due_work(at)
+        if rotas:  # the worker's tick: due work, then handoff notices and coverage warnings
+            rota_notices.run(at)
+
     index = 0
     for _ in range(MAX_STEPS):
         due = next_due_at()
+        if rotas:
+            handoff = rota_notices.next_at(clock.current, until)
+            if handoff is not None and (due is None or handoff < due):
+                due = handoff
         event_at = events[index]["at"] + LATENCY if index < len(events) else None
         if due is not None and due <= until and (event_at is None or due <= event_at):
             clock.set(max(due, clock.current))
@@ -411,5 +488,10 @@ def run_command(file: str) -> None:
     except (OSError, json.JSONDecodeError, ScenarioError) as exc:
         click.echo(f"scenario: malformed {file}: {exc}", err=True)
         sys.exit(2)
-    for line in replay_scenario(scenario):
+    try:
+        lines = replay_scenario(scenario)
+    except ScenarioError as exc:  # rota: refused by the admin API at set-up
+        click.echo(f"scenario: malformed {file}: {exc}", err=True)
+        sys.exit(2)
+    for line in lines:
         click.echo(json.dumps(line))

@@ -22,13 +22,13 @@ from flask import Flask, current_app
 from .clinical.jobs import run_due_work
 from .clock import now
 from .extensions import db
-from .services import audit_checkpoints, dispatch
+from .services import audit_checkpoints, dispatch, rota_notices
 
 log = logging.getLogger(__name__)
 
 
 def run_once(app: Flask) -> dict:
-    """One tick: due reminders, missed slots, ladder steps and notices, then the outbox."""
+    """One tick: due reminders, missed slots, ladder steps, rota notices, then the outbox."""
     with app.app_context():
         try:
             due = run_due_work(now())
@@ -36,6 +36,11 @@ def run_once(app: Flask) -> dict:
             db.session.rollback()
             log.exception("due work pass failed")
             due = {"failed_pass": 1}
+        try:
+            due.update(rota_notices.run(now()))  # handoff notices, coverage warnings
+        except Exception:
+            db.session.rollback()
+            log.exception("rota notices pass failed")
         try:
             sent = dispatch.run_pass()
         except Exception:

@@ -64,6 +64,7 @@ def world(app, client, make_patient, make_staff, enrol):
            "checkin_id": db.session.execute(db.select(CheckIn.id)).scalar()}
     for name in scope._OWNERS:
         ids.setdefault(name, _any_row_of_victim(name, victim.id))
+    ids.update(_victim_centre_rota(victim))  # rota: centre A's rota and override exist
     return {
         "victim": victim, "ids": ids, "caregiver_headers": caregiver_headers,
         "callers": {
@@ -85,6 +86,26 @@ def _any_row_of_victim(arg: str, patient_id: int) -> int:
             if row is not None:
                 return row
     return 1
+
+
+def _victim_centre_rota(victim) -> dict:
+    """rota: a rota (with an override) of the victim's centre, for the `rota_id` routes."""
+    import datetime as dt
+
+    from server.models import Rota, RotaOverride, Staff
+
+    nurse = db.session.execute(db.select(Staff).where(
+        Staff.centre_id == victim.centre_id)).scalars().first()
+    rota = Rota(centre_id=victim.centre_id, tier=nurse.tier, pattern="daily",
+                handoffs=["07:00"], starts_on=dt.date(2026, 3, 1), people=[nurse.id])
+    db.session.add(rota)
+    db.session.flush()
+    at = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+    row = RotaOverride(rota_id=rota.id, kind="absence", starts_at=at,
+                       ends_at=at + dt.timedelta(hours=1))
+    db.session.add(row)
+    db.session.commit()
+    return {"rota_id": rota.id, "override_id": row.id}
 
 
 def fill(rule, ids) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -10,10 +9,11 @@ from flask import current_app, has_app_context
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from .. import clock
 from ..extensions import db
 from ..i18n import gettext as _
-from ..models import Caregiver, NotificationIntent, Patient, Staff
-from ..services import channel_plan
+from ..models import Caregiver, NotificationIntent, Patient
+from ..services import channel_plan, oncall
 from .instructions import instruction, unanswered_text
 
 WEB_PUSH_MAGIC = 8030  # Declarative Web Push: the payload is a notification by itself
@@ -87,15 +87,8 @@ def staff_tiers(centre_id: int) -> list[list[Recipient]]:
 
 
 def _read_tiers(centre_id: int) -> list[list[Recipient]]:
-    rows = db.session.execute(
-        db.select(Staff.id, Staff.tier).where(
-            Staff.centre_id == centre_id, Staff.on_duty.is_(True), Staff.active.is_(True)
-        ).order_by(Staff.tier, Staff.id)
-    ).all()
-    tiers: dict[int, list[Recipient]] = defaultdict(list)
-    for staff_id, tier in rows:
-        tiers[tier].append(("staff", staff_id))
-    return [tiers[t] for t in sorted(tiers)]
+    """Who is on duty now (the injected clock): rotas, overrides and the manual toggle."""
+    return oncall.on_duty(centre_id, clock.now())
 
 
 def _url(path: str) -> str:

@@ -9,6 +9,7 @@ from .outbox import NotificationIntent
 from .outcomes import EscalationOutcome
 from .people import Caregiver, Centre, Device, EnrolmentCode, Patient, Staff, StaffSession
 from .push import DeliveryAttempt, PushSubscription, Receipt
+from .rota import Rota, RotaOverride
 
 __all__ = [
     "AuditEvent",
@@ -30,6 +31,8 @@ __all__ = [
     "Patient",
     "PushSubscription",
     "Receipt",
+    "Rota",
+    "RotaOverride",
     "ScheduledStep",
     "Staff",
     "StaffSession",

@@ -15,6 +15,7 @@ RECIPIENT_KINDS = ("staff", "patient", "caregiver")
 PURPOSES = (
     "escalation", "renotify", "reminder", "missed_checkin", "acknowledged", "unanswered", "test",
     "resolved",  # channels: a paging system's resolve event
+    "handoff", "coverage",  # rota: the incoming on-call person; admins, a tier uncovered
 )
 
 

@@ -96,6 +96,8 @@ def voice(intent_id) -> str:
     intent = _intent(intent_id)
     if intent.purpose == "test":
         return twiml(say("This is a CARTwatch test call. This channel works. Goodbye."))
+    if intent.purpose in channel_send.STAFF_NOTICE_PURPOSES:
+        return twiml(say(channel_send.notice_sentence(intent)), say("Goodbye."))
     if not _still_open(intent):
         return twiml(say("CARTwatch: this alert is no longer open. Goodbye."))
     escalation = db.session.get(Escalation, intent.escalation_id)

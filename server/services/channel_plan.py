@@ -29,6 +29,8 @@ STAFF_CHAIN_PURPOSES = ("escalation", "renotify")
 FAMILY_CHAIN_PURPOSES = ("reminder", "missed_checkin", "escalation", "acknowledged",
                          "unanswered")
 PAGE_KINDS = ("webhook", "pagerduty")
+# Rota notices (handoff, a tier without cover): a person's push, SMS or call, never a pager
+STAFF_NOTICE_PURPOSES = ("handoff", "coverage")
 CACHE = "cartwatch.channel_lists"  # session.info: recipient -> channel list, for one batch
 FINAL_FAILED = ("failed", "expired", "undeliverable", "cancelled")
 
@@ -51,10 +53,13 @@ def channel_list(kind: str, recipient_id: int) -> list[ContactChannel]:
 def expand(values: dict) -> list[dict]:
     """The outbox rows for one notification: itself, or one per channel of its recipient."""
     kind, purpose = values["recipient_kind"], values["purpose"]
+    notice = kind == "staff" and purpose in STAFF_NOTICE_PURPOSES
     purposes = STAFF_CHAIN_PURPOSES if kind == "staff" else FAMILY_CHAIN_PURPOSES
-    if purpose not in purposes:
+    if purpose not in purposes and not notice:
         return [values]
     channels = channel_list(kind, values["recipient_id"])
+    if notice:
+        channels = [c for c in channels if c.kind not in PAGE_KINDS]
     if not channels:
         return [values]
     rows = []

@@ -14,6 +14,7 @@ from ..clinical import notify
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import ChannelAttempt, ContactChannel, Escalation, NotificationIntent, Patient
+from .channel_plan import STAFF_NOTICE_PURPOSES
 
 NI = NotificationIntent
 CALLBACK_PATH = "/api/v1/channels/twilio"
@@ -72,6 +73,8 @@ def message(intent: NotificationIntent) -> dict:
     kind = intent.channel_kind
     if intent.purpose == "test":
         return _test_message(intent)
+    if intent.purpose in STAFF_NOTICE_PURPOSES:
+        return _notice_message(intent)
     if kind == "sms":
         if intent.recipient_kind == "staff":
             body = f"{staff_sentence(intent, escalation)} Reply 1 or ACK to acknowledge."
@@ -110,6 +113,20 @@ def message(intent: NotificationIntent) -> dict:
                 k: document[k] for k in ("code", "severity", "category", "escalation_id")}}
         event["links"] = [{"href": document["url"], "text": "Open in CARTwatch"}]
     return {"event": event}
+
+
+def notice_sentence(intent: NotificationIntent) -> str:
+    """A rota notice's words (its push title and body: counts and ids, never a patient)."""
+    note = intent.payload.get("notification", {})
+    return f"CARTwatch: {note.get('title', '')}. {note.get('body', '')}".strip()
+
+
+def _notice_message(intent: NotificationIntent) -> dict:
+    if intent.channel_kind == "sms":
+        return {"body": notice_sentence(intent),
+                "status_callback": callback_url("status", intent.id)}
+    return {"twiml_url": callback_url("voice", intent.id),
+            "status_callback": callback_url("status", intent.id)}
 
 
 def dedup_key(escalation_id: int | None) -> str:

@@ -17,6 +17,7 @@ import * as admin from './admin.js';
 import * as quality from './quality.js';
 import * as resolved from './history.js';
 import * as channels from './channels.js';
+import * as rota from './rota.js';
 
 const main = document.getElementById('main');
 const state = { me: null, idle: null, cleanup: null };
@@ -31,6 +32,7 @@ const ROUTES = [
   [/^#\/history$/, (m) => resolved.render(main, ctx())],
   [/^#\/channels$/, (m) => channels.render(main, ctx())],
   [/^#\/admin\/staff\/(\d+)\/channels$/, (m) => channels.render(main, ctx(), Number(m[1]))],
+  [/^#\/rota$/, (m) => rota.render(main, ctx())],
 ];
 
 function ctx() {
@@ -76,6 +78,7 @@ function renderShell() {
     h('a', { href: '#/history' }, t('nav_history')),
     h('a', { href: '#/channels' }, t('nav_channels')),
     me.role === 'admin' ? h('a', { href: '#/admin' }, t('nav_admin')) : null,
+    me.role === 'admin' ? h('a', { href: '#/rota' }, t('nav_rota')) : null,
     ['admin', 'physician'].includes(me.role) ? h('a', { href: '#/quality' }, t('nav_quality')) : null);
   replace(document.getElementById('who'),
     h('span', { class: 'who-name', id: 'who-name' },

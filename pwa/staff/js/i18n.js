@@ -440,6 +440,49 @@ const EN = {
   delivery_channel: 'via {channel}',
   delivery_attempt: '{channel} at {time}: {status}',
   admin_channels: 'Channels',
+  // --- rota: rota page, overrides, coverage banner ---
+  nav_rota: 'Rota',
+  rota_title: 'Rota',
+  rota_intro: 'Who is on call for each tier over the next 7 days, in the centre’s time. A tier without a rota pages everyone marked on duty; with a rota, only the person on shift (if marked on duty).',
+  rota_tier_title: 'Tier {tier}',
+  rota_week_caption: 'Tier {tier}: the next 7 days',
+  rota_from: 'From',
+  rota_to: 'To',
+  rota_on_call: 'On call',
+  rota_nobody: 'Nobody',
+  rota_not_pageable: 'marked off duty',
+  rota_edit: 'Edit this rota',
+  rota_create: 'New rota',
+  rota_delete: 'Delete this rota',
+  rota_pattern: 'Pattern',
+  rota_pattern_daily: 'Daily shifts',
+  rota_pattern_weekly: 'Weekly handoff',
+  rota_handoffs: 'Handoff times',
+  rota_handoffs_hint: 'Local times, comma-separated, e.g. 07:00, 19:00 (weekly: one time).',
+  rota_weekday: 'Weekday (weekly)',
+  rota_weekday_0: 'Monday',
+  rota_weekday_1: 'Tuesday',
+  rota_weekday_2: 'Wednesday',
+  rota_weekday_3: 'Thursday',
+  rota_weekday_4: 'Friday',
+  rota_weekday_5: 'Saturday',
+  rota_weekday_6: 'Sunday',
+  rota_starts_on: 'First shift on',
+  rota_people: 'People in turn',
+  rota_people_hint: 'Handles in order, comma-separated; the first takes the first shift.',
+  rota_add_override: 'Add override',
+  rota_delete_override: 'Delete override',
+  rota_override_kind: 'Kind',
+  rota_kind_swap: 'Swap one shift',
+  rota_kind_cover: 'Cover (from–to)',
+  rota_kind_absence: 'Absence, nobody covers (from–to)',
+  rota_override_staff: 'Who is on call',
+  rota_override_from: 'From (a swap: any time in the shift)',
+  rota_override_to: 'To',
+  rota_override_to_hint: 'Not for a swap.',
+  rota_gap: 'Tier {tier} has nobody on call from {from} to {to}.',
+  coverage_now: 'Tier {tier} has nobody on call now.',
+  coverage_soon: 'Tier {tier} will have nobody on call from {time}.',
 };
 
 const REASONS = {
@@ -568,6 +611,8 @@ const PURPOSES = {
   missed_checkin: 'missed check-in notice', acknowledged: 'acknowledged notice',
   unanswered: 'advice to call', test: 'test notification',
   resolved: 'resolved notice to the paging system', // channels
+  // --- rota: outbox purposes of the rota notices ---
+  handoff: 'handoff notice', coverage: 'rota gap warning',
 };
 
 const DELIVERY_STATES = {
