@@ -1,7 +1,7 @@
 """rota, rota_override: who of a tier is on duty when, and admins' overrides
 
 Revision ID: rota_0001
-Revises: wording_0001
+Revises: channels_0001
 Create Date: 2026-12-02 01:30:00
 
 """
@@ -12,7 +12,7 @@ import server.db_types
 
 
 revision = 'rota_0001'
-down_revision = 'wording_0001'
+down_revision = 'channels_0001'
 branch_labels = None
 depends_on = None
 
