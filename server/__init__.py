@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "server.api.thresholds",
     "server.api.quality",
     "server.api.push",
+    "server.fhir.views",
     "server.web",
 )
 

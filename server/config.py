@@ -67,6 +67,10 @@ class Config:
         self.NOTIFICATIONS_QUARANTINE_AFTER = _int(env.get("NOTIFICATIONS_QUARANTINE_AFTER"), 3)
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        # FHIR: lifetime of a backend-services bearer token (SMART recommends at most 5 min)
+        self.FHIR_TOKEN_SECONDS = _int(env.get("FHIR_TOKEN_SECONDS"), 300)
+        if not 30 <= self.FHIR_TOKEN_SECONDS <= 3600:
+            raise ValueError("FHIR_TOKEN_SECONDS must be between 30 and 3600")
         self.API_TITLE = "CARTwatch API"
         self.API_VERSION = "v1"
         self.OPENAPI_VERSION = "3.0.3"

@@ -3,6 +3,7 @@ from .audit import AuditEvent
 from .baselines import BaselineChange
 from .checkin import CheckIn
 from .clinical import Escalation, EscalationEvent, Finding, ScheduledStep
+from .fhir import FhirAssertionUse, FhirClient, FhirExport, FhirToken
 from .login import LoginThrottle
 from .outbox import NotificationIntent
 from .people import Caregiver, Centre, Device, EnrolmentCode, Patient, Staff, StaffSession
@@ -19,6 +20,10 @@ __all__ = [
     "EnrolmentCode",
     "Escalation",
     "EscalationEvent",
+    "FhirAssertionUse",
+    "FhirClient",
+    "FhirExport",
+    "FhirToken",
     "Finding",
     "LoginThrottle",
     "NotificationIntent",

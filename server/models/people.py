@@ -36,6 +36,10 @@ class Centre(db.Model):
     driving_days: Mapped[int] = mapped_column(Integer, default=P.DRIVING_DAYS)
     # how the staff app shows clock times: "24h" (default) or "12h" (the centre chooses)
     time_format: Mapped[str] = mapped_column(String(3), default="24h", server_default="24h")
+    # FHIR: Patient / RelatedPerson carry names only when the centre turns this on (default
+    # off: an EHR matches patients by their code, and names stay in CARTwatch)
+    fhir_share_names: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
 
 

@@ -46,7 +46,8 @@ def record(
 # Reads that return many patients at once: each records the ids it returned, so the question
 # "who saw patient X" covers the dashboard and lists, not only the one-patient pages.
 LIST_READS = ("patient.list", "patient.overview", "escalation.list", "escalation.history",
-              "quality.read", "quality.whatif")  # the quality page lists patients too
+              "quality.read", "quality.whatif",  # the quality page lists patients too
+              "fhir.search", "fhir.export")
 
 
 def record_list_read(action: str, patient_ids) -> AuditEvent:
