@@ -347,3 +347,14 @@ def test_questionnaire_items_carry_the_policy_points(client):
         assert maxima == [points]
     codes = {c["code"] for c in client.get(f"{FHIR}/CodeSystem/cartwatch").json["concept"]}
     assert {"ice-total", "R-FEVER", "symptom-rigors", "feature-rms"} <= codes
+
+
+def test_an_admin_turns_names_on_for_the_centre(staff_client, make_patient):
+    patient = make_patient()
+    r = staff_client.patch("/api/v1/staff/admin/centre", json={"fhir_share_names": "yes"})
+    assert r.status_code == 422 and "fhir_share_names" in r.json["error"]["fields"]
+    assert staff_client.get("/api/v1/staff/admin/centre").json["fhir_share_names"] is False
+    r = staff_client.patch("/api/v1/staff/admin/centre", json={"fhir_share_names": True})
+    assert r.status_code == 200 and r.json["fhir_share_names"] is True
+    assert staff_client.get(f"{FHIR}/Patient/{patient.id}").json["name"] == [
+        {"text": "Pat Example"}]

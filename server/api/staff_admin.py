@@ -66,6 +66,8 @@ class CentreOut(Schema):
     proximity_days = fields.Integer()
     driving_days = fields.Integer()
     time_format = fields.String(metadata={"description": "24h or 12h clock in the staff app"})
+    fhir_share_names = fields.Boolean(metadata={
+        "description": "FHIR Patient / RelatedPerson carry names (default off: codes only)"})
     defaults = fields.Function(lambda _c: staff_admin.centre_defaults(),
                                metadata={"description": "policy defaults and bounds (v2)"})
 
@@ -83,6 +85,7 @@ class CentrePatch(StrictSchema):
     driving_days = fields.Integer(strict=True)
     time_format = fields.String(validate=validate.OneOf(
         TIME_FORMATS, error="must be 24h or 12h"))
+    fhir_share_names = fields.Boolean(truthy={True}, falsy={False})  # JSON true / false only
 
 
 class AuditQuery(StrictSchema):
