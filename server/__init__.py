@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "server.api.thresholds",
     "server.api.quality",
     "server.api.push",
+    "server.api.fhir_clients",
     "server.fhir.views",
     "server.web",
 )

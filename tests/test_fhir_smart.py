@@ -197,3 +197,31 @@ def test_assertion_exp_is_read_on_the_injected_clock(client, ehr, clock):
     """An assertion made for the clock's time is valid even though the wall clock differs."""
     assert clock() < dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
     assert client.post("/oauth/token", data=ehr.token_form()).status_code == 200
+
+
+def test_an_admin_registers_lists_and_revokes_a_client(app, client, staff_client, make_staff,
+                                                       other_centre, make_patient):
+    ehr = Ehr("ES384")
+    body = {"client_id": ehr.client_id, "name": "Ward EHR", "jwks": ehr.jwks,
+            "scopes": ["system/*.read"]}
+    r = staff_client.post("/api/v1/staff/admin/fhir-clients", json={**body, "scopes": ["x"]})
+    assert r.status_code == 422 and "scopes" in r.json["error"]["fields"]
+    r = staff_client.post("/api/v1/staff/admin/fhir-clients", json=body)
+    assert r.status_code == 201, r.json
+    pk = r.json["id"]
+    assert [c["client_id"] for c in staff_client.get(
+        "/api/v1/staff/admin/fhir-clients").json] == [ehr.client_id]
+    token = ehr.token(client)
+    patient = make_patient()
+    assert client.get(f"{FHIR}/Patient/{patient.id}", headers=bearer(token)).status_code == 200
+    from tests.conftest import signed_in
+
+    outsider = signed_in(app, make_staff(handle="far-admin", role="admin",
+                                         centre_id=other_centre.id))
+    assert outsider.get("/api/v1/staff/admin/fhir-clients").json == []
+    assert outsider.post(f"/api/v1/staff/admin/fhir-clients/{pk}/revoke").status_code == 404
+    nurse = signed_in(app, make_staff(handle="plain-nurse"))
+    assert nurse.post("/api/v1/staff/admin/fhir-clients", json=body).status_code == 403
+    r = staff_client.post(f"/api/v1/staff/admin/fhir-clients/{pk}/revoke")
+    assert r.status_code == 200 and r.json["revoked_at"]
+    assert client.get(f"{FHIR}/Patient/{patient.id}", headers=bearer(token)).status_code == 401
