@@ -43,6 +43,7 @@ def finish(client, auth, status_url):
     assert bulk.run_pending() == 1
     r = client.get(status_url, headers=auth)
     assert r.status_code == 200, r.get_data(as_text=True)
+    assert r.mimetype == "application/json"  # the Bulk Data manifest is plain JSON
     return r.json
 
 

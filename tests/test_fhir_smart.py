@@ -188,7 +188,9 @@ def test_register_client_command(runner, centre, tmp_path):
 
 
 def test_smart_configuration_names_the_token_endpoint(client):
-    conf = client.get(f"{FHIR}/.well-known/smart-configuration").json
+    r = client.get(f"{FHIR}/.well-known/smart-configuration")
+    assert r.mimetype == "application/json"
+    conf = r.json
     assert conf["token_endpoint"] == "http://localhost/oauth/token"
     assert conf["token_endpoint_auth_signing_alg_values_supported"] == ["RS384", "ES384"]
 

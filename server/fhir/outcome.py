@@ -47,7 +47,9 @@ def _issue_code(status: int, code: str | None) -> str:
 
 
 def to_fhir(response: Response) -> Response:
-    """After-request: FHIR content type, and the error shape rewritten as OperationOutcome."""
+    """After-request: errors as OperationOutcome (application/fhir+json); success bodies keep
+    the type their view chose (resources fhir+json, the export manifest and SMART
+    configuration plain JSON, files NDJSON)."""
     if not request.path.startswith("/fhir/"):
         return response
     if response.status_code >= 400 and response.mimetype in ("application/json", FHIR_JSON):
@@ -62,7 +64,6 @@ def to_fhir(response: Response) -> Response:
                 error.get("message") or "error", error.get("expression"),
                 "fatal" if response.status_code >= 500 else "error")
             response.set_data(json.dumps(outcome))
-    if response.mimetype == "application/json":
         response.mimetype = FHIR_JSON
     response.headers["Cache-Control"] = "no-store"
     return response
