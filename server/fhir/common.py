@@ -10,7 +10,8 @@ RESOURCE_TYPES = ("Patient", "RelatedPerson", "Observation", "QuestionnaireRespo
                   "Binary", "Flag", "DetectedIssue", "Communication", "Questionnaire",
                   "CodeSystem")
 # Types that hold one patient's data (searched and exported by patient)
-PATIENT_TYPES = RESOURCE_TYPES[:9]
+PATIENT_TYPES = ("Patient", "RelatedPerson", "Observation", "QuestionnaireResponse", "Media",
+                 "Binary", "Flag", "DetectedIssue", "Communication")
 
 
 def instant(value: dt.datetime | None) -> str | None:

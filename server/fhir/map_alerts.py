@@ -45,11 +45,8 @@ def detected_issue(config, row: Escalation) -> dict:
         seen.add(key)
         item = {"code": [{"coding": [C.coding(config, finding.rule_id),
                                      C.coding(config, f"reason-{finding.reason}")]}]}
-        if finding.checkin_id:
-            item["detail"] = [{"reference": f"QuestionnaireResponse/{finding.checkin_id}"}] \
-                if finding.rule_id.startswith("R-ICE") else []
-            if not item["detail"]:
-                del item["detail"]
+        if finding.checkin_id and finding.rule_id.startswith("R-ICE"):
+            item["detail"] = [{"reference": f"QuestionnaireResponse/{finding.checkin_id}"}]
         evidence.append(item)
     mitigation = []
     if row.acknowledged_at:
