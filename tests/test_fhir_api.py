@@ -227,9 +227,13 @@ def test_paging_links_walk_every_match_once(course):
     all_ids = [o["id"] for o in everything(http, "Observation", patient=patient.id)]
     r = http.get(f"{FHIR}/Observation", query_string={"patient": patient.id, "_count": 4})
     bundle = r.json
-    assert bundle["total"] == len(all_ids) and len(bundle["entry"]) == 4
+    assert "total" not in bundle and len(bundle["entry"]) == 4  # not read to the end
     relations = {link["relation"] for link in bundle["link"]}
     assert relations == {"self", "next"}
+    last = http.get(f"{FHIR}/Observation", query_string={
+        "patient": patient.id, "_count": 4, "_offset": 4 * ((len(all_ids) - 1) // 4)}).json
+    assert last["total"] == len(all_ids)
+    assert "next" not in {link["relation"] for link in last["link"]}
     paged = everything(http, "Observation", patient=patient.id, _count=4)
     assert [o["id"] for o in paged] == all_ids
     nxt = [link["url"] for link in bundle["link"] if link["relation"] == "next"][0]
@@ -358,3 +362,21 @@ def test_an_admin_turns_names_on_for_the_centre(staff_client, make_patient):
     assert r.status_code == 200 and r.json["fhir_share_names"] is True
     assert staff_client.get(f"{FHIR}/Patient/{patient.id}").json["name"] == [
         {"text": "Pat Example"}]
+
+
+def test_a_page_reads_only_the_check_ins_it_needs(course, monkeypatch):
+    """A first page stops reading once it has its matches and one more (the next link)."""
+    from server.fhir import map_checkins, repository
+
+    mapped = []
+    original = map_checkins.by_type
+
+    def counting(config, row, rtype):
+        mapped.append(row.id)
+        return original(config, row, rtype)
+
+    monkeypatch.setattr(repository, "CHUNK", 1)
+    monkeypatch.setattr(map_checkins, "by_type", counting)
+    r = course["http"].get(f"{FHIR}/Observation", query_string={"code": "8310-5", "_count": 1})
+    assert len(r.json["entry"]) == 1 and "next" in {x["relation"] for x in r.json["link"]}
+    assert mapped == [course["ids"]["baseline"], course["ids"]["fahrenheit"]]  # not the 3rd

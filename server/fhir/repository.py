@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -53,12 +53,17 @@ def checkins(centre_id: int, patient_ids=None, since: dt.datetime | None = None,
     if ids is not None:
         stmt = stmt.where(CheckIn.id.in_(list(ids)))
     rows = list(db.session.scalars(stmt))
+    _attach_devices(rows)
+    return rows
+
+
+def _attach_devices(rows: list[CheckIn]) -> None:
+    """Load the check-ins' devices in one query (their caregiver is the performer)."""
     device_ids = {r.device_id for r in rows if r.device_id}
     devices = {d.id: d for d in db.session.scalars(
         db.select(Device).where(Device.id.in_(device_ids)))} if device_ids else {}
     for row in rows:
         row._fhir_device = devices.get(row.device_id)
-    return rows
 
 
 def _from_checkins(rtype):
@@ -105,6 +110,32 @@ def load(config, rtype: str, centre_id: int, patient_ids=None,
     if since is not None:
         pairs = [(p, r) for p, r in pairs if parse_instant(r["meta"]["lastUpdated"]) >= since]
     return pairs
+
+
+CHUNK = 500
+
+
+def stream(config, rtype: str, centre_id: int, patient_ids=None):
+    """The same resources as `load`, lazily: check-in types are read in chunks of CHUNK rows
+    (keyset on observed time and id), so a search can stop once it has its page."""
+    if rtype not in CHECKIN_TYPES:
+        yield from load(config, rtype, centre_id, patient_ids)
+        return
+    after = None
+    while True:
+        stmt = _in_centre(db.select(CheckIn), CheckIn, centre_id, patient_ids).order_by(
+            CheckIn.observed_at, CheckIn.id).limit(CHUNK)
+        if after is not None:
+            stmt = stmt.where(or_(CheckIn.observed_at > after[0], and_(
+                CheckIn.observed_at == after[0], CheckIn.id > after[1])))
+        rows = list(db.session.scalars(stmt))
+        if not rows:
+            return
+        _attach_devices(rows)
+        for row in rows:
+            for res in map_checkins.by_type(config, row, rtype):
+                yield row.patient_id, res
+        after = (rows[-1].observed_at, rows[-1].id)
 
 
 def read(config, rtype: str, rid: str, centre_id: int) -> tuple[int, dict] | None:

@@ -191,6 +191,12 @@ def _int_arg(args, name, default, low, high) -> int:
     return int(value)
 
 
-def apply(query: Query, pairs):
-    """Keep the resources every test accepts."""
-    return [(p, r) for p, r in pairs if all(t(r) for t in query.tests)]
+def apply(query: Query, pairs, limit: int | None = None):
+    """Keep the resources every test accepts; stop after `limit` matches (a page and one)."""
+    out = []
+    for p, r in pairs:
+        if all(t(r) for t in query.tests):
+            out.append((p, r))
+            if limit is not None and len(out) >= limit:
+                break
+    return out

@@ -88,14 +88,16 @@ def search_type(rtype: str):
     actor = access.load()
     access.require_read(actor, _type(rtype))
     query = search.parse(rtype, request.args)
-    pairs = repository.load(current_app.config, rtype, actor.centre_id, query.patient_ids)
-    matches = search.apply(query, pairs)
+    pairs = repository.stream(current_app.config, rtype, actor.centre_id, query.patient_ids)
+    # read only as far as this page and one more match (is there a next page?)
+    matches = search.apply(query, pairs, limit=query.offset + query.count + 1)
+    complete = len(matches) <= query.offset + query.count
     page = matches[query.offset:query.offset + query.count]
     ids = sorted({p for p, _r in page})
     audit.record("fhir.search", detail={"type": rtype, "count": len(page), "patients": ids})
     db.session.commit()
     return _fhir(searchset(current_app.config, rtype, request.args, [r for _p, r in matches],
-                           query.offset, query.count))
+                           query.offset, query.count, complete))
 
 
 @bp.get(f"{BASE}/<rtype>/<rid>")
