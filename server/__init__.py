@@ -22,6 +22,8 @@ BLUEPRINTS = (
     "server.api.summary",
     "server.api.channels",
     "server.api.rotas",
+    "server.api.fhir_clients",
+    "server.fhir.views",
     "server.web",
 )
 

@@ -80,6 +80,10 @@ class Config:
         self.CHANNELS_WEBHOOK_ALLOW_PRIVATE = _bool(env.get("CHANNELS_WEBHOOK_ALLOW_PRIVATE"),
                                                     False)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        # FHIR: lifetime of a backend-services bearer token (SMART recommends at most 5 min)
+        self.FHIR_TOKEN_SECONDS = _int(env.get("FHIR_TOKEN_SECONDS"), 300)
+        if not 30 <= self.FHIR_TOKEN_SECONDS <= 3600:
+            raise ValueError("FHIR_TOKEN_SECONDS must be between 30 and 3600")
         self.API_TITLE = "CARTwatch API"
         self.API_VERSION = "v1"
         self.OPENAPI_VERSION = "3.0.3"

@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from .clinical.jobs import run_due_work
 from .clock import now
 from .extensions import db
+from .fhir import bulk as fhir_bulk
 from .services import audit_checkpoints, dispatch, rota_notices
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,17 @@ def run_once(app: Flask) -> dict:
             db.session.rollback()
             log.exception("dispatch pass failed")
             sent = {"failed_pass": 1}
+        try:
+            exports = fhir_bulk.run_pending()
+        except Exception:
+            db.session.rollback()
+            log.exception("FHIR export pass failed")
+            exports = 0
         finally:
             db.session.remove()
-    if due or sent:
-        log.info("worker tick: due=%s dispatch=%s", due, sent)
-    return {"due": due, "dispatch": sent}
+    if due or sent or exports:
+        log.info("worker tick: due=%s dispatch=%s exports=%s", due, sent, exports)
+    return {"due": due, "dispatch": sent, "exports": exports}
 
 
 def checkpoint_once(app: Flask) -> dict | None:

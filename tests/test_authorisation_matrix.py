@@ -17,6 +17,9 @@ from tests.conftest import login
 PUBLIC = {
     "/api/v1/auth/login", "/api/v1/auth/totp", "/api/v1/enrol", "/api/v1/push/key",
     "/api/v1/push/ack",
+    # FHIR conformance resources (no patient data) and the backend-services token endpoint
+    "/fhir/R4/metadata", "/fhir/R4/.well-known/smart-configuration",
+    "/fhir/R4/Questionnaire/ice", "/fhir/R4/CodeSystem/cartwatch", "/oauth/token",
 }
 # Provider callbacks (server/api/channels.py) carry no session or token: the SMS/voice
 # provider signs each request (X-Twilio-Signature). The matrix calls them like every other
@@ -33,7 +36,7 @@ VICTIM_NAME = "Victim Canary-Name"
 def api_rules(app):
     return sorted(
         (rule for rule in app.url_map.iter_rules()
-         if rule.rule.startswith("/api/v1/") and rule.rule not in PUBLIC),
+         if rule.rule.startswith(("/api/v1/", "/fhir/")) and rule.rule not in PUBLIC),
         key=lambda r: r.rule,
     )
 
@@ -126,6 +129,7 @@ def test_the_matrix_covers_the_known_endpoints(app):
     rules = {r.rule for r in api_rules(app)}
     assert "/api/v1/checkins" in rules
     assert "/api/v1/staff/patients/<int:patient_id>/checkins" in rules
+    assert {"/fhir/R4/<rtype>/<rid>", "/fhir/R4/$export-status/<job_id>"} <= rules
 
 
 def test_the_matrix_covers_the_course_summary_and_outcomes_endpoints(app):
@@ -152,6 +156,30 @@ def test_every_patient_endpoint_refuses_callers_out_of_scope(app, world):
                         failures.append(f"{method} {url} as {who}: {r.status_code}")
                 elif victim.code.encode() in r.data or VICTIM_NAME.encode() in r.data:
                     failures.append(f"{method} {url} as {who}: leaked the victim")
+    assert not failures, "\n".join(failures)
+
+
+def test_fhir_reads_of_the_victims_resources_are_refused_out_of_scope(app, world):
+    """The FHIR routes take type and id as strings, so the URL map alone fills them with
+    nonsense: read each of the victim's real resources, and search by the victim."""
+    from server.fhir import repository
+
+    victim = world["victim"]
+    targets = [(t, res["id"]) for t in repository.LOADERS
+               for _p, res in repository.load(app.config, t, victim.centre_id, [victim.id])]
+    assert {"Patient", "RelatedPerson", "Observation", "Flag", "DetectedIssue"} <= {
+        t for t, _ in targets}
+    failures = []
+    for who, (client, headers) in world["callers"].items():
+        for rtype, rid in targets:
+            r = client.get(f"/fhir/R4/{rtype}/{rid}", headers=headers)
+            if r.status_code not in REFUSED:
+                failures.append(f"GET {rtype}/{rid} as {who}: {r.status_code}")
+            r = client.get(f"/fhir/R4/{rtype}", headers=headers,
+                           query_string={} if rtype in ("Patient", "Binary") else {
+                               "patient": victim.id})
+            if r.status_code not in REFUSED and (r.status_code != 200 or r.json["total"]):
+                failures.append(f"search {rtype} as {who}: {r.status_code}")
     assert not failures, "\n".join(failures)
 
 

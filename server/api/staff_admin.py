@@ -68,6 +68,8 @@ class CentreOut(Schema):
     time_format = fields.String(metadata={"description": "24h or 12h clock in the staff app"})
     handwriting_sentence = fields.String(allow_none=True, metadata={
         "description": "the centre's handwriting sentence; null: the app's, per language"})
+    fhir_share_names = fields.Boolean(metadata={
+        "description": "FHIR Patient / RelatedPerson carry names (default off: codes only)"})
     defaults = fields.Function(lambda _c: staff_admin.centre_defaults(),
                                metadata={"description": "policy defaults and bounds (v2)"})
 
@@ -86,6 +88,7 @@ class CentrePatch(StrictSchema):
     time_format = fields.String(validate=validate.OneOf(
         TIME_FORMATS, error="must be 24h or 12h"))
     handwriting_sentence = fields.String(allow_none=True)  # checked by centre_settings
+    fhir_share_names = fields.Boolean(truthy={True}, falsy={False})  # JSON true / false only
 
 
 class AuditQuery(StrictSchema):

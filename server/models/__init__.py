@@ -4,6 +4,7 @@ from .baselines import BaselineChange
 from .channels import ChannelAttempt, ContactChannel
 from .checkin import CheckIn
 from .clinical import Escalation, EscalationEvent, Finding, ScheduledStep
+from .fhir import FhirAssertionUse, FhirClient, FhirExport, FhirToken
 from .login import LoginThrottle
 from .outbox import NotificationIntent
 from .outcomes import EscalationOutcome
@@ -25,6 +26,10 @@ __all__ = [
     "Escalation",
     "EscalationEvent",
     "EscalationOutcome",
+    "FhirAssertionUse",
+    "FhirClient",
+    "FhirExport",
+    "FhirToken",
     "Finding",
     "LoginThrottle",
     "NotificationIntent",

@@ -39,6 +39,10 @@ class Centre(db.Model):
     # the sentence patients copy in the handwriting check; None: the app's, in the patient's
     # language (a centre override is in the centre's language, e.g. a local saying)
     handwriting_sentence: Mapped[str | None] = mapped_column(String(200))
+    # FHIR: Patient / RelatedPerson carry names only when the centre turns this on (default
+    # off: an EHR matches patients by their code, and names stay in CARTwatch)
+    fhir_share_names: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
 
 

@@ -47,7 +47,8 @@ def record(
 # "who saw patient X" covers the dashboard and lists, not only the one-patient pages.
 LIST_READS = ("patient.list", "patient.overview", "escalation.list", "escalation.history",
               "quality.read", "quality.whatif",  # the quality page lists patients too
-              "outcomes.export")  # the registry export (course)
+              "outcomes.export",  # the registry export (course)
+              "fhir.search", "fhir.export")
 
 
 def record_list_read(action: str, patient_ids) -> AuditEvent:
