@@ -1,7 +1,7 @@
 """FHIR R4 API: backend-services clients, used assertion ids, tokens, export jobs, name flag
 
 Revision ID: fhir_0001
-Revises: wording_0001
+Revises: rota_0001
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from server.db_types import UTCDateTime
 
 revision = 'fhir_0001'
-down_revision = 'wording_0001'
+down_revision = 'rota_0001'
 branch_labels = None
 depends_on = None
 
