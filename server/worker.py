@@ -48,17 +48,24 @@ def run_once(app: Flask) -> dict:
             db.session.rollback()
             log.exception("dispatch pass failed")
             sent = {"failed_pass": 1}
+        finally:
+            db.session.remove()
+    if due or sent:
+        log.info("worker tick: due=%s dispatch=%s", due, sent)
+    return {"due": due, "dispatch": sent}
+
+
+def exports_once(app: Flask) -> int:
+    """Run queued FHIR bulk exports: their own job, so a long export never delays an alert."""
+    with app.app_context():
         try:
-            exports = fhir_bulk.run_pending()
+            return fhir_bulk.run_pending()
         except Exception:
             db.session.rollback()
             log.exception("FHIR export pass failed")
-            exports = 0
+            return 0
         finally:
             db.session.remove()
-    if due or sent or exports:
-        log.info("worker tick: due=%s dispatch=%s exports=%s", due, sent, exports)
-    return {"due": due, "dispatch": sent, "exports": exports}
 
 
 def checkpoint_once(app: Flask) -> dict | None:
@@ -85,6 +92,10 @@ def _schedule(scheduler, tick, app: Flask) -> None:
                       minutes=int(app.config.get("AUDIT_CHECKPOINT_MINUTES", 60)),
                       max_instances=1, coalesce=True)
     scheduler.add_job(checkpoint_once, args=[app], id="cartwatch-first-checkpoint")
+    # a separate job (the scheduler's thread pool runs it beside the tick): an export of a
+    # whole centre takes a minute, the alert tick must not wait for it
+    scheduler.add_job(exports_once, "interval", args=[app], id="cartwatch-fhir-exports",
+                      seconds=_interval(app), max_instances=1, coalesce=True)
 
 
 def _interval(app: Flask) -> float:

@@ -171,10 +171,18 @@ def test_staff_export_their_own_centre_and_the_export_is_audited(app, client, wo
         next(r for r in rows if r.detail["count"] == 2).detail["patients"])
 
 
-def test_the_worker_tick_runs_queued_exports(app, client, world):
-    from server.worker import run_once
+def test_the_worker_runs_queued_exports_in_their_own_job_not_the_alert_tick(app, client, world):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from server.worker import _schedule, exports_once, run_once
 
     status_url = kick(client, world["auth"], _type="Patient")
     db.session.commit()  # the test's own session holds nothing while the worker writes
-    assert run_once(app)["exports"] == 1
+    assert "exports" not in run_once(app)  # the alert tick never waits for an export
+    assert client.get(status_url, headers=world["auth"]).status_code == 202
+    scheduler = BackgroundScheduler(timezone="UTC")
+    _schedule(scheduler, lambda: None, app)
+    assert scheduler.get_job("cartwatch-fhir-exports").func is exports_once
+    db.session.commit()
+    assert exports_once(app) == 1
     assert client.get(status_url, headers=world["auth"]).status_code == 200
