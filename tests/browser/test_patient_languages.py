@@ -4,6 +4,8 @@ numbers are written and typed the language's way (36,9), the language follows th
 choice and the person's own in Settings, and the first load stays under 100 KB."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from i18n_strings import fill, strings
@@ -316,3 +318,42 @@ def test_the_closing_screen_stays_in_the_persons_language(browser, live_server, 
     errors = page.errors
     context.close()
     assert found == [] and errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_self_check_and_the_alert_card_in_each_language(browser, live_server, screenshot,
+                                                             lang):
+    """The screens a patient alone and an alarming entry bring up pass axe in each language,
+    with no English word left where the language has its own."""
+    s = strings(lang)
+    context, page = phone(browser, live_server, lang)
+    patient = german_patient(live_server, lang, city="Augsburg", place_of_care="Klinikum Süd")
+    enrol_in(page, live_server, patient, lang, role="patient")
+    failures = {}
+    go(page, "#/ice", s["iceTitle"])
+    expect(page.get_by_text(s["whoQuestion"])).to_be_visible()
+    screenshot(page, f"lang-{lang}-light-who-asks")
+    failures["who-asks"] = serious(page)
+    page.get_by_role("button", name=s["whoNo"]).click()
+    expect(page.get_by_label(s["selfYear"])).to_be_visible()
+    expect(page.get_by_text(s["selfCommandSay"])).to_be_visible()
+    screenshot(page, f"lang-{lang}-light-self-check")
+    failures["self-check"] = serious(page)
+    if lang != "en":
+        assert "What year is it" not in page.content()
+    send_temperature(page, lang, {"en": "38.6", "de": "38,6", "es": "38,6"}[lang])
+    expect(page).to_have_url(re.compile("#/sent$"))  # the result screen: the server answered
+    screenshot(page, f"lang-{lang}-light-result-urgent")
+    failures["result-urgent"] = serious(page)
+    go(page, "#/", s["homeTitle"])
+    card = page.locator("article.alert-card")
+    expect(card).to_have_count(1)  # the server's card, once the outbox is empty
+    expect(card).to_have_attribute("data-state", "open")
+    if lang != "en":
+        expect(card).to_contain_text("38,6")
+    screenshot(page, f"lang-{lang}-light-alert-card")
+    failures["alert-card"] = serious(page)
+    errors = page.errors
+    context.close()
+    assert {k: v for k, v in failures.items() if v} == {}
+    assert errors == []

@@ -96,9 +96,12 @@ function slotList(context, entries, nothingNew) {
     next: nextCheckText(context, nowMs), limits: limitLines(context, nowMs) };
 }
 
+let renders = 0; // a live re-render started later supersedes one still loading
+
 /** Render the home screen. */
 export async function showHome({ quiet = false } = {}) {
   const at = navigation();
+  const mine = ++renders;
   const context = state.context;
   const caregiver = context.role === 'caregiver';
   const [rows, pending, messages, alertsNow, nothingNew] = await Promise.all([
@@ -149,6 +152,7 @@ export async function showHome({ quiet = false } = {}) {
   parts.push(h('p.links', {}, h('a', { href: '#/entries' }, t('entriesLink')), ' · ',
     h('a', { href: '#/settings' }, t('settingsLink'))));
   if (navigation() !== at) return slots; // the user moved on while this loaded
+  if (mine !== renders) return slots; // a newer render (the outbox emptied meanwhile) wins
   (quiet ? update : show)(h('section.home', {}, ...parts));
   return slots;
 }
