@@ -1,7 +1,7 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-12-02.1';
+const VERSION = '2026-12-02.2';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -9,16 +9,8 @@ const SHELL = [
   '/app/app.css',
   '/app/manifest.webmanifest',
   '/app/i18n/en.js',
-  '/app/i18n/de.js',
-  '/app/i18n/es.js',
   '/app/icons/icon-192.png',
   '/app/icons/icon-512.png',
-  '/app/img/key.svg',
-  '/app/img/cup.svg',
-  '/app/img/pencil.svg',
-  '/app/img/clock.svg',
-  '/app/img/chair.svg',
-  '/app/img/spoon.svg',
   '/app/js/main.js',
   '/app/js/dom.js',
   '/app/js/i18n.js',
@@ -78,9 +70,13 @@ const DUE_CHECK_KINDS = ['reminder', 'missed_checkin'];
 // ---- install / activate ----------------------------------------------------------------
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
+    // An update revalidates every file ('no-cache': the HTTP cache may hold the previous
+    // version). The first install takes what the page has just loaded from the HTTP cache
+    // ('force-cache': nothing older can be there), sparing a 304 per file on first load.
+    const first = !(await caches.keys()).some((name) => name.startsWith('cartwatch-shell-'));
     const cache = await caches.open(CACHE_NAME);
-    // 'no-cache' revalidates with the ETag: files the page just loaded come back as 304s
-    await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'no-cache' })));
+    const mode = first ? 'force-cache' : 'no-cache';
+    await cache.addAll(SHELL.map((url) => new Request(url, { cache: mode })));
     await self.skipWaiting();
   })());
 });
@@ -93,6 +89,16 @@ self.addEventListener('activate', (event) => {
     }
     await self.clients.claim();
   })());
+});
+
+// ---- the page's own language file: kept on request, not precached ----------------------
+// Precaching German and Spanish for everybody would weigh on every first load; the page
+// asks for the one it uses (i18n.js) and it is cached beside the shell.
+const LANGUAGE_FILES = ['/app/i18n/de.js', '/app/i18n/es.js'];
+self.addEventListener('message', (event) => {
+  const msg = event.data || {};
+  if (msg.type !== 'keep-language' || !LANGUAGE_FILES.includes(msg.path)) return;
+  event.waitUntil(caches.open(CACHE_NAME).then((cache) => cache.add(msg.path)).catch(() => {}));
 });
 
 // ---- fetch: shell from cache (refreshed in the background); /api always to the network ---

@@ -9,11 +9,17 @@ PWA = Path(__file__).resolve().parent.parent / "pwa"
 
 
 def test_every_app_file_is_in_the_service_worker_shell():
-    shell = set(re.findall(r"'(/app/[^']*)'", (PWA / "sw.js").read_text()))
+    listed = (PWA / "sw.js").read_text().split("const SHELL = [")[1].split("];")[0]
+    shell = set(re.findall(r"'(/app/[^']*)'", listed))
     files = {"/app/" + str(p.relative_to(PWA / "app")) for p in (PWA / "app").rglob("*")
              if p.is_file() and p.name != "index.html"}
-    assert files <= shell, sorted(files - shell)  # else the app breaks offline
-    assert "/app/" in shell
+    kept_on_request = {f for f in files if re.fullmatch(r"/app/i18n/(?!en)[a-z]{2}\.js", f)}
+    assert files - kept_on_request <= shell, sorted(files - kept_on_request - shell)
+    assert "/app/" in shell and "/app/i18n/en.js" in shell  # English: the fallback offline
+    assert not kept_on_request & shell  # not precached for everybody ...
+    source = (PWA / "sw.js").read_text()
+    for path in kept_on_request:  # ... but kept when the page uses them
+        assert f"'{path}'" in source.split("const LANGUAGE_FILES")[1].split(";")[0]
 
 
 def test_service_worker_never_caches_the_api():

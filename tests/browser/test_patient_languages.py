@@ -191,6 +191,8 @@ def test_a_choice_made_offline_is_kept_and_sent_later(browser, live_server):
     enrol_in(page, live_server, patient, "en")
     wait_for_service_worker(page)
     go(page, "#/settings", "Settings")
+    # Settings (the language picker) asks the service worker to keep every language
+    page.wait_for_function("caches.match('/app/i18n/de.js').then(Boolean)")
     context.set_offline(True)
     page.get_by_role("radio", name="Deutsch").check()
     expect(page.get_by_role("heading", level=1)).to_have_text(strings("de")["settingsTitle"])

@@ -67,3 +67,29 @@ def test_hsts_outside_development_only(database_url, _schema, tmp_path):
         assert ("Strict-Transport-Security" in response.headers) is expected
         if expected:
             assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize("path", ["/app/", "/sw.js", "/staff/"])
+def test_documents_workers_and_svg_carry_every_header(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    _assert_security_headers(response)
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", ["/app/js/main.js", "/app/app.css", "/app/icons/icon-192.png",
+                                  "/app/manifest.webmanifest", "/staff/js/app.js"])
+def test_subresources_carry_nosniff_but_not_the_document_only_headers(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert name not in response.headers, (path, name)
+
+
+def test_the_apps_pictures_keep_a_csp_that_lets_nothing_run(client):
+    response = client.get("/app/img/ice/p01.svg")
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == \
+        "default-src 'none'; frame-ancestors 'none'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

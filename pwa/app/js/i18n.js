@@ -18,6 +18,14 @@ export function supported(code) {
   return LANGUAGES.includes(base) ? base : null;
 }
 
+/** Ask the service worker to keep this language file for offline use (it precaches English
+ *  only); never waits, never fails the caller. */
+export function keepOffline(path) {
+  navigator.serviceWorker?.ready
+    .then((reg) => reg.active?.postMessage({ type: 'keep-language', path }))
+    .catch(() => {});
+}
+
 /** Load a language file (dynamic import: only the one in use is fetched); English on any
  *  failure. Sets <html lang>. Returns the language now in use. */
 export async function setLanguage(code) {
@@ -26,6 +34,7 @@ export async function setLanguage(code) {
   if (lang !== 'en') {
     try {
       next = { ...en, ...(await import(`../i18n/${lang}.js`)).default };
+      keepOffline(`/app/i18n/${lang}.js`);
     } catch {
       next = en; // not cached offline and no connection: English rather than keys
     }

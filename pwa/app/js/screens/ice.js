@@ -6,7 +6,10 @@ import { submit } from '../result.js';
 import { handwritingSentence, state } from '../state.js';
 import { askWhoFirst, whoAsks } from '../who.js';
 import { showSelfCheck } from './ice_self.js';
+import { PICTURES } from '../pictures.js';
 
+// the caregiver-led check shows the same drawings as the self-check's bank (one copy)
+const PICTURE_OF = Object.fromEntries(Object.entries(PICTURES).map(([id, name]) => [name, id]));
 const REUSE_SENTENCE_MS = 15 * 60 * 1000;
 const COUNT = [90, 80, 70, 60, 50, 40, 30, 20, 10];
 const SHAPES = ['red_circle', 'square', 'blue_circle', 'triangle'];
@@ -69,7 +72,7 @@ function naming() {
     return {
       object,
       el: h('div.object', { dataset: { object } },
-        h('img', { src: `img/${object}.svg`, alt: t('namingPicture', { n: i + 1 }), width: 120, height: 120 }),
+        h('img', { src: `img/ice/${PICTURE_OF[object]}.svg`, alt: t('namingPicture', { n: i + 1 }), width: 120, height: 120 }),
         h('div', {}, input, ok, h('label.check', {}, said, h('span', {}, t('namingSaid'))))),
       score: () => (namesObject(object, input.value) || said.checked ? 1 : 0),
     };

@@ -1,7 +1,7 @@
 // Settings: reminders, storage and disconnecting this phone (clears IndexedDB and caches).
 import * as api from '../api.js';
 import { choice, h, show, t } from '../dom.js';
-import { LANGUAGES, language } from '../i18n.js';
+import { keepOffline, LANGUAGES, language } from '../i18n.js';
 import * as languages from '../language.js';
 import * as push from '../push.js';
 import { state } from '../state.js';
@@ -35,6 +35,8 @@ function languageBlock() {
 
 /** Render the settings screen. */
 export async function showSettings() {
+  // the language picker is here: keep every language for a choice made offline later
+  for (const code of LANGUAGES) if (code !== 'en') keepOffline(`/app/i18n/${code}.js`);
   const persisted = navigator.storage?.persisted ? await navigator.storage.persisted() : false;
   const button = h('button.danger', { type: 'button' }, t('unenrol'));
   button.addEventListener('click', async () => {
