@@ -1,7 +1,7 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-12-02.2';
+const VERSION = '2026-12-02.3';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -342,7 +342,7 @@ async function flushOutbox() {
     } else {
       const body = await response.json().catch(() => ({}));
       await idb('outbox', 'readwrite', (s) => s.put({
-        ...entry, status: 'error', error: { status: response.status, message: body.message || '', body },
+        ...entry, status: 'error', error: { status: response.status, message: body.error?.message || '', body }, // one error shape
       }));
     }
   }

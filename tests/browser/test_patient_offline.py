@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .patient_steps import enrol, open_check, wait_for_service_worker
+from .patient_steps import enrol, open_check, registration_id, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -140,3 +140,43 @@ def test_offline_mild_tremor_says_the_centre_will_check(page, context, live_serv
     expect(page.get_by_text("the centre will check it")).to_be_visible()
     expect(page.get_by_text("Nothing alarming")).to_have_count(0)
     expect(page.get_by_role("link", name="Call +49 30 111 222")).to_be_visible()
+
+
+def test_an_entry_refused_during_background_sync_keeps_the_servers_reason(
+        page, context, live_server):
+    """The service worker's Background Sync reads the one error shape ({error: {message}}),
+    so an entry the server refuses while the app is closed says why on the entries screen."""
+    patient = live_server.patient()
+    enrol(page, live_server, patient)
+    wait_for_service_worker(page)
+    cdp, rid = registration_id(context, page)
+    context.set_offline(True)
+    enter_temperature(page, "36.8")
+    # the entry's observed time is now beyond what the server accepts (72 h back)
+    page.evaluate("""async () => {
+      const store = await import('/app/js/store.js');
+      const [entry] = await store.outboxAll();
+      entry.body.observed_at = '2020-01-01T08:00:00Z';
+      await store.outboxPut(entry);
+    }""")
+    page.goto("about:blank")  # the app is closed: only the service worker sends
+    context.set_offline(False)
+    origin = live_server.url
+    cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": origin, "registrationId": rid,
+                                                 "tag": "outbox", "lastChance": False})
+    page.goto("/app/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    entry = None
+    for _ in range(50):
+        entry = page.evaluate("""async () => {
+          const store = await import('/app/js/store.js');
+          return (await store.outboxAll())[0] || null;
+        }""")
+        if entry and entry["status"] == "error":
+            break
+        page.wait_for_timeout(100)
+    assert entry and entry["status"] == "error", entry
+    assert entry["error"]["status"] == 422
+    assert entry["error"]["message"], entry["error"]  # not an empty reason
+    assert entry["error"]["message"] == entry["error"]["body"]["error"]["message"]
+    assert live_server.checkins(patient) == []
