@@ -1,4 +1,5 @@
-"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL via TEST_DATABASE_URL), built
+once per test process and configuration and emptied after each test (README: Two commands)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -89,19 +90,15 @@ def clock():
 
 
 def _marked_config(request) -> dict:
-    """The test's `app_config(KEY=value)` markers merged, the closest (function) winning."""
+    """The test's `app_config(KEY=value)` markers merged (the closest, the function's, wins),
+    then the keys returned by the fixtures that `app_config_from("fixture")` names."""
     extra: dict = {}
     for marker in reversed(list(request.node.iter_markers("app_config"))):
         extra.update(marker.kwargs)
-    for name in marker_fixtures(request):
-        extra.update(request.getfixturevalue(name))
+    for marker in request.node.iter_markers("app_config_from"):
+        for name in marker.args:
+            extra.update(request.getfixturevalue(name))
     return extra
-
-
-def marker_fixtures(request) -> list[str]:
-    """Fixtures named by `app_config_from("fixture")` markers: each returns config keys."""
-    return [name for marker in request.node.iter_markers("app_config_from")
-            for name in marker.args]
 
 
 @pytest.fixture(scope="session")
@@ -152,15 +149,13 @@ def app(request, _apps, database_url, tmp_path, clock):
     limiter.enabled = app.config["RATELIMIT_ENABLED"]  # the singleton keeps the last app's
     limiter.reset()
     with app.app_context():
-        try:
-            yield app
-        finally:
-            dispatch.stop_kicker(app)
-            _wipe(app)
-            app.config.clear()
-            app.config.update(saved)
-            if fresh:
-                db.engine.dispose()
+        yield app
+        dispatch.stop_kicker(app)
+        _wipe(app)
+        app.config.clear()
+        app.config.update(saved)
+        if fresh:
+            db.engine.dispose()
 
 
 @pytest.fixture
