@@ -80,6 +80,12 @@ def app_config(database_url: str, instance: str, **extra) -> dict:
     return config
 
 
+# For a test whose timing needs real argon2 cost (staff hashed at the library's defaults).
+secure_passwords = pytest.mark.app_config(PASSWORD_HASH_TIME_COST=None,
+                                          PASSWORD_HASH_MEMORY_COST=None,
+                                          PASSWORD_HASH_PARALLELISM=None)
+
+
 @pytest.fixture
 def clock():
     """A manual clock, installed as the app's clock for the test."""
