@@ -26,8 +26,9 @@ run: $(STAMP)
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (browser tests run once).
 # The suite mostly waits (fsync, subprocesses, the browser), so it runs in PYTEST_WORKERS
-# processes (pytest-xdist), each with its own database; PYTEST_WORKERS=0 runs it in one.
-PYTEST_WORKERS ?= 4
+# processes (pytest-xdist; one per CPU by default), each with its own database and app;
+# PYTEST_WORKERS=0 runs it in one.
+PYTEST_WORKERS ?= $(shell nproc)
 XDIST := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist load)
 test: $(STAMP) chromium
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)

@@ -17,6 +17,10 @@ def _int(value: str | None, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def _optional_int(value: str | None) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
 class Config:
     """Every setting CARTwatch reads; the README lists each with its default."""
 
@@ -50,6 +54,14 @@ class Config:
         # reverse proxies in front of us that append X-Forwarded-For / -Proto; 0 = trust none,
         # so a client cannot choose its own address (and rate-limit bucket) by sending them
         self.TRUSTED_PROXIES = _int(env.get("TRUSTED_PROXIES"), 0)
+        # argon2id cost of new staff password hashes (auth/passwords.py): the library's
+        # recommended values when unset; lower values are refused unless TESTING
+        self.PASSWORD_HASH_TIME_COST = _optional_int(env.get("PASSWORD_HASH_TIME_COST"))
+        self.PASSWORD_HASH_MEMORY_COST = _optional_int(env.get("PASSWORD_HASH_MEMORY_COST"))
+        self.PASSWORD_HASH_PARALLELISM = _optional_int(env.get("PASSWORD_HASH_PARALLELISM"))
+        from .auth.passwords import check_cost
+
+        check_cost(vars(self), testing=False)
         self.MAX_CONTENT_LENGTH = _int(env.get("MAX_CONTENT_LENGTH"), 1_000_000)
         self.NOTIFICATIONS_VAPID_PRIVATE_KEY = env.get("NOTIFICATIONS_VAPID_PRIVATE_KEY")
         self.NOTIFICATIONS_VAPID_SUB = env.get(

@@ -1,22 +1,21 @@
-"""Fixtures for the channel tests: an app wired to the loopback Twilio fake, a webhook
-receiver, staff and patients with channel lists, and an alert started through the ladder."""
+"""Fixtures for the channel tests (a conftest plugin): the loopback Twilio fake, a webhook
+receiver, the `channel_app` marker for an app wired to both, channel lists, and an alert
+started through the ladder."""
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import app_config
 from loopback_twilio import LoopbackTwilio
 
-from server import create_app
 from server.clinical import ladder
 from server.clock import now
 from server.extensions import db
 from server.models import ContactChannel, Escalation, NotificationIntent
-from server.services import audit_chain, dispatch
 
 PRIVATE = ("Pat Example", "Carer", "Berlin", "Centre A", "fever", "38.", "axi-cel")
 
@@ -58,35 +57,48 @@ class Receiver:
         return json.loads(self.received[index]["body"])
 
 
-@pytest.fixture
-def twilio():
+@pytest.fixture(scope="session")
+def _twilio_server():
     with LoopbackTwilio() as fake:
         yield fake
 
 
-@pytest.fixture
-def receiver():
+@pytest.fixture(scope="session")
+def _receiver_server():
     running = Receiver()
     yield running
     running.close()
 
 
 @pytest.fixture
-def app(database_url, _schema, tmp_path, clock, twilio, receiver):
-    """conftest's app, sending SMS/voice to the fake and PagerDuty to the receiver."""
-    app = create_app(app_config(database_url, str(tmp_path / "instance"),
-                                NOTIFICATIONS_TIMEOUT_SECONDS=2,
-                                NOTIFICATIONS_ALLOW_HTTP_LOOPBACK=True,
-                                CHANNELS_PAGERDUTY_URL=receiver.url.replace("/hook", "/pd"),
-                                **twilio.config()))
-    with app.app_context():
-        yield app
-        dispatch.stop_kicker(app)
-        db.session.remove()
-        with db.engine.begin() as conn, audit_chain.unguarded(conn):
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+def twilio(_twilio_server):
+    """The worker's loopback Twilio fake, emptied for this test."""
+    fake = _twilio_server
+    with fake.lock:
+        fake.sent.clear()
+        fake.faults.clear()
+        fake._ids = itertools.count(1)
+    return fake
+
+
+@pytest.fixture
+def receiver(_receiver_server):
+    """The worker's webhook / PagerDuty receiver, emptied for this test."""
+    _receiver_server.received.clear()
+    _receiver_server.answers.clear()
+    return _receiver_server
+
+
+@pytest.fixture
+def channel_config(twilio, receiver) -> dict:
+    """App settings sending SMS/voice to the fake and PagerDuty to the receiver."""
+    return {"NOTIFICATIONS_TIMEOUT_SECONDS": 2, "NOTIFICATIONS_ALLOW_HTTP_LOOPBACK": True,
+            "CHANNELS_PAGERDUTY_URL": receiver.url.replace("/hook", "/pd"), **twilio.config()}
+
+
+# The channel tests' app (conftest's `app` fixture, configured by `channel_config`).
+# A test module says `pytestmark = channel_app`.
+channel_app = pytest.mark.app_config_from("channel_config")
 
 
 def set_channels(kind: str, recipient_id: int, *items, patient_id=None) -> list[ContactChannel]:

@@ -1,9 +1,12 @@
-"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL via TEST_DATABASE_URL), built
+once per test process and configuration and emptied after each test (README: Two commands)."""
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import uuid
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -11,9 +14,11 @@ import pytest
 from server import create_app, db_types
 from server.auth.passwords import hash_password
 from server.clock import ManualClock, set_source
-from server.extensions import db
+from server.extensions import db, limiter
 from server.models import Caregiver, Centre, Patient, Staff
-from server.services import audit_chain
+from server.services import audit_chain, dispatch
+
+pytest_plugins = ["push_fixtures", "channel_fixtures"]
 
 # The test's own session reads fixtures between requests: let it not hold SQLite's write lock.
 db_types.SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False
@@ -65,9 +70,20 @@ def app_config(database_url: str, instance: str, **extra) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "RATELIMIT_AUTH": "1000 per minute",
         "PUBLIC_URL": "http://localhost",
+        # cheap argon2 (allowed only with TESTING); hashes keep their parameters, so verifying
+        # one made at full cost still works
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_COST": 8,
+        "PASSWORD_HASH_PARALLELISM": 1,
     }
     config.update(extra)
     return config
+
+
+# For a test whose timing needs real argon2 cost (staff hashed at the library's defaults).
+secure_passwords = pytest.mark.app_config(PASSWORD_HASH_TIME_COST=None,
+                                          PASSWORD_HASH_MEMORY_COST=None,
+                                          PASSWORD_HASH_PARALLELISM=None)
 
 
 @pytest.fixture
@@ -79,17 +95,73 @@ def clock():
     set_source(None)
 
 
+def _marked_config(request) -> dict:
+    """The test's `app_config(KEY=value)` markers merged (the closest, the function's, wins),
+    then the keys returned by the fixtures that `app_config_from("fixture")` names."""
+    extra: dict = {}
+    for marker in reversed(list(request.node.iter_markers("app_config"))):
+        extra.update(marker.kwargs)
+    for marker in request.node.iter_markers("app_config_from"):
+        for name in marker.args:
+            extra.update(request.getfixturevalue(name))
+    return extra
+
+
+@pytest.fixture(scope="session")
+def _apps(database_url, _schema, tmp_path_factory):
+    """This worker's apps, one per distinct test configuration, built on first use."""
+    built: dict = {}
+
+    def get(extra: dict):
+        key = tuple(sorted(extra.items()))
+        if key not in built:
+            instance = tmp_path_factory.mktemp("instance")
+            built[key] = create_app(app_config(database_url, str(instance), **extra))
+        return built[key]
+
+    yield get
+    for app in built.values():
+        dispatch.stop_kicker(app)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _wipe(app) -> None:
+    """Empty every table, reset in-memory state (rate limits), drop audit checkpoint files."""
+    db.session.remove()
+    with db.engine.begin() as conn, audit_chain.unguarded(conn):
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+    limiter.reset()
+    checkpoints = Path(app.config["AUDIT_CHECKPOINT_DIR"])
+    if checkpoints.exists():
+        shutil.rmtree(checkpoints)
+
+
 @pytest.fixture
-def app(database_url, _schema, tmp_path, clock):
-    """A fresh app; every table is emptied after the test."""
-    app = create_app(app_config(database_url, str(tmp_path / "instance")))
+def app(request, _apps, database_url, tmp_path, clock):
+    """The worker's app for this test's config, in an app context; tables emptied after.
+
+    `@pytest.mark.app_config(KEY=value)` picks an app with those keys (shared by tests with
+    the same keys); `@pytest.mark.fresh_app` builds one for the test alone (for tests that
+    add routes or inspect state the app keeps)."""
+    extra = _marked_config(request)
+    fresh = request.node.get_closest_marker("fresh_app") is not None
+    if fresh:
+        app = create_app(app_config(database_url, str(tmp_path / "instance"), **extra))
+    else:
+        app = _apps(extra)
+    saved = dict(app.config)
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]  # the singleton keeps the last app's
+    limiter.reset()
     with app.app_context():
         yield app
-        db.session.remove()
-        with db.engine.begin() as conn, audit_chain.unguarded(conn):
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+        dispatch.stop_kicker(app)
+        _wipe(app)
+        app.config.clear()
+        app.config.update(saved)
+        if fresh:
+            db.engine.dispose()
 
 
 @pytest.fixture

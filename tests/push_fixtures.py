@@ -1,37 +1,25 @@
-"""Fixtures and helpers for the push tests: an app that may push to the loopback service."""
+"""Fixtures and helpers for the push tests (a conftest plugin): the loopback push service and
+the `push_app` marker for an app that may push to it."""
 from __future__ import annotations
 
 import uuid
 
 import pytest
-from conftest import app_config
 from loopback_push import LoopbackPushService
 
-from server import create_app
 from server.clock import now
 from server.extensions import db
 from server.models import Escalation, NotificationIntent, PushSubscription
-from server.services import audit_chain, dispatch
 
 FORBIDDEN = ("display_name", "name", "code", "temperature", "temperature_c", "ice",
              "ice_total", "symptoms", "heart_rate", "spo2", "systolic_bp", "city",
              "place_of_care", "syndromes", "reasons", "patient_id", "email")
 
 
-@pytest.fixture
-def app(database_url, _schema, tmp_path, clock):
-    """Like conftest's app, with short push timeouts and http loopback endpoints allowed."""
-    app = create_app(app_config(database_url, str(tmp_path / "instance"),
-                                NOTIFICATIONS_TIMEOUT_SECONDS=0.5,
-                                NOTIFICATIONS_ALLOW_HTTP_LOOPBACK=True))
-    with app.app_context():
-        yield app
-        dispatch.stop_kicker(app)
-        db.session.remove()
-        with db.engine.begin() as conn, audit_chain.unguarded(conn):
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+# The push tests' app (conftest's `app` fixture): short push timeouts, http loopback
+# endpoints allowed. A test module says `pytestmark = push_app`.
+push_app = pytest.mark.app_config(NOTIFICATIONS_TIMEOUT_SECONDS=0.5,
+                                  NOTIFICATIONS_ALLOW_HTTP_LOOPBACK=True)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Channels beyond Web Push, through the loopback Twilio fake and a webhook receiver:
 fallback timing per channel order, signed callbacks, key press and SMS acknowledgements,
 STOP / START, webhook signatures and retries, PagerDuty's shape, privacy."""
-# ruff: noqa: F811  (pytest fixtures imported from the fixture modules)
 from __future__ import annotations
 
 import datetime as dt
@@ -9,23 +8,17 @@ import hashlib
 import hmac
 from urllib.parse import urlsplit
 
-from channel_fixtures import (  # noqa: F401 (fixtures)
-    app,
-    private,
-    receiver,
-    rows,
-    set_channels,
-    start_alert,
-    twilio,
-)
+from channel_fixtures import channel_app, private, rows, set_channels, start_alert
 from conftest import signed_in
 from loopback_twilio import FROM
-from push_fixtures import service, subscribe_staff  # noqa: F401 (fixtures)
+from push_fixtures import subscribe_staff
 
 from notifications.channels import targets
 from server.extensions import db
 from server.models import AuditEvent, ChannelAttempt, ContactChannel, Escalation, Receipt
 from server.services import dispatch
+
+pytestmark = channel_app
 
 NURSE = "+4915100000001"
 NURSE_2 = "+4915100000002"

@@ -20,6 +20,7 @@ def failing_route(app):
     return "/test-only/broken"
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_unexpected_error_has_the_one_shape_and_rolls_the_session_back(app, client,
                                                                         failing_route, centre):
     r = client.get(failing_route)

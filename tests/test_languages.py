@@ -1,14 +1,13 @@
 """Languages on the server: set per patient and caregiver at enrolment, switchable from the
 phone, and the texts a patient or caregiver receives (instructions, advice, pushes) are in
 that person's language."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
 from conftest import START
-from push_fixtures import app, service, subscribe_device  # noqa: F401 (fixtures)
+from push_fixtures import push_app, subscribe_device
 
 from server import i18n
 from server.clinical import notify
@@ -16,6 +15,8 @@ from server.clock import now
 from server.extensions import db
 from server.models import AuditEvent, Caregiver, Device, Patient
 from server.services import dispatch
+
+pytestmark = push_app
 
 
 def _enrol(staff_client, **fields):

@@ -1,5 +1,4 @@
 """Push API: VAPID key, subscription validation, receipts, test message, acknowledge, deliveries."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import base64
@@ -9,12 +8,10 @@ import pytest
 from conftest import login
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from push_fixtures import (  # noqa: F401 (fixtures)
-    app,
-    intent_state,
+from push_fixtures import (
     make_intent,
     open_escalation,
-    service,
+    push_app,
     subscribe_device,
     subscribe_staff,
 )
@@ -24,6 +21,8 @@ from server.extensions import db
 from server.models import Device, Escalation, PushSubscription, Receipt
 from server.services import dispatch
 from server.services.push_tokens import ack_token
+
+pytestmark = push_app
 
 
 def b64(data: bytes) -> str:

@@ -1,18 +1,16 @@
 """Push delivery through the loopback push service: payloads, headers, faults, flagging."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import datetime as dt
 import threading
 import time
 
-from push_fixtures import (  # noqa: F401 (fixtures)
-    app,
+from push_fixtures import (
     intent_state,
     make_intent,
     no_names,
     open_escalation,
-    service,
+    push_app,
     subscribe_device,
     subscribe_staff,
 )
@@ -31,6 +29,8 @@ from server.models import (
 )
 from server.services import dispatch
 from server.services.push_tokens import read_ack_token
+
+pytestmark = push_app
 
 
 def staff_alert(make_staff, make_patient, severity="urgent"):

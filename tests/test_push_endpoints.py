@@ -3,20 +3,12 @@
 A subscription row stored before the endpoint rule existed must not be sent to; a push
 service answering with a redirect is a failed attempt, and the redirect is never followed.
 """
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import pytest
 from conftest import app_config
 from loopback_push import ConnectionCounter
-from push_fixtures import (  # noqa: F401 (fixtures)
-    app,
-    intent_state,
-    make_intent,
-    open_escalation,
-    service,
-    subscribe_staff,
-)
+from push_fixtures import intent_state, make_intent, open_escalation, push_app, subscribe_staff
 
 from notifications import endpoints, push
 from server import create_app
@@ -24,6 +16,8 @@ from server.config import Config
 from server.extensions import db
 from server.models import DeliveryAttempt, Escalation, PushSubscription
 from server.services import dispatch
+
+pytestmark = push_app
 
 
 def test_a_private_push_service_is_added_by_host_suffix():

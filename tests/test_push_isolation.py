@@ -5,18 +5,16 @@ endpoint stored before the endpoint rule, keys nothing can be encrypted for, a s
 raises) has a reminder due first; another patient's urgent staff alert is due right after.
 The staff alert must go out in the same, first pass.
 """
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import logging
 
 import pytest
-from push_fixtures import (  # noqa: F401 (fixtures)
-    app,
+from push_fixtures import (
     intent_state,
     make_intent,
     open_escalation,
-    service,
+    push_app,
     subscribe_device,
     subscribe_staff,
 )
@@ -28,6 +26,8 @@ from server.clock import now
 from server.extensions import db
 from server.models import DeliveryAttempt, Device, PushSubscription
 from server.services import dispatch, push_health
+
+pytestmark = push_app
 
 NOT_ON_CURVE = b64url(b"\x04" + bytes(64))  # the right shape, but no point of P-256
 

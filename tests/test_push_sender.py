@@ -1,18 +1,20 @@
 """The notifications extension and the worker: settings, answers, Topic, CLI, dev starter."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from conftest import app_config
-from push_fixtures import app, make_intent, service, subscribe_staff  # noqa: F401
+from push_fixtures import make_intent, push_app, subscribe_staff
 
 from notifications import clean_topic, push
 from notifications.results import classify, parse_retry_after
 from server import create_app, worker
 from server.extensions import db
 from server.models import NotificationIntent, ScheduledStep
+
+pytestmark = push_app
 
 
 @pytest.mark.parametrize("sub", ["admin@example.org", "http://example.org", "mailto:nobody"])
@@ -22,7 +24,7 @@ def test_vapid_sub_must_be_mailto_or_https(database_url, tmp_path, sub):
 
 
 def test_vapid_key_from_configuration(database_url, tmp_path, app):
-    pem = (tmp_path / "instance" / "vapid_private.pem").read_text()
+    pem = (Path(app.instance_path) / "vapid_private.pem").read_text()
     other = create_app(app_config(database_url, str(tmp_path / "other"),
                                   NOTIFICATIONS_VAPID_PRIVATE_KEY=pem))
     with other.app_context():
@@ -90,6 +92,7 @@ def test_worker_command_until_idle(app, service, make_staff):
     assert {db.session.get(NotificationIntent, r.id).state for r in rows} == {"sent"}
 
 
+@pytest.mark.fresh_app  # what building an app starts
 def test_dev_starter_registered_and_nothing_started(app):
     assert worker.start_background in app.extensions["cartwatch.dev_starters"]
     assert "cartwatch.worker" not in app.extensions

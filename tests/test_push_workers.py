@@ -1,7 +1,6 @@
 """Two `flask worker` processes dispatch 1 000 notifications (PostgreSQL) exactly once.
 
 On SQLite (no TEST_DATABASE_URL) the same test runs with 200, to prove its claim too."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import datetime as dt
@@ -14,10 +13,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from push_fixtures import app, service, subscribe_staff  # noqa: F401 (fixtures)
+from push_fixtures import push_app, subscribe_staff
 
 from server.extensions import db
 from server.models import DeliveryAttempt, NotificationIntent, Staff
+
+pytestmark = push_app
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTIFICATIONS = 1000

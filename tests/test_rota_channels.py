@@ -1,14 +1,15 @@
 """Rota notices follow a person's channel list like alerts do: a coverage warning to an admin
 without a working push goes out by SMS, a handoff notice by a call that only speaks."""
-# ruff: noqa: F811  (pytest fixtures imported from the fixture modules)
 from __future__ import annotations
 
-from channel_fixtures import app, receiver, set_channels, twilio  # noqa: F401 (fixtures)
+from channel_fixtures import channel_app, set_channels
 from test_rota_oncall import _add_rota, _z
 
 from server.extensions import db
 from server.models import NotificationIntent, RotaOverride
 from server.services import dispatch, rota_notices
+
+pytestmark = channel_app
 
 ADMIN_PHONE = "+4915100000007"
 NURSE_PHONE = "+4915100000008"

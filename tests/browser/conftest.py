@@ -15,6 +15,7 @@ from server import create_app
 from server.extensions import db
 
 from .patient_steps import PHONE
+from .staff_steps import DESKTOP
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
@@ -92,6 +93,8 @@ def live_server(tmp_path_factory):
         "SESSION_COOKIE_SECURE": False,
         "RATELIMIT_AUTH": "1000 per minute",
         "PUBLIC_URL": "http://127.0.0.1",
+        "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_COST": 8,  # cheap under TESTING
+        "PASSWORD_HASH_PARALLELISM": 1,
     })
     with app.app_context():
         db.create_all()
@@ -161,3 +164,35 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def loopback_push(live_server):
+    """A loopback Web Push service the live app may deliver to (http on 127.0.0.1)."""
+    from tests.loopback_push import LoopbackPushService
+
+    live_server.app.config["NOTIFICATIONS_ALLOW_HTTP_LOOPBACK"] = True
+    with LoopbackPushService() as service:
+        yield service
+    live_server.app.config.pop("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK", None)
+
+
+@pytest.fixture
+def api(playwright_instance, live_server):
+    """Plain HTTP to the live server (the patient's phone, without a browser)."""
+    request = playwright_instance.request.new_context(base_url=live_server.url)
+    yield request
+    request.dispose()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A desktop-sized browser profile; page errors fail the test."""
+    context = browser.new_context(base_url=live_server.url, **DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 
 import pyotp
-import pytest
 from playwright.sync_api import Page, expect
 
 from server.extensions import db
@@ -133,17 +132,6 @@ def checkin_at(hours_ago: float) -> str:
     return at.replace(microsecond=0).isoformat()
 
 
-@pytest.fixture
-def loopback_push(live_server):
-    """A loopback Web Push service the live app may deliver to (http on 127.0.0.1)."""
-    from tests.loopback_push import LoopbackPushService
-
-    live_server.app.config["NOTIFICATIONS_ALLOW_HTTP_LOOPBACK"] = True
-    with LoopbackPushService() as service:
-        yield service
-    live_server.app.config.pop("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK", None)
-
-
 def subscribe_staff(live_server, service, staff_id: int) -> str:
     """The staff member's browser subscription, as POST /push/subscriptions stores it."""
     from server.extensions import db
@@ -168,27 +156,6 @@ def dispatch_pass(live_server) -> dict:
             return dispatch.run_pass()
         finally:
             db.session.remove()
-
-
-@pytest.fixture
-def api(playwright_instance, live_server):
-    """Plain HTTP to the live server (the patient's phone, without a browser)."""
-    request = playwright_instance.request.new_context(base_url=live_server.url)
-    yield request
-    request.dispose()
-
-
-@pytest.fixture
-def desktop(browser, live_server):
-    """A desktop-sized browser profile; page errors fail the test."""
-    context = browser.new_context(base_url=live_server.url, **DESKTOP)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
 
 
 def patient_with_writing(server, api, samples: int = 2) -> tuple[StaffAccount, int, list[int]]:

@@ -10,12 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from .patient_steps import registration_id
-from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
+from .staff_steps import (
     DESKTOP,
     centre_with_staff,
     device_token,
     dispatch_pass,
-    loopback_push,
     patient_at,
     post_checkin,
     sign_in,
@@ -64,7 +63,7 @@ def stored_receipts(live_server, intent_id: int) -> list:
 
 
 def test_staff_push_is_shown_receipted_and_acknowledged(browser, live_server,
-                                                        loopback_push):  # noqa: F811
+                                                        loopback_push):
     from server.extensions import db
     from server.models import Escalation
 
@@ -114,7 +113,7 @@ def test_staff_push_is_shown_receipted_and_acknowledged(browser, live_server,
 
 
 def test_a_signed_out_nurses_browser_still_reports_the_notification_shown(
-        browser, live_server, loopback_push):  # noqa: F811
+        browser, live_server, loopback_push):
     account, patient, endpoint, desk, page = subscribed_desk(browser, live_server,
                                                              loopback_push)
     desk.clear_cookies()  # the session is gone, as after the idle limit; the worker stays

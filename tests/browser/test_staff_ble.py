@@ -1,20 +1,11 @@
 """Staff app in Chromium: values read from a Bluetooth LE device say so, with the model, on
 the queue card, the escalation page and the timeline (issue 19); typed values do not."""
-# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
-    api,
-    centre_with_staff,
-    desktop,
-    device_token,
-    patient_at,
-    post_checkin,
-    sign_in,
-)
+from .staff_steps import centre_with_staff, device_token, patient_at, post_checkin, sign_in
 
 pytestmark = pytest.mark.browser
 MODEL = 'Thermo <b>"X"</b>'  # the phone's text: shown as text, never as HTML

@@ -6,17 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (desktop is a fixture)
-    assert_accessible,
-    centre_with_staff,
-    desktop,
-    sign_in,
-)
+from .staff_steps import assert_accessible, centre_with_staff, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_my_channels_save_and_test(desktop, live_server):  # noqa: F811
+def test_my_channels_save_and_test(desktop, live_server):
     sign_in(desktop, centre_with_staff(live_server, role="nurse"))
     desktop.get_by_role("link", name="My channels").click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text("My alert channels")
@@ -43,7 +38,7 @@ def test_my_channels_save_and_test(desktop, live_server):  # noqa: F811
     expect(desktop.locator("#channels li")).to_have_count(2)
 
 
-def test_admin_opens_a_colleagues_channels(desktop, live_server):  # noqa: F811
+def test_admin_opens_a_colleagues_channels(desktop, live_server):
     account = centre_with_staff(live_server, role="admin")
     sign_in(desktop, account)
     desktop.get_by_role("link", name="Admin").click()

@@ -8,19 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from .patient_steps import PHONE, open_check
-from .staff_steps import (  # noqa: F401 (loopback_push is a fixture)
-    DESKTOP,
-    centre_with_staff,
-    dispatch_pass,
-    loopback_push,
-    sign_in,
-    subscribe_staff,
-)
+from .staff_steps import DESKTOP, centre_with_staff, dispatch_pass, sign_in, subscribe_staff
 
 pytestmark = pytest.mark.browser
 
 
-def test_enrol_patient_and_phone_then_triage_a_fever(browser, live_server, loopback_push,  # noqa: F811
+def test_enrol_patient_and_phone_then_triage_a_fever(browser, live_server, loopback_push,
                                                      screenshot):
     account = centre_with_staff(live_server, totp=False)
     endpoint = subscribe_staff(live_server, loopback_push, account.id)

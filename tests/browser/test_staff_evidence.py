@@ -1,7 +1,6 @@
 """Staff app in Chromium: the queue card and escalation page show the values behind each
 reason (issue 16.1): 39.2 °C the max of two readings, HR 112 / BP 92 with NEWS2 and its parts,
 ICE 9/10 against the baseline, who recorded it, a late entry, day N and product."""
-# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import pytest
@@ -9,12 +8,10 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 
-from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
-    api,
+from .staff_steps import (
     assert_accessible,
     centre_with_staff,
     checkin_at,
-    desktop,
     device_token,
     patient_at,
     post_checkin,

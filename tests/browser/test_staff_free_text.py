@@ -1,19 +1,10 @@
 """Staff app in Chromium: the family's free text and fever medicine, shown as text only."""
-# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
-    api,
-    centre_with_staff,
-    desktop,
-    device_token,
-    patient_at,
-    post_checkin,
-    sign_in,
-)
+from .staff_steps import centre_with_staff, device_token, patient_at, post_checkin, sign_in
 
 pytestmark = pytest.mark.browser
 # Markup that would run script if it were ever parsed as HTML; it must show literally.

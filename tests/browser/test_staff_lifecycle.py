@@ -1,17 +1,10 @@
 """Staff app in Chromium: an acknowledged escalation that worsens shows it (policy v2)."""
-# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (desktop is a fixture)
-    centre_with_staff,
-    desktop,
-    device_token,
-    patient_at,
-    post_checkin,
-)
+from .staff_steps import centre_with_staff, device_token, patient_at, post_checkin
 from .staff_steps import sign_in as staff_sign_in
 
 pytestmark = pytest.mark.browser

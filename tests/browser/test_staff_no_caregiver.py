@@ -1,19 +1,10 @@
 """Staff app in Chromium: a patient with no caregiver's phone is flagged on card and page."""
-# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
-    api,
-    centre_with_staff,
-    desktop,
-    device_token,
-    patient_at,
-    post_checkin,
-    sign_in,
-)
+from .staff_steps import centre_with_staff, device_token, patient_at, post_checkin, sign_in
 
 pytestmark = pytest.mark.browser
 ALONE = "No caregiver enrolled: nobody at home receives the alerts or the advice to call."

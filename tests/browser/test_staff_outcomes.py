@@ -1,5 +1,4 @@
 """Staff app in Chromium: resolve with ASTCT grade and a dated treatment; the summary download."""
-# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import datetime as dt
@@ -10,13 +9,7 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 
-from .staff_steps import (  # noqa: F401 (desktop is a fixture)
-    centre_with_staff,
-    desktop,
-    device_token,
-    patient_at,
-    post_checkin,
-)
+from .staff_steps import centre_with_staff, device_token, patient_at, post_checkin
 from .staff_steps import sign_in as staff_sign_in
 
 pytestmark = pytest.mark.browser

@@ -7,11 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
-    api,
+from .staff_steps import (
     assert_accessible,
     centre_with_staff,
-    desktop,
     device_token,
     patient_at,
     post_checkin,
@@ -21,7 +19,7 @@ from .staff_steps import (  # noqa: F401 (api and desktop are fixtures)
 pytestmark = pytest.mark.browser
 
 
-def test_quality_page_renders_and_replays(desktop, live_server, api, screenshot):  # noqa: F811
+def test_quality_page_renders_and_replays(desktop, live_server, api, screenshot):
     account = centre_with_staff(live_server, role="physician")
     fever = patient_at(live_server, account.centre_id)
     near = patient_at(live_server, account.centre_id)
@@ -53,7 +51,7 @@ def test_quality_page_renders_and_replays(desktop, live_server, api, screenshot)
     expect(form.get_by_text("allowed 37.5 to 38.5")).to_be_visible()
 
 
-def test_nurse_has_no_quality_link(desktop, live_server):  # noqa: F811
+def test_nurse_has_no_quality_link(desktop, live_server):
     sign_in(desktop, centre_with_staff(live_server, role="nurse"))
     expect(desktop.get_by_role("link", name="Patients")).to_be_visible()
     expect(desktop.get_by_role("link", name="Quality")).to_have_count(0)

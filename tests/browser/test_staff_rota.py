@@ -11,12 +11,7 @@ from playwright.sync_api import expect
 
 from server.extensions import db
 
-from .staff_steps import (  # noqa: F401 (desktop is a fixture)
-    assert_accessible,
-    centre_with_staff,
-    desktop,
-    sign_in,
-)
+from .staff_steps import assert_accessible, centre_with_staff, sign_in
 
 pytestmark = pytest.mark.browser
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -39,7 +34,7 @@ def _local(at: dt.datetime) -> str:
     return at.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_admin_views_edits_and_overrides_a_rota(desktop, live_server, screenshot):  # noqa: F811
+def test_admin_views_edits_and_overrides_a_rota(desktop, live_server, screenshot):
     account = centre_with_staff(live_server, role="admin")
     x, y = _nurses(live_server, account.centre_id)
     sign_in(desktop, account)
@@ -97,7 +92,7 @@ def test_admin_views_edits_and_overrides_a_rota(desktop, live_server, screenshot
     expect(desktop.locator("#coverage-banner")).to_be_hidden()
 
 
-def test_nurse_has_no_rota_link(desktop, live_server):  # noqa: F811
+def test_nurse_has_no_rota_link(desktop, live_server):
     sign_in(desktop, centre_with_staff(live_server, role="nurse"))
     expect(desktop.get_by_role("link", name="Patients")).to_be_visible()
     expect(desktop.get_by_role("link", name="Rota")).to_have_count(0)

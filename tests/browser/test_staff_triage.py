@@ -1,5 +1,4 @@
 """Staff app in Chromium: TOTP sign-in, the live queue, acknowledge, undo, resolve."""
-# ruff: noqa: F811  (pytest fixtures imported from staff_steps)
 from __future__ import annotations
 
 import re
@@ -7,14 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .staff_steps import (  # noqa: F401 (api, desktop and loopback_push are fixtures)
+from .staff_steps import (
     DESKTOP,
-    api,
     centre_with_staff,
-    desktop,
     device_token,
     dispatch_pass,
-    loopback_push,
     patient_at,
     post_checkin,
     subscribe_staff,
@@ -111,7 +107,7 @@ def test_a_busy_answer_is_asked_again_without_bothering_the_nurse(browser, live_
 
 
 def test_acknowledge_from_the_notification_action(desktop, live_server, api,
-                                                  loopback_push, screenshot):  # noqa: F811
+                                                  loopback_push, screenshot):
     account = centre_with_staff(live_server)
     endpoint = subscribe_staff(live_server, loopback_push, account.id)
     patient = patient_at(live_server, account.centre_id, days=2)

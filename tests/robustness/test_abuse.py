@@ -12,7 +12,7 @@ from bench.procs import gunicorn
 from server.config import Config
 from server.extensions import db
 from server.models import Staff
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, secure_passwords
 
 pytestmark = pytest.mark.slow
 REDIS = "redis://127.0.0.1:6379"
@@ -67,6 +67,7 @@ def test_the_limit_is_shared_by_both_workers(app, make_staff, database_url, tmp_
 
 
 @needs_redis
+@secure_passwords  # a full-cost verify keeps one worker busy, so both serve the guesses
 def test_password_guessing_is_held_back_per_address_across_workers(app, make_staff,
                                                                    database_url, tmp_path):
     """Behind one trusted proxy: the guessing address waits, the nurse's address does not."""

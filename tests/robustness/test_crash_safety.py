@@ -1,5 +1,4 @@
 """Crash safety: SIGKILL the web server mid-burst and the worker mid-dispatch; lose nothing."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from loopback_push import LOOPBACK_APP
-from push_fixtures import app, make_intent, service, subscribe_staff  # noqa: F401
+from push_fixtures import make_intent, push_app, subscribe_staff
 
 from bench.http import call
 from bench.procs import ROOT, Gunicorn
@@ -24,7 +23,7 @@ from server.extensions import db
 from server.models import CheckIn, DeliveryAttempt, NotificationIntent
 from server.services import dispatch
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, push_app]
 BODY = {"temperature": {"value": 37.2, "unit": "C"}}
 
 

@@ -7,6 +7,8 @@ import psycopg.errors
 import pytest
 from sqlalchemy.exc import OperationalError
 
+pytestmark = pytest.mark.fresh_app  # each test adds a route
+
 
 def failing_with(app, error: Exception):
     """A throwaway route that fails the way a query would, wrapped by SQLAlchemy."""

@@ -6,7 +6,6 @@ listener (refused) and, as a row stored before the endpoint rule, has several ho
 endpoints plus a reminder due first. After the alarm the staff alert arrives and nothing
 ever connects to the listener.
 """
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import datetime as dt
@@ -19,14 +18,14 @@ from pathlib import Path
 
 import pytest
 from loopback_push import LOOPBACK_APP, ConnectionCounter
-from push_fixtures import app, intent_state, make_intent, service, subscribe_staff  # noqa: F401
+from push_fixtures import intent_state, make_intent, push_app, subscribe_staff
 
 from bench.http import call
 from bench.procs import ROOT, Gunicorn
 from server.extensions import db
 from server.models import Device, PushSubscription
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, push_app]
 ALARM = {"temperature": {"value": 39.6, "unit": "C"},
          "vitals": {"systolic_bp": 82, "spo2": 88, "heart_rate": 134}}
 HOSTILE = ("https://127.0.0.1:{port}/latest/meta-data/", "HTTPS://127.0.0.1:{port}/upper",

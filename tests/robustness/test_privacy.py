@@ -1,5 +1,4 @@
 """Privacy: a canary planted in names and readings never reaches logs or push payloads."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 import json
@@ -7,12 +6,7 @@ import logging
 import uuid
 
 import pytest
-from push_fixtures import (  # noqa: F401 (fixtures)
-    app,
-    service,
-    subscribe_device,
-    subscribe_staff,
-)
+from push_fixtures import push_app, subscribe_device, subscribe_staff
 
 from bench.http import call
 from bench.procs import gunicorn
@@ -21,6 +15,8 @@ from server.clock import now
 from server.extensions import db
 from server.models import Caregiver, Device, NotificationIntent
 from server.services import dispatch, reported
+
+pytestmark = push_app
 
 # Keys that would carry a name, a contact, a reading or a diagnosis; none may be in a payload.
 FORBIDDEN_KEYS = {

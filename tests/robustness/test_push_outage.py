@@ -1,11 +1,10 @@
 """Push service down for 10 minutes (virtual) during an emergency: flagged, ladder on, all sent."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
 from collections import Counter
 
 import pytest
-from push_fixtures import app, service, subscribe_device, subscribe_staff  # noqa: F401
+from push_fixtures import push_app, subscribe_device, subscribe_staff
 
 from server.clinical.jobs import run_due_work
 from server.clock import now
@@ -13,7 +12,7 @@ from server.extensions import db
 from server.models import Device, Escalation, NotificationIntent
 from server.services import dispatch
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, push_app]
 EMERGENCY = {"temperature": {"value": 39.6, "unit": "C"},
              "vitals": {"systolic_bp": 82, "spo2": 88, "heart_rate": 134}}
 
