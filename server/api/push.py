@@ -74,7 +74,7 @@ class SubscriptionIn(StrictSchema):
     """The browser's PushSubscription.toJSON()."""
 
     endpoint = fields.String(required=True, validate=validate.Length(max=1024))
-    expirationTime = fields.Float(load_default=None, allow_none=True)  # noqa: N815 (browser)
+    expirationTime = fields.Float(load_default=None, allow_none=True)  # the browser's own name
     keys = fields.Nested(KeysIn, required=True)
 
     @validates("endpoint")
