@@ -24,8 +24,6 @@ from .checkin_schemas import StrictSchema
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",
                 description="Delivery channels: lists, tests, provider callbacks")
-
-NO_STORE = {"Cache-Control": "no-store"}
 PROVIDER_PREFIX = "/api/v1/channels/twilio/"
 
 
@@ -60,7 +58,7 @@ class MyChannels(MethodView):
     @blp.response(200)
     def get(self):
         """The caller's channel list (empty: Web Push only)."""
-        return {"channels": channel_settings.listing("staff", current_staff().id)}, 200, NO_STORE
+        return {"channels": channel_settings.listing("staff", current_staff().id)}, 200
 
     @require_staff()
     @blp.arguments(ChannelListIn)
@@ -69,7 +67,7 @@ class MyChannels(MethodView):
         """Replace the caller's channel list ("push; SMS after 120 s; call after 300 s")."""
         staff = current_staff()
         return {"channels": channel_settings.replace("staff", staff.id, data["channels"],
-                                                     staff)}, 200, NO_STORE
+                                                     staff)}, 200
 
 
 @blp.route("/channels/me/test")
@@ -81,7 +79,7 @@ class MyChannelTest(MethodView):
         """Send the caller a test through the channel at `position`."""
         intent = channel_settings.send_test(current_staff(), data["position"])
         dispatch.kick()
-        return {"intent_id": intent.id, "channel": intent.channel_kind or "push"}, 202, NO_STORE
+        return {"intent_id": intent.id, "channel": intent.channel_kind or "push"}, 202
 
 
 def _centre_staff(staff_id: int) -> Staff:
@@ -100,7 +98,7 @@ class StaffChannels(MethodView):
     def get(self, staff_id):
         """A member of staff's channel list (admins of the same centre)."""
         staff = _centre_staff(staff_id)
-        return {"channels": channel_settings.listing("staff", staff.id)}, 200, NO_STORE
+        return {"channels": channel_settings.listing("staff", staff.id)}, 200
 
     @require_staff("admin")
     @blp.arguments(ChannelListIn)
@@ -109,7 +107,7 @@ class StaffChannels(MethodView):
         """Replace a member of staff's channel list."""
         staff = _centre_staff(staff_id)
         return {"channels": channel_settings.replace("staff", staff.id, data["channels"],
-                                                     current_staff())}, 200, NO_STORE
+                                                     current_staff())}, 200
 
 
 @blp.route("/staff/patients/<int:patient_id>/channels")
@@ -125,7 +123,7 @@ class FamilyChannels(MethodView):
                                for c in patient.caregivers]}
         audit.record("channel.settings.read", patient_id=patient.id)
         db.session.commit()
-        return body, 200, NO_STORE
+        return body, 200
 
     @require_staff()
     @blp.arguments(FamilyChannelListIn)
@@ -141,7 +139,7 @@ class FamilyChannels(MethodView):
                                {"caregiver_id": ["not a caregiver of this patient"]})
             kind, recipient = "caregiver", caregiver.id
         return {"channels": channel_settings.replace(kind, recipient, data["channels"],
-                                                     current_staff(), patient.id)}, 200, NO_STORE
+                                                     current_staff(), patient.id)}, 200
 
 
 # ---- provider callbacks --------------------------------------------------------------------
@@ -170,7 +168,7 @@ def _verified() -> dict:
 
 
 def _xml(text: str) -> Response:
-    return Response(text, 200, {"Content-Type": "text/xml; charset=utf-8", **NO_STORE})
+    return Response(text, 200, {"Content-Type": "text/xml; charset=utf-8"})
 
 
 @blp.route("/channels/twilio/status")

@@ -19,8 +19,6 @@ from .outcome_schemas import OutcomesIn, OutcomesOut
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1/staff/escalations",
                 description="Centre staff: escalations and their ladder")
 
-NO_STORE = {"Cache-Control": "no-store"}
-
 
 class EscalationQuery(StrictSchema):
     state = fields.String(validate=validate.OneOf(ESCALATION_STATES + ("unresolved",)))
@@ -123,7 +121,7 @@ class EscalationList(MethodView):
         """List the centre's escalations, newest first (filter by state, severity, patient)."""
         rows = escalation_read.list_for_staff(current_staff(), query.get("state"),
                                               query.get("severity"), query.get("patient_id"))
-        return rows, 200, NO_STORE
+        return rows, 200
 
 
 class ResolvedPage(Schema):
@@ -142,7 +140,7 @@ class ResolvedEscalations(MethodView):
         """Search the centre's resolved escalations (patient, dates, reason, outcome), paged."""
         if query["patient_id"] is not None:
             staff_patient(query["patient_id"])  # another centre's id: 404, audited
-        return escalation_history.search(current_staff(), **query), 200, NO_STORE
+        return escalation_history.search(current_staff(), **query), 200
 
 
 @blp.route("/<int:escalation_id>")
@@ -152,7 +150,7 @@ class EscalationById(MethodView):
     def get(self, escalation_id):
         """Read an escalation with its findings, check-ins, history and ladder."""
         escalation = escalations.staff_escalation(escalation_id, current_staff())
-        return escalation_read.describe(escalation), 200, NO_STORE
+        return escalation_read.describe(escalation), 200
 
 
 @blp.route("/<int:escalation_id>/acknowledge")
@@ -162,7 +160,7 @@ class Acknowledge(MethodView):
     def post(self, escalation_id):
         """Acknowledge: stop the ladder and tell the patient and caregivers."""
         escalation = escalations.acknowledge(escalation_id, current_staff())
-        return escalation_read.summary(escalation), 200, NO_STORE
+        return escalation_read.summary(escalation), 200
 
 
 @blp.route("/<int:escalation_id>/unacknowledge")
@@ -172,7 +170,7 @@ class Unacknowledge(MethodView):
     def post(self, escalation_id):
         """Undo an acknowledgement: the escalation is open and its ladder resumes."""
         escalation = escalations.unacknowledge(escalation_id, current_staff())
-        return escalation_read.summary(escalation), 200, NO_STORE
+        return escalation_read.summary(escalation), 200
 
 
 @blp.route("/<int:escalation_id>/resolve")
@@ -184,7 +182,7 @@ class Resolve(MethodView):
         """Resolve with an outcome and a note (and optionally grades and treatments)."""
         escalation = escalations.resolve(escalation_id, current_staff(), data["outcome"],
                                          data["note"], outcomes=data)
-        return escalation_read.summary(escalation), 200, NO_STORE
+        return escalation_read.summary(escalation), 200
 
 
 @blp.route("/<int:escalation_id>/outcomes")
@@ -197,7 +195,7 @@ class Outcomes(MethodView):
         audit.record("escalation.outcomes.read", patient_id=escalation.patient_id,
                      detail={"escalation": escalation.id})
         db.session.commit()
-        return outcomes.describe(outcomes.of(escalation.id)), 200, NO_STORE
+        return outcomes.describe(outcomes.of(escalation.id)), 200
 
     @require_staff()
     @blp.arguments(OutcomesIn)
@@ -205,4 +203,4 @@ class Outcomes(MethodView):
     def put(self, data, escalation_id):
         """Record or amend a resolved escalation's grades and treatments (replaces them)."""
         row = escalations.amend_outcomes(escalation_id, current_staff(), data)
-        return outcomes.describe(row), 200, NO_STORE
+        return outcomes.describe(row), 200

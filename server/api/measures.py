@@ -20,8 +20,6 @@ from .schemas import REASON_MAX
 blp = Blueprint("measures", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: measured handwriting and tremor")
 
-NO_STORE = {"Cache-Control": "no-store"}
-
 
 class SampleOut(Schema):
     checkin_id = fields.Integer()
@@ -93,7 +91,7 @@ class Handwriting(MethodView):
             row["svg_url"] = _svg_url(patient.id, row["checkin_id"])
         audit.record("measures.handwriting.list", patient_id=patient.id)
         db.session.commit()
-        return rows, 200, NO_STORE
+        return rows, 200
 
 
 @blp.route("/patients/<int:patient_id>/tremor")
@@ -107,7 +105,7 @@ class Tremor(MethodView):
         rows = service.samples(patient, "tremor", query["limit"])
         audit.record("measures.tremor.list", patient_id=patient.id)
         db.session.commit()
-        return rows, 200, NO_STORE
+        return rows, 200
 
 
 @blp.route("/patients/<int:patient_id>/checkins/<int:checkin_id>/handwriting.svg")
@@ -126,7 +124,7 @@ class HandwritingSvg(MethodView):
         audit.record("measures.handwriting.svg", patient_id=patient.id,
                      detail={"checkin": row.id})
         db.session.commit()
-        return Response(body, 200, {**NO_STORE, "Content-Security-Policy":
+        return Response(body, 200, {"Content-Security-Policy":
                                     "default-src 'none'; style-src 'unsafe-inline'"},
                         mimetype="image/svg+xml")
 
@@ -146,7 +144,7 @@ class Baseline(MethodView):
             if (target := data.get(key)) is not None:
                 baselines.change(patient, kind, target, staff, reason)
         db.session.commit()
-        return _baselines(patient), 200, NO_STORE
+        return _baselines(patient), 200
 
 
 @blp.route("/patients/<int:patient_id>/baselines")
@@ -161,4 +159,4 @@ class BaselineHistory(MethodView):
         audit.record("measures.baseline.list", patient_id=patient.id)
         db.session.commit()
         return [{**{c: getattr(r, c) for c in BaselineChangeOut().fields if c != "staff_handle"},
-                 "staff_handle": handles.get(r.staff_id)} for r in rows], 200, NO_STORE
+                 "staff_handle": handles.get(r.staff_id)} for r in rows], 200

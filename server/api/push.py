@@ -27,8 +27,6 @@ from .checkin_schemas import StrictSchema
 blp = Blueprint("push", __name__, url_prefix="/api/v1/push",
                 description="Web Push: key, subscriptions, receipts, acknowledge from a push")
 
-NO_STORE = {"Cache-Control": "no-store"}
-
 
 def register_extra(app: Flask) -> None:
     """Bind the push sender to the app and register the worker command and dev starter."""
@@ -176,7 +174,7 @@ class Subscriptions(MethodView):
         """Register this browser's push subscription (staff session or enrolled device)."""
         row, created = push_subscriptions.subscribe(_subscriber(), data)
         return {"id": row.id, "endpoint": row.endpoint, "created_at": row.created_at,
-                "created": created}, 201, NO_STORE
+                "created": created}, 201
 
     @require_subscriber
     @blp.arguments(EndpointIn)
@@ -201,7 +199,7 @@ class Receipts(MethodView):
         """
         receipt = push_subscriptions.record_receipt(_subscriber(), data["intent_id"],
                                                     data["event"])
-        return {"id": receipt.id, "event": receipt.event}, 201, NO_STORE
+        return {"id": receipt.id, "event": receipt.event}, 201
 
 
 @blp.route("/test")
@@ -214,7 +212,7 @@ class TestPush(MethodView):
         intent = push_subscriptions.send_test(staff)
         state = push_subscriptions.staff_status(staff)
         dispatch.kick()  # the worker's next pass sends it if immediate dispatch is off
-        return {"intent_id": intent.id, "subscriptions": state["subscriptions"]}, 202, NO_STORE
+        return {"intent_id": intent.id, "subscriptions": state["subscriptions"]}, 202
 
 
 @blp.route("/status")
@@ -225,7 +223,7 @@ class Status(MethodView):
         """The caller's push health: subscriptions, last shown, the 24 h warning."""
         state = push_subscriptions.staff_status(current_staff())
         last = state["last_shown_at"]
-        return {**state, "last_shown_at": last.isoformat() if last else None}, 200, NO_STORE
+        return {**state, "last_shown_at": last.isoformat() if last else None}, 200
 
 
 @blp.route("/ack")
@@ -241,7 +239,7 @@ class AckFromPush(MethodView):
             raise ApiError(403, "invalid_token", "The acknowledge link is invalid or expired")
         g.actor = Actor("staff", staff=staff)  # audit names who acknowledged
         escalation = escalations.acknowledge(found[0], staff)
-        return {"escalation_id": escalation.id, "state": escalation.state}, 200, NO_STORE
+        return {"escalation_id": escalation.id, "state": escalation.state}, 200
 
 
 @blp.route("/escalations/<int:escalation_id>/deliveries")
@@ -256,4 +254,4 @@ class Deliveries(MethodView):
         for item in body["items"]:
             for key in ("created_at", "sent_at", "shown_at", "clicked_at"):
                 item[key] = item[key].isoformat() if item[key] else None
-        return body, 200, NO_STORE
+        return body, 200

@@ -18,8 +18,6 @@ from .staff_admin import MAX_TIER
 
 blp = Blueprint("rotas", __name__, url_prefix="/api/v1/staff",
                 description="Rotas, overrides, who is on call, the coverage banner")
-
-NO_STORE = {"Cache-Control": "no-store"}
 HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="a local time HH:MM")
 
 
@@ -103,14 +101,14 @@ class RotaList(MethodView):
     @blp.response(200, RotaOut(many=True))
     def get(self):
         """List the centre's rotas with their overrides."""
-        return rotas.list_rotas(current_staff()), 200, NO_STORE
+        return rotas.list_rotas(current_staff()), 200
 
     @require_staff("admin")
     @blp.arguments(RotaIn)
     @blp.response(201, RotaOut)
     def post(self, data):
         """Create a tier's rota: pattern, handoff times, start date, people in turn."""
-        return rotas.create_rota(current_staff(), data), 201, NO_STORE
+        return rotas.create_rota(current_staff(), data), 201
 
 
 @blp.route("/admin/rotas/<int:rota_id>")
@@ -121,8 +119,7 @@ class RotaById(MethodView):
     def patch(self, changes, rota_id):
         """Change a rota's pattern, handoff times, weekday, start date or people."""
         admin = current_staff()
-        return rotas.update_rota(admin, rotas.centre_rota(admin, rota_id), changes), 200, \
-            NO_STORE
+        return rotas.update_rota(admin, rotas.centre_rota(admin, rota_id), changes), 200
 
     @require_staff("admin")
     @blp.response(204)
@@ -141,7 +138,7 @@ class OverrideList(MethodView):
         """List a rota's overrides."""
         admin = current_staff()
         rota = rotas.centre_rota(admin, rota_id)
-        return rotas.list_overrides(admin, rota), 200, NO_STORE
+        return rotas.list_overrides(admin, rota), 200
 
     @require_staff("admin")
     @blp.arguments(OverrideIn)
@@ -149,8 +146,7 @@ class OverrideList(MethodView):
     def post(self, data, rota_id):
         """Add a swap (one shift), a cover or an absence (an interval) to a rota."""
         admin = current_staff()
-        return rotas.create_override(admin, rotas.centre_rota(admin, rota_id), data), 201, \
-            NO_STORE
+        return rotas.create_override(admin, rotas.centre_rota(admin, rota_id), data), 201
 
 
 @blp.route("/admin/rotas/<int:rota_id>/overrides/<int:override_id>")
@@ -171,8 +167,7 @@ class Oncall(MethodView):
     @blp.response(200, OncallOut)
     def get(self, query):
         """Who is on duty at `at` (default now) per tier, and each rota over the next 48 h."""
-        return rotas.oncall_view(current_staff(), _utc(query["at"]), query["hours"]), 200, \
-            NO_STORE
+        return rotas.oncall_view(current_staff(), _utc(query["at"]), query["hours"]), 200
 
 
 @blp.route("/coverage")
@@ -181,4 +176,4 @@ class Coverage(MethodView):
     @blp.response(200, CoverageOut)
     def get(self):
         """Rota tiers with nobody on duty now or within the warning lead (the queue banner)."""
-        return rotas.coverage(current_staff(), now()), 200, NO_STORE
+        return rotas.coverage(current_staff(), now()), 200

@@ -15,8 +15,6 @@ from .schemas import StaffOut, valid_zone
 
 blp = Blueprint("staff_admin", __name__, url_prefix="/api/v1/staff/admin",
                 description="Centre admins: staff, centre settings, audit log")
-
-NO_STORE = {"Cache-Control": "no-store"}
 MAX_TIER = 5
 # The browser's `pattern` (admin.js) is the same rule written for the `v` flag.
 HANDLE = r"^[a-z0-9][a-z0-9._\-]{1,63}$"
@@ -124,14 +122,14 @@ class StaffList(MethodView):
     @blp.response(200, StaffAdminOut(many=True))
     def get(self):
         """List the centre's staff with role, tier and duty."""
-        return staff_admin.list_staff(current_staff()), 200, NO_STORE
+        return staff_admin.list_staff(current_staff()), 200
 
     @require_staff("admin")
     @blp.arguments(StaffCreateIn)
     @blp.response(201, StaffAdminOut)
     def post(self, data):
         """Create a staff account with an initial password (checked against the refused list)."""
-        return staff_admin.create_staff(current_staff(), data), 201, NO_STORE
+        return staff_admin.create_staff(current_staff(), data), 201
 
 
 @blp.route("/staff/<int:staff_id>")
@@ -144,7 +142,7 @@ class StaffById(MethodView):
         admin = current_staff()
         staff = staff_admin.centre_staff(admin, staff_id)
         return (staff_admin.update_staff(admin, staff, changes, keep=g.actor.session),
-                200, NO_STORE)
+                200)
 
 
 @blp.route("/centre")
@@ -153,14 +151,14 @@ class CentreSettings(MethodView):
     @blp.response(200, CentreOut)
     def get(self):
         """Read the centre's numbers, time zone and threshold overrides."""
-        return staff_admin.read_centre(current_staff()), 200, NO_STORE
+        return staff_admin.read_centre(current_staff()), 200
 
     @require_staff("admin")
     @blp.arguments(CentrePatch)
     @blp.response(200, CentreOut)
     def patch(self, changes):
         """Change the centre's numbers or threshold overrides (within the engine's bounds)."""
-        return staff_admin.update_centre(current_staff(), changes), 200, NO_STORE
+        return staff_admin.update_centre(current_staff(), changes), 200
 
 
 @blp.route("/audit")
@@ -174,4 +172,4 @@ class AuditLog(MethodView):
         patient = staff_patient(query["patient_id"]) if query["patient_id"] else None
         staff = staff_admin.centre_staff(admin, query["staff_id"]) if query["staff_id"] else None
         body = staff_admin.audit_page(admin, patient, staff, query["page"], query["per_page"])
-        return body, 200, NO_STORE
+        return body, 200

@@ -111,4 +111,4 @@ class Thresholds(MethodView):
         audit.record("thresholds.read", patient_id=device.patient_id)
         db.session.commit()
         body = thresholds_for(device.patient, person_of(device).language)
-        return body, 200, {"Cache-Control": "no-store"}
+        return body

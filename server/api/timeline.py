@@ -12,8 +12,6 @@ from .evidence_schemas import EvidenceOut, PatientBlockOut
 blp = Blueprint("timeline", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: patient timeline and overview")
 
-NO_STORE = {"Cache-Control": "no-store"}
-
 
 class TimelineCheckinOut(Schema):
     """One check-in on the time axis, with the v2 inputs (free text as written: show it as
@@ -123,7 +121,7 @@ class Timeline(MethodView):
     def get(self, patient_id):
         """Return a patient's check-ins, symptoms and escalations on one time axis."""
         patient = staff_patient(patient_id)
-        return timeline.patient_timeline(patient), 200, NO_STORE
+        return timeline.patient_timeline(patient), 200
 
 
 @blp.route("/queue")
@@ -132,7 +130,7 @@ class Queue(MethodView):
     @blp.response(200, QueueItem(many=True))
     def get(self):
         """List unresolved escalations, most severe and longest waiting first, with ladder."""
-        return triage.queue(current_staff()), 200, NO_STORE
+        return triage.queue(current_staff()), 200
 
 
 @blp.route("/overview")
@@ -141,4 +139,4 @@ class Overview(MethodView):
     @blp.response(200, OverviewRow(many=True))
     def get(self):
         """List the centre's patients with day N, last check-in, next slot, open escalation."""
-        return timeline.overview(current_staff()), 200, NO_STORE
+        return timeline.overview(current_staff()), 200
