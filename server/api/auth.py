@@ -10,7 +10,7 @@ from ..auth.tokens import hash_secret
 from ..extensions import db, limiter
 from ..models import StaffSession
 from ..services import staff_auth
-from .schemas import LoginIn, LoginOut, MeOut, TotpIn
+from .schemas.staff import LoginIn, LoginOut, MeOut, TotpIn
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Staff sign-in")
 

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Caregiver, Staff
 from ..models.channels import CHANNEL_KINDS
 from ..services import audit, channel_inbound, channel_settings, dispatch
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",
                 description="Delivery channels: lists, tests, provider callbacks")

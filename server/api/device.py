@@ -14,8 +14,8 @@ from ..clinical.calendar import day_number, local_date
 from ..clock import now
 from ..extensions import db, limiter
 from ..services import audit, checkins, device_alerts, enrolment, patients
-from .checkin_schemas import CheckInOut, CheckInQuery, CheckInSchema
-from .schemas import (
+from .schemas.checkins import CheckInOut, CheckInQuery, CheckInSchema
+from .schemas.device import (
     DeviceAlertOut,
     DeviceContextOut,
     DeviceEscalationOut,

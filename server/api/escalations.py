@@ -12,9 +12,10 @@ from ..extensions import db
 from ..ids import Id
 from ..models.clinical import ESCALATION_STATES, OUTCOMES
 from ..services import audit, escalation_history, outcomes
-from .checkin_schemas import CheckInOut, StrictSchema
-from .evidence_schemas import EvidenceOut, PatientBlockOut
-from .outcome_schemas import OutcomesIn, OutcomesOut
+from .schemas.checkins import CheckInOut
+from .schemas.common import StrictSchema
+from .schemas.evidence import EvidenceOut, PatientBlockOut
+from .schemas.outcomes import OutcomesIn, OutcomesOut
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1/staff/escalations",
                 description="Centre staff: escalations and their ladder")

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..fhir import clients
 from ..models import FhirClient
 from ..services import audit
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema
 
 blp = Blueprint("fhir_clients", __name__, url_prefix="/api/v1/staff/admin/fhir-clients",
                 description="Centre admins: FHIR backend-services clients")

@@ -14,8 +14,7 @@ from ..ids import Id
 from ..measures import service, svg
 from ..models import CheckIn
 from ..services import audit, baselines
-from .checkin_schemas import StrictSchema
-from .schemas import REASON_MAX
+from .schemas.common import REASON_MAX, StrictSchema
 
 blp = Blueprint("measures", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: measured handwriting and tremor")

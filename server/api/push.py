@@ -22,7 +22,7 @@ from ..models import Staff
 from ..models.push import RECEIPT_EVENTS
 from ..services import audit, dispatch, push_subscriptions
 from ..services.push_tokens import read_ack_token, read_receipt_token
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema
 
 blp = Blueprint("push", __name__, url_prefix="/api/v1/push",
                 description="Web Push: key, subscriptions, receipts, acknowledge from a push")

@@ -20,7 +20,7 @@ from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..services import audit, quality, quality_csv, whatif
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema
 
 blp = Blueprint("quality", __name__, url_prefix="/api/v1/staff/quality",
                 description="Centre quality page: alarm burden, response times, what-if")

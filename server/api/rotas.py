@@ -13,7 +13,7 @@ from ..clock import now
 from ..ids import Id
 from ..models.rota import OVERRIDE_KINDS, PATTERNS
 from ..services import rotas
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema
 from .staff_admin import MAX_TIER
 
 blp = Blueprint("rotas", __name__, url_prefix="/api/v1/staff",

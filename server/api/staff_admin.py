@@ -10,8 +10,8 @@ from ..auth.identity import current_staff, require_staff, staff_patient
 from ..ids import Id
 from ..models.people import STAFF_ROLES, TIME_FORMATS
 from ..services import staff_admin
-from .checkin_schemas import StrictSchema
-from .schemas import StaffOut, valid_zone
+from .schemas.common import StrictSchema, valid_zone
+from .schemas.staff import StaffOut
 
 blp = Blueprint("staff_admin", __name__, url_prefix="/api/v1/staff/admin",
                 description="Centre admins: staff, centre settings, audit log")

@@ -11,9 +11,9 @@ from ..extensions import db
 from ..models import Caregiver, Device
 from ..models.people import PRODUCTS
 from ..services import audit, checkins, enrolment, patients
-from .checkin_schemas import CheckInOut, CheckInQuery
-from .schemas import (
-    REASON_MAX,
+from .schemas.checkins import CheckInOut, CheckInQuery
+from .schemas.common import REASON_MAX
+from .schemas.staff import (
     CaregiverIn,
     CaregiverOut,
     DeviceOut,

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..services import timeline, triage
-from .evidence_schemas import EvidenceOut, PatientBlockOut
+from .schemas.evidence import EvidenceOut, PatientBlockOut
 
 blp = Blueprint("timeline", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: patient timeline and overview")

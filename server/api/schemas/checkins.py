@@ -2,63 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..clinical import policy as P
-from ..clinical import self_check as SC
-from ..clock import now
-from ..ids import Id
-from ..measures.motion import MotionSchema
-from ..measures.strokes import StrokesSchema
+from ...clinical import policy as P
+from ...clinical import self_check as SC
+from ...clock import now
+from ...ids import Id
+from ...measures.motion import MotionSchema
+from ...measures.strokes import StrokesSchema
 from . import device_source
-
-# A C0 control other than tab, newline and carriage return (and DEL): never typed by a
-# person, and NUL cannot be stored in PostgreSQL text at all.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class Flag(fields.Boolean):
-    """A JSON true/false only: "yes", 1 or "false" are refused rather than guessed at."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):  # 1 == True in Python: test the type, not the value
-            raise self.make_error("invalid")
-        return value
-
-
-class FreeText(fields.String):
-    """The patient's own words (R-OTHER): trimmed; empty or blank is no observation (None).
-
-    The text is kept as written otherwise: never escaped or rewritten here, because it is
-    shown as text (never as HTML) and never leaves in a push payload.
-    """
-
-    def __init__(self, max_length: int, **kwargs):
-        super().__init__(allow_none=True, **kwargs)
-        self.max_length = max_length
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not text:
-            return None
-        if len(text) > self.max_length:
-            raise ValidationError(f"at most {self.max_length} characters (got {len(text)})")
-        if CONTROL_CHARACTERS.search(text):
-            raise ValidationError("must not contain control characters")
-        try:  # JSON may carry a lone surrogate ("\ud800"): no database can store it
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError("must be valid Unicode text") from None
-        return text
-
-
-class StrictSchema(Schema):
-    """Unknown fields are an error: a stray patient_id or role is refused, never ignored."""
-
-    class Meta:
-        unknown = RAISE
+from .common import Flag, FreeText, StrictSchema
 
 
 class TemperatureSchema(StrictSchema):

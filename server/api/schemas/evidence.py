@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .checkin_schemas import TemperatureOut  # value as recorded, its unit, and °C
+from .checkins import TemperatureOut  # value as recorded, its unit, and °C
 
 RECORDED_BY = ("patient", "caregiver", "self_check")
 

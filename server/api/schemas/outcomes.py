@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..clinical import policy as P
-from .checkin_schemas import StrictSchema
+from ...clinical import policy as P
+from .common import StrictSchema
 
 MAX_TREATMENTS = 20
 
