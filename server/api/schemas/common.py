@@ -1,4 +1,4 @@
-"""Shared pieces of the API's schemas: strict input, JSON-only flags, free text, zones, reasons."""
+"""Shared pieces of the API's schemas: strict input, flags, free text, zones, timestamps."""
 from __future__ import annotations
 
 import re
@@ -73,3 +73,14 @@ class Reason(fields.String):
         if not 1 <= len(text) <= REASON_MAX:
             raise ValidationError(f"give a reason of 1 to {REASON_MAX} characters")
         return text
+
+
+class Timestamp(fields.DateTime):
+    """An instant on the wire, the one way: ISO 8601 as datetime.isoformat() writes it (UTC
+    offset +00:00, microseconds when there are any). A string a service already wrote that
+    way passes as it is."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)
