@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from notifications.channels import twilio
 
@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Caregiver, Staff
 from ..models.channels import CHANNEL_KINDS
 from ..services import audit, channel_inbound, channel_settings, dispatch
-from .schemas.common import StrictSchema
+from .schemas.common import StrictSchema, Timestamp
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",
                 description="Delivery channels: lists, tests, provider callbacks")
@@ -52,17 +52,51 @@ class TestIn(StrictSchema):
     position = fields.Integer(required=True, validate=validate.Range(0, 10))
 
 
+class ChannelOut(Schema):
+    """One channel of a person's list, in the order tried."""
+
+    id = fields.Integer()
+    position = fields.Integer()
+    kind = fields.String()
+    delay_seconds = fields.Integer()
+    address = fields.String(allow_none=True)
+    secret = fields.String(allow_none=True, metadata={"description": "webhooks only"})
+    routing_key_set = fields.Boolean(allow_none=True, metadata={
+        "description": "PagerDuty only: a routing key is stored (never shown)"})
+    consent_at = Timestamp(allow_none=True)
+    consent_by_staff_id = fields.Integer(allow_none=True)
+    opted_out_at = Timestamp(allow_none=True, metadata={"description": "STOP received"})
+
+
+class ChannelListOut(Schema):
+    channels = fields.List(fields.Nested(ChannelOut))
+
+
+class CaregiverChannelsOut(ChannelListOut):
+    caregiver_id = fields.Integer()
+
+
+class FamilyChannelsOut(Schema):
+    patient = fields.List(fields.Nested(ChannelOut))
+    caregivers = fields.List(fields.Nested(CaregiverChannelsOut))
+
+
+class ChannelTestOut(Schema):
+    intent_id = fields.Integer()
+    channel = fields.String()
+
+
 @blp.route("/channels/me")
 class MyChannels(MethodView):
     @require_staff()
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def get(self):
         """The caller's channel list (empty: Web Push only)."""
         return {"channels": channel_settings.listing("staff", current_staff().id)}, 200
 
     @require_staff()
     @blp.arguments(ChannelListIn)
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def put(self, data):
         """Replace the caller's channel list ("push; SMS after 120 s; call after 300 s")."""
         staff = current_staff()
@@ -74,7 +108,7 @@ class MyChannels(MethodView):
 class MyChannelTest(MethodView):
     @require_staff()
     @blp.arguments(TestIn)
-    @blp.response(202)
+    @blp.response(202, ChannelTestOut)
     def post(self, data):
         """Send the caller a test through the channel at `position`."""
         intent = channel_settings.send_test(current_staff(), data["position"])
@@ -94,7 +128,7 @@ def _centre_staff(staff_id: int) -> Staff:
 @blp.route("/staff/admin/staff/<int:staff_id>/channels")
 class StaffChannels(MethodView):
     @require_staff("admin")
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def get(self, staff_id):
         """A member of staff's channel list (admins of the same centre)."""
         staff = _centre_staff(staff_id)
@@ -102,7 +136,7 @@ class StaffChannels(MethodView):
 
     @require_staff("admin")
     @blp.arguments(ChannelListIn)
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def put(self, data, staff_id):
         """Replace a member of staff's channel list."""
         staff = _centre_staff(staff_id)
@@ -113,7 +147,7 @@ class StaffChannels(MethodView):
 @blp.route("/staff/patients/<int:patient_id>/channels")
 class FamilyChannels(MethodView):
     @require_staff()
-    @blp.response(200)
+    @blp.response(200, FamilyChannelsOut)
     def get(self, patient_id):
         """The patient's and each caregiver's channel list (SMS numbers, consent, STOP)."""
         patient = staff_patient(patient_id)
@@ -127,7 +161,7 @@ class FamilyChannels(MethodView):
 
     @require_staff()
     @blp.arguments(FamilyChannelListIn)
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def put(self, data, patient_id):
         """Replace the patient's (or, with caregiver_id, a caregiver's) channel list."""
         patient = staff_patient(patient_id)

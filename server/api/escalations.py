@@ -3,114 +3,23 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..auth.identity import current_staff, require_staff, staff_patient
-from ..clinical import escalation_read, escalations, rules
-from ..clinical import policy as P
+from ..clinical import escalation_read, escalations
 from ..extensions import db
-from ..ids import Id
-from ..models.clinical import ESCALATION_STATES, OUTCOMES
 from ..services import audit, escalation_history, outcomes
-from .schemas.checkins import CheckInOut
-from .schemas.common import StrictSchema
-from .schemas.evidence import EvidenceOut, PatientBlockOut
+from .schemas.escalations import (
+    EscalationDetailOut,
+    EscalationOut,
+    EscalationQuery,
+    ResolvedPage,
+    ResolvedQuery,
+    ResolveIn,
+)
 from .schemas.outcomes import OutcomesIn, OutcomesOut
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1/staff/escalations",
                 description="Centre staff: escalations and their ladder")
-
-
-class EscalationQuery(StrictSchema):
-    state = fields.String(validate=validate.OneOf(ESCALATION_STATES + ("unresolved",)))
-    severity = fields.String(validate=validate.OneOf(P.SEVERITIES))
-    patient_id = Id(load_default=None)
-
-
-class ResolvedQuery(StrictSchema):
-    """Search resolved escalations; dates are calendar days in the centre's zone."""
-
-    patient_id = Id(load_default=None)
-    resolved_from = fields.Date(load_default=None)
-    resolved_to = fields.Date(load_default=None)
-    reason = fields.String(load_default=None, validate=validate.OneOf(
-        sorted({rule.reason for rule in rules.RULES}), error="not a finding reason"))
-    outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(1, 100))
-
-    @validates_schema
-    def _ordered(self, data, **_kwargs):
-        low, high = data.get("resolved_from"), data.get("resolved_to")
-        if low and high and low > high:
-            raise ValidationError("must not be before resolved_from", "resolved_to")
-
-
-class ResolveIn(OutcomesIn):
-    """Outcome and note; optionally the registry fields (ASTCT grades, dated treatments)."""
-
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-
-
-class StaffRef(Schema):
-    id = fields.Integer()
-    handle = fields.String()
-    name = fields.String()
-
-
-class EscalationOut(Schema):
-    """An escalation as staff see it, with who acknowledged or resolved it."""
-
-    id = fields.Integer()
-    patient_id = fields.Integer()
-    patient_code = fields.String()
-    state = fields.String()
-    severity = fields.String()
-    syndromes = fields.List(fields.String())
-    reasons = fields.List(fields.String())
-    opened_at = fields.DateTime()
-    raised_at = fields.DateTime(allow_none=True)
-    observed_at = fields.DateTime()
-    acknowledged_at = fields.DateTime(allow_none=True)
-    acknowledged_by = fields.Nested(StaffRef, allow_none=True)
-    resolved_at = fields.DateTime(allow_none=True)
-    resolved_by = fields.Nested(StaffRef, allow_none=True)
-    outcome = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    undeliverable_at = fields.DateTime(allow_none=True)
-    undeliverable_reason = fields.String(allow_none=True)
-    worsened_at = fields.DateTime(allow_none=True, metadata={
-        "description": "last re-alert: worse while acknowledged (policy v2)"})
-    ack_lapsed_at = fields.DateTime(allow_none=True, metadata={
-        "description": "last acknowledgement that lapsed unresolved (policy v2)"})
-    followed_up_at = fields.DateTime(allow_none=True, metadata={
-        "description": "routine follow-up sent to every tier (policy v2)"})
-
-
-class EscalationEventOut(Schema):
-    """One entry of an escalation's history."""
-
-    at = fields.DateTime()
-    kind = fields.String(metadata={"description": "opened, attached, raised, worsened, "
-                                   "acknowledged, unacknowledged, ack_lapsed, followed_up, "
-                                   "resolved"})
-    severity = fields.String()
-    by = fields.Nested(StaffRef, allow_none=True)
-    new_reasons = fields.List(fields.String(), allow_none=True,
-                              metadata={"description": "raised / worsened: what came"})
-
-
-class EscalationDetailOut(EscalationOut):
-    """An escalation with its findings, check-ins, the values behind its reasons, history,
-    ladder state and patient."""
-
-    patient = fields.Nested(PatientBlockOut)
-    evidence = fields.Nested(EvidenceOut)
-    findings = fields.List(fields.Dict())
-    checkins = fields.List(fields.Nested(CheckInOut))
-    events = fields.List(fields.Nested(EscalationEventOut))
-    ladder = fields.Dict()
 
 
 @blp.route("")
@@ -123,13 +32,6 @@ class EscalationList(MethodView):
         rows = escalation_read.list_for_staff(current_staff(), query.get("state"),
                                               query.get("severity"), query.get("patient_id"))
         return rows, 200
-
-
-class ResolvedPage(Schema):
-    items = fields.List(fields.Nested(EscalationOut))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 @blp.route("/resolved")

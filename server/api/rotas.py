@@ -13,7 +13,7 @@ from ..clock import now
 from ..ids import Id
 from ..models.rota import OVERRIDE_KINDS, PATTERNS
 from ..services import rotas
-from .schemas.common import StrictSchema
+from .schemas.common import StrictSchema, Timestamp
 from .staff_admin import MAX_TIER
 
 blp = Blueprint("rotas", __name__, url_prefix="/api/v1/staff",
@@ -75,19 +75,55 @@ class OncallQuery(StrictSchema):
                            metadata={"description": "how far ahead (the rota page: 168)"})
 
 
+class OncallPersonOut(Schema):
+    id = fields.Integer()
+    handle = fields.String()
+    name = fields.String()
+    on_duty = fields.Boolean()
+    active = fields.Boolean()
+
+
+class SegmentOut(Schema):
+    starts_at = Timestamp()
+    ends_at = Timestamp()
+    person = fields.Nested(OncallPersonOut, allow_none=True)
+    override_id = fields.Integer(allow_none=True)
+    pageable = fields.Boolean()
+
+
+class RotaGapOut(Schema):
+    starts_at = Timestamp()
+    ends_at = Timestamp()
+
+
+class RotaOncallOut(Schema):
+    rota_id = fields.Integer()
+    tier = fields.Integer()
+    segments = fields.List(fields.Nested(SegmentOut))
+    gaps = fields.List(fields.Nested(RotaGapOut))
+
+
 class OncallOut(Schema):
-    at = fields.String()
-    until = fields.String()
+    at = Timestamp()
+    until = Timestamp()
     timezone = fields.String()
-    now = fields.List(fields.List(fields.Dict()), metadata={
-        "description": "per tier, lowest first: who is paged now (id, handle, name)"})
-    rotas = fields.List(fields.Dict(), metadata={
-        "description": "per rota: tier, segments (starts_at, ends_at, person), gaps"})
+    now = fields.List(fields.List(fields.Nested(OncallPersonOut, allow_none=True)), metadata={
+        "description": "per tier, lowest first: who is paged now"})
+    rotas = fields.List(fields.Nested(RotaOncallOut), metadata={
+        "description": "per rota: its segments (who, from when to when) and gaps"})
+
+
+class CoverageGapOut(Schema):
+    """A rota tier with nobody on duty, now or within the warning lead."""
+
+    tier = fields.Integer()
+    starts_at = Timestamp()
+    ends_at = Timestamp()
+    now = fields.Boolean()
 
 
 class CoverageOut(Schema):
-    gaps = fields.List(fields.Dict(), metadata={
-        "description": "tier, starts_at, ends_at, now: a rota tier with nobody on duty"})
+    gaps = fields.List(fields.Nested(CoverageGapOut))
     lead_hours = fields.Float()
 
 

@@ -24,7 +24,8 @@ HANDLE_RULE = ("2 to 64 characters: lower-case letters a-z, digits, dot, undersc
 
 class StaffAdminOut(StaffOut):
     active = fields.Boolean()
-    totp_enrolled = fields.Function(lambda s: s.totp_enrolled_at is not None)
+    totp_enrolled = fields.Function(lambda s: s.totp_enrolled_at is not None,
+                                    metadata={"type": "boolean"})
     created_at = fields.DateTime()
 
 

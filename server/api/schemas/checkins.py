@@ -12,7 +12,7 @@ from ...ids import Id
 from ...measures.motion import MotionSchema
 from ...measures.strokes import StrokesSchema
 from . import device_source
-from .common import Flag, FreeText, StrictSchema
+from .common import Flag, FreeText, StrictSchema, Timestamp
 
 
 class TemperatureSchema(StrictSchema):
@@ -212,6 +212,32 @@ class InstructionOut(Schema):
     phone = fields.String(allow_none=True)
 
 
+class IceItemsOut(Schema):
+    """The ICE items as scored (ASTCT ICE, 10 in all)."""
+
+    orientation = fields.Integer()
+    naming = fields.Integer()
+    commands = fields.Integer()
+    writing = fields.Integer()
+    attention = fields.Integer()
+
+
+MEASURED_FEATURES = "measured features by name (server/measures/), null before measuring"
+
+
+class TremorOut(Schema):
+    rating = fields.String()
+    features = fields.Dict(keys=fields.String(), values=fields.Raw(), allow_none=True,
+                           metadata={"description": MEASURED_FEATURES})
+
+
+class HandwritingOut(Schema):
+    judgement = fields.String(allow_none=True)
+    has_strokes = fields.Boolean()
+    features = fields.Dict(keys=fields.String(), values=fields.Raw(), allow_none=True,
+                           metadata={"description": MEASURED_FEATURES})
+
+
 class EscalationRefOut(Schema):
     id = fields.Integer()
     state = fields.String()
@@ -226,17 +252,17 @@ class CheckInOut(Schema):
 
     id = fields.Integer()
     recorded_by = fields.String()
-    observed_at = fields.String(metadata={"description": "ISO 8601, UTC"})
-    received_at = fields.String(metadata={"description": "ISO 8601, UTC"})
+    observed_at = Timestamp()
+    received_at = Timestamp()
     late = fields.Boolean()
     temperature = fields.Nested(TemperatureOut, allow_none=True)
-    ice = fields.Dict(allow_none=True)
+    ice = fields.Nested(IceItemsOut, allow_none=True)
     ice_total = fields.Integer(allow_none=True)
     ice_self = fields.Boolean(allow_none=True, metadata={
         "description": "the ICE check was a self-check, the patient alone (policy v2)"})
     vitals = fields.Nested(VitalsOut, allow_none=True)
-    tremor = fields.Dict(allow_none=True)
-    handwriting = fields.Dict(allow_none=True)
+    tremor = fields.Nested(TremorOut, allow_none=True)
+    handwriting = fields.Nested(HandwritingOut, allow_none=True)
     symptoms = fields.List(fields.String())
     antipyretic = fields.Boolean(allow_none=True, metadata={
         "description": "fever medicine in the last 6 h; null when not asked (policy v2)"})

@@ -4,7 +4,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ...languages import LANGUAGES
+from .checkins import TemperatureOut
 from .common import StrictSchema
+from .evidence import EvidenceIceOut, EvidenceVitalsOut
 
 
 class RedeemIn(StrictSchema):
@@ -45,9 +47,9 @@ class DeviceFoundOut(Schema):
 
     reason = fields.String(metadata={"description": "reason code (app i18n key found_<code>)"})
     severity = fields.String()
-    temperature = fields.Dict(allow_none=True, metadata={"description": "value, unit, celsius"})
-    ice = fields.Dict(allow_none=True, metadata={"description": "total, out_of, baseline"})
-    vitals = fields.Dict(allow_none=True)
+    temperature = fields.Nested(TemperatureOut, allow_none=True)
+    ice = fields.Nested(EvidenceIceOut, allow_none=True)
+    vitals = fields.Nested(EvidenceVitalsOut, allow_none=True)
     news2 = fields.Integer(allow_none=True)
     recorded_by = fields.String(allow_none=True, metadata={
         "description": "patient, caregiver or self_check"})

@@ -49,7 +49,7 @@ class MeCentreOut(Schema):
 
 class MeOut(Schema):
     staff = fields.Nested(StaffOut)
-    centre = fields.Function(lambda body: MeCentreOut().dump(body["staff"].centre))
+    centre = fields.Nested(MeCentreOut)
     csrf_token = fields.String()
     idle_minutes = fields.Integer()
 
