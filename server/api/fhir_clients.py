@@ -12,7 +12,7 @@ from ..extensions import db
 from ..fhir import clients
 from ..models import FhirClient
 from ..services import audit
-from .schemas.common import StrictSchema
+from .schemas.common import StrictSchema, Timestamp
 
 blp = Blueprint("fhir_clients", __name__, url_prefix="/api/v1/staff/admin/fhir-clients",
                 description="Centre admins: FHIR backend-services clients")
@@ -24,8 +24,8 @@ class FhirClientOut(Schema):
     name = fields.String()
     scopes = fields.List(fields.String())
     jwks = fields.Dict()
-    created_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    revoked_at = Timestamp(allow_none=True)
 
 
 class FhirClientIn(StrictSchema):

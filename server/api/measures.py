@@ -14,7 +14,7 @@ from ..ids import Id
 from ..measures import service, svg
 from ..models import CheckIn
 from ..services import audit, baselines
-from .schemas.common import REASON_MAX, StrictSchema
+from .schemas.common import REASON_MAX, StrictSchema, Timestamp
 
 blp = Blueprint("measures", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: measured handwriting and tremor")
@@ -22,7 +22,7 @@ blp = Blueprint("measures", __name__, url_prefix="/api/v1/staff",
 
 class SampleOut(Schema):
     checkin_id = fields.Integer()
-    observed_at = fields.AwareDateTime()
+    observed_at = Timestamp()
     label = fields.String(allow_none=True, metadata={
         "description": "handwriting judgement or tremor rating given with the sample"})
     features = fields.Dict()
@@ -65,7 +65,7 @@ class BaselineChangeOut(Schema):
         "description": "null: the first complete sample became the baseline"})
     staff_handle = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    at = fields.AwareDateTime()
+    at = Timestamp()
 
 
 def _baselines(patient) -> dict:

@@ -25,10 +25,10 @@ class OverrideOut(Schema):
     id = fields.Integer()
     kind = fields.String()
     staff_id = fields.Integer(allow_none=True)
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = Timestamp()
+    ends_at = Timestamp()
     created_by = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class RotaOut(Schema):
@@ -39,7 +39,7 @@ class RotaOut(Schema):
     weekday = fields.Integer(allow_none=True)
     starts_on = fields.Date()
     people = fields.List(fields.Integer())
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
     overrides = fields.List(fields.Nested(OverrideOut))
 
 

@@ -10,7 +10,7 @@ from ..auth.identity import current_staff, require_staff, staff_patient
 from ..ids import Id
 from ..models.people import STAFF_ROLES, TIME_FORMATS
 from ..services import staff_admin
-from .schemas.common import StrictSchema, valid_zone
+from .schemas.common import StrictSchema, Timestamp, valid_zone
 from .schemas.staff import StaffOut
 
 blp = Blueprint("staff_admin", __name__, url_prefix="/api/v1/staff/admin",
@@ -26,7 +26,7 @@ class StaffAdminOut(StaffOut):
     active = fields.Boolean()
     totp_enrolled = fields.Function(lambda s: s.totp_enrolled_at is not None,
                                     metadata={"type": "boolean"})
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class StaffCreateIn(StrictSchema):
@@ -99,7 +99,7 @@ class AuditQuery(StrictSchema):
 
 class AuditItem(Schema):
     id = fields.Integer()
-    at = fields.String()
+    at = Timestamp()
     actor_kind = fields.String()
     actor_id = fields.Integer(allow_none=True)
     actor_handle = fields.String(allow_none=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields
+from werkzeug.http import http_date
 
 from ...clinical.calendar import zone
 
@@ -78,9 +79,22 @@ class Reason(fields.String):
 class Timestamp(fields.DateTime):
     """An instant on the wire, the one way: ISO 8601 as datetime.isoformat() writes it (UTC
     offset +00:00, microseconds when there are any). A string a service already wrote that
-    way passes as it is."""
+    way passes as it is.
+
+    `http_date=True` keeps the HTTP-date form ("Tue, 10 Mar 2026 07:00:00 GMT") of the few
+    fields that Flask's JSON encoder wrote before they had a schema (escalation findings and
+    ladder): their wire format stays as it was.
+    """
+
+    def __init__(self, *, http_date: bool = False, **kwargs):
+        if http_date:  # documented as what it is, not as date-time
+            kwargs["metadata"] = {"format": "http-date", **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+        self.http_date = http_date
 
     def _serialize(self, value, attr, obj, **kwargs):
         if isinstance(value, str):
             return value
+        if self.http_date and value is not None:
+            return http_date(value)
         return super()._serialize(value, attr, obj, **kwargs)

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from ...languages import LANGUAGES
 from .checkins import TemperatureOut
-from .common import StrictSchema
+from .common import StrictSchema, Timestamp
 from .evidence import EvidenceIceOut, EvidenceVitalsOut
 
 
@@ -37,9 +37,9 @@ class DeviceEscalationOut(Schema):
     severity = fields.String()
     syndromes = fields.List(fields.String())
     reasons = fields.List(fields.String())
-    opened_at = fields.DateTime()
-    raised_at = fields.DateTime(allow_none=True)
-    acknowledged_at = fields.DateTime(allow_none=True)
+    opened_at = Timestamp()
+    raised_at = Timestamp(allow_none=True)
+    acknowledged_at = Timestamp(allow_none=True)
 
 
 class DeviceFoundOut(Schema):
@@ -53,8 +53,8 @@ class DeviceFoundOut(Schema):
     news2 = fields.Integer(allow_none=True)
     recorded_by = fields.String(allow_none=True, metadata={
         "description": "patient, caregiver or self_check"})
-    observed_at = fields.DateTime(allow_none=True)
-    slots = fields.List(fields.DateTime(), metadata={"description": "missed slots"})
+    observed_at = Timestamp(allow_none=True)
+    slots = fields.List(Timestamp(), metadata={"description": "missed slots"})
 
 
 class DeviceAlertInstructionOut(Schema):
@@ -72,12 +72,12 @@ class DeviceAlertOut(Schema):
     reasons = fields.List(fields.String())
     found = fields.List(fields.Nested(DeviceFoundOut))
     instruction = fields.Nested(DeviceAlertInstructionOut)
-    opened_at = fields.DateTime()
-    raised_at = fields.DateTime(allow_none=True)
-    acknowledged_at = fields.DateTime(allow_none=True)
-    resolved_at = fields.DateTime(allow_none=True)
-    worsened_at = fields.DateTime(allow_none=True)
-    unanswered_at = fields.DateTime(allow_none=True, metadata={
+    opened_at = Timestamp()
+    raised_at = Timestamp(allow_none=True)
+    acknowledged_at = Timestamp(allow_none=True)
+    resolved_at = Timestamp(allow_none=True)
+    worsened_at = Timestamp(allow_none=True)
+    unanswered_at = Timestamp(allow_none=True, metadata={
         "description": "the family was told the alert is not answered yet: call"})
 
 
@@ -124,8 +124,8 @@ class DeviceContextOut(Schema):
     role = fields.String()
     patient_code = fields.String()
     timezone = fields.String()
-    infused_at = fields.DateTime()
-    enrolled_at = fields.DateTime()
+    infused_at = Timestamp()
+    enrolled_at = Timestamp()
     window_days = fields.Integer()
     day = fields.Integer()
     city = fields.String(allow_none=True)

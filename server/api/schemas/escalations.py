@@ -102,14 +102,15 @@ class FindingOut(Schema):
     severity = fields.String()
     syndrome = fields.String(allow_none=True)
     checkin_id = fields.Integer(allow_none=True)
-    slot_at = Timestamp(allow_none=True, metadata={"description": "a missed slot"})
-    observed_at = Timestamp(allow_none=True)
-    created_at = Timestamp()
+    slot_at = Timestamp(http_date=True, allow_none=True, metadata={
+        "description": "a missed slot"})
+    observed_at = Timestamp(http_date=True, allow_none=True)
+    created_at = Timestamp(http_date=True)
 
 
 class PendingStepOut(Schema):
     kind = fields.String(metadata={"description": "ladder, unanswered, ack_lapse, followup"})
-    due_at = Timestamp()
+    due_at = Timestamp(http_date=True)
     step = fields.Integer(allow_none=True)
 
 
@@ -118,7 +119,7 @@ class LadderOut(Schema):
 
     level = fields.Integer(allow_none=True)
     tiers_on_duty = fields.Integer()
-    started_at = Timestamp(allow_none=True)
+    started_at = Timestamp(http_date=True, allow_none=True)
     running = fields.Boolean()
     pending = fields.List(fields.Nested(PendingStepOut))
 

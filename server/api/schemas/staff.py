@@ -10,7 +10,7 @@ from ...ids import Id
 from ...languages import DEFAULT as DEFAULT_LANGUAGE
 from ...languages import LANGUAGES
 from ...models.people import DEVICE_ROLES, PRODUCTS
-from .common import Reason, StrictSchema, valid_zone
+from .common import Reason, StrictSchema, Timestamp, valid_zone
 
 
 class LoginIn(StrictSchema):
@@ -122,8 +122,8 @@ class PatientOut(Schema):
     code = fields.String()
     display_name = fields.String()
     timezone = fields.String()
-    infused_at = fields.DateTime()
-    enrolled_at = fields.DateTime()
+    infused_at = Timestamp()
+    enrolled_at = Timestamp()
     product = fields.String()
     window_days = fields.Integer()
     baseline_ice = fields.Integer()
@@ -132,7 +132,7 @@ class PatientOut(Schema):
     city = fields.String(allow_none=True)
     place_of_care = fields.String(allow_none=True)
     language = fields.String()
-    monitoring_ended_at = fields.DateTime(allow_none=True)
+    monitoring_ended_at = Timestamp(allow_none=True)
     day = fields.Integer()
     caregiver_enrolled = fields.Boolean(
         metadata={"description": "a caregiver's phone is enrolled (not revoked)"})
@@ -167,7 +167,7 @@ class EnrolmentCodeOut(Schema):
     token = fields.String()
     url = fields.String()
     qr_svg = fields.String()
-    expires_at = fields.String()
+    expires_at = Timestamp()
 
 
 class DeviceOut(Schema):
@@ -175,8 +175,8 @@ class DeviceOut(Schema):
     patient_id = fields.Integer()
     caregiver_id = fields.Integer(allow_none=True)
     role = fields.String()
-    created_at = fields.DateTime()
-    last_seen_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    last_seen_at = Timestamp(allow_none=True)
+    revoked_at = Timestamp(allow_none=True)
     revoked_reason = fields.String(allow_none=True, metadata={
         "description": "staff (this phone alone) or monitoring_ended"})
