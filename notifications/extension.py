@@ -95,7 +95,7 @@ class Notifications:
             return SendResult("refused", None, error=refused[:200])
         try:
             data, headers = self._prepare(state, subscription, body, urgency, topic, ttl)
-        except Exception as exc:  # noqa: BLE001 - bad keys or address: this subscription only
+        except Exception as exc:  # broad on purpose: bad keys or address: this subscription only
             return SendResult("invalid", None, error=_reason("cannot encrypt or sign", exc))
         try:
             response = state.session.post(endpoint, data=data, headers=headers,
@@ -106,7 +106,7 @@ class Notifications:
             return SendResult("invalid", None, error=_reason("cannot address", exc))
         except requests.RequestException as exc:
             return SendResult("retry", None, error=type(exc).__name__)
-        except Exception as exc:  # noqa: BLE001 - isolated: recorded, never a failed batch
+        except Exception as exc:  # broad on purpose: isolated: recorded, never a failed batch
             return SendResult("error", None, error=_reason("send failed", exc))
         return classify(response.status_code, response.headers.get("Retry-After"),
                         response.text or "", endpoint)

@@ -10,7 +10,7 @@ from ..auth.tokens import hash_secret
 from ..extensions import db, limiter
 from ..models import StaffSession
 from ..services import staff_auth
-from .schemas import LoginIn, LoginOut, MeOut, TotpIn
+from .schemas.staff import LoginIn, LoginOut, MeOut, TotpIn
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Staff sign-in")
 
@@ -73,5 +73,6 @@ class Me(MethodView):
     def get(self):
         """Return the signed-in member of staff and the CSRF token for writes."""
         db.session.commit()  # keep last_seen_at for the idle limit
-        return {"staff": g.actor.staff, "csrf_token": g.actor.session.csrf_token,
+        staff = g.actor.staff
+        return {"staff": staff, "centre": staff.centre, "csrf_token": g.actor.session.csrf_token,
                 "idle_minutes": current_app.config["STAFF_IDLE_MINUTES"]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from notifications.channels import twilio
 
@@ -20,12 +20,10 @@ from ..extensions import db
 from ..models import Caregiver, Staff
 from ..models.channels import CHANNEL_KINDS
 from ..services import audit, channel_inbound, channel_settings, dispatch
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema, Timestamp
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",
                 description="Delivery channels: lists, tests, provider callbacks")
-
-NO_STORE = {"Cache-Control": "no-store"}
 PROVIDER_PREFIX = "/api/v1/channels/twilio/"
 
 
@@ -54,34 +52,68 @@ class TestIn(StrictSchema):
     position = fields.Integer(required=True, validate=validate.Range(0, 10))
 
 
+class ChannelOut(Schema):
+    """One channel of a person's list, in the order tried."""
+
+    id = fields.Integer()
+    position = fields.Integer()
+    kind = fields.String()
+    delay_seconds = fields.Integer()
+    address = fields.String(allow_none=True)
+    secret = fields.String(allow_none=True, metadata={"description": "webhooks only"})
+    routing_key_set = fields.Boolean(allow_none=True, metadata={
+        "description": "PagerDuty only: a routing key is stored (never shown)"})
+    consent_at = Timestamp(allow_none=True)
+    consent_by_staff_id = fields.Integer(allow_none=True)
+    opted_out_at = Timestamp(allow_none=True, metadata={"description": "STOP received"})
+
+
+class ChannelListOut(Schema):
+    channels = fields.List(fields.Nested(ChannelOut))
+
+
+class CaregiverChannelsOut(ChannelListOut):
+    caregiver_id = fields.Integer()
+
+
+class FamilyChannelsOut(Schema):
+    patient = fields.List(fields.Nested(ChannelOut))
+    caregivers = fields.List(fields.Nested(CaregiverChannelsOut))
+
+
+class ChannelTestOut(Schema):
+    intent_id = fields.Integer()
+    channel = fields.String()
+
+
 @blp.route("/channels/me")
 class MyChannels(MethodView):
     @require_staff()
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def get(self):
         """The caller's channel list (empty: Web Push only)."""
-        return {"channels": channel_settings.listing("staff", current_staff().id)}, 200, NO_STORE
+        return {"channels": channel_settings.listing("staff", current_staff().id)}, 200
 
     @require_staff()
     @blp.arguments(ChannelListIn)
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def put(self, data):
         """Replace the caller's channel list ("push; SMS after 120 s; call after 300 s")."""
         staff = current_staff()
         return {"channels": channel_settings.replace("staff", staff.id, data["channels"],
-                                                     staff)}, 200, NO_STORE
+                                                     staff)}, 200
 
 
 @blp.route("/channels/me/test")
 class MyChannelTest(MethodView):
     @require_staff()
     @blp.arguments(TestIn)
-    @blp.response(202)
+    @blp.response(202, ChannelTestOut)
     def post(self, data):
         """Send the caller a test through the channel at `position`."""
         intent = channel_settings.send_test(current_staff(), data["position"])
         dispatch.kick()
-        return {"intent_id": intent.id, "channel": intent.channel_kind or "push"}, 202, NO_STORE
+        return {"intent_id": intent.id, "channel": intent.channel_kind or "push"}, 202
 
 
 def _centre_staff(staff_id: int) -> Staff:
@@ -96,26 +128,26 @@ def _centre_staff(staff_id: int) -> Staff:
 @blp.route("/staff/admin/staff/<int:staff_id>/channels")
 class StaffChannels(MethodView):
     @require_staff("admin")
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def get(self, staff_id):
         """A member of staff's channel list (admins of the same centre)."""
         staff = _centre_staff(staff_id)
-        return {"channels": channel_settings.listing("staff", staff.id)}, 200, NO_STORE
+        return {"channels": channel_settings.listing("staff", staff.id)}, 200
 
     @require_staff("admin")
     @blp.arguments(ChannelListIn)
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def put(self, data, staff_id):
         """Replace a member of staff's channel list."""
         staff = _centre_staff(staff_id)
         return {"channels": channel_settings.replace("staff", staff.id, data["channels"],
-                                                     current_staff())}, 200, NO_STORE
+                                                     current_staff())}, 200
 
 
 @blp.route("/staff/patients/<int:patient_id>/channels")
 class FamilyChannels(MethodView):
     @require_staff()
-    @blp.response(200)
+    @blp.response(200, FamilyChannelsOut)
     def get(self, patient_id):
         """The patient's and each caregiver's channel list (SMS numbers, consent, STOP)."""
         patient = staff_patient(patient_id)
@@ -125,11 +157,11 @@ class FamilyChannels(MethodView):
                                for c in patient.caregivers]}
         audit.record("channel.settings.read", patient_id=patient.id)
         db.session.commit()
-        return body, 200, NO_STORE
+        return body, 200
 
     @require_staff()
     @blp.arguments(FamilyChannelListIn)
-    @blp.response(200)
+    @blp.response(200, ChannelListOut)
     def put(self, data, patient_id):
         """Replace the patient's (or, with caregiver_id, a caregiver's) channel list."""
         patient = staff_patient(patient_id)
@@ -141,7 +173,7 @@ class FamilyChannels(MethodView):
                                {"caregiver_id": ["not a caregiver of this patient"]})
             kind, recipient = "caregiver", caregiver.id
         return {"channels": channel_settings.replace(kind, recipient, data["channels"],
-                                                     current_staff(), patient.id)}, 200, NO_STORE
+                                                     current_staff(), patient.id)}, 200
 
 
 # ---- provider callbacks --------------------------------------------------------------------
@@ -170,7 +202,7 @@ def _verified() -> dict:
 
 
 def _xml(text: str) -> Response:
-    return Response(text, 200, {"Content-Type": "text/xml; charset=utf-8", **NO_STORE})
+    return Response(text, 200, {"Content-Type": "text/xml; charset=utf-8"})
 
 
 @blp.route("/channels/twilio/status")

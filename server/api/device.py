@@ -14,8 +14,8 @@ from ..clinical.calendar import day_number, local_date
 from ..clock import now
 from ..extensions import db, limiter
 from ..services import audit, checkins, device_alerts, enrolment, patients
-from .checkin_schemas import CheckInOut, CheckInQuery, CheckInSchema
-from .schemas import (
+from .schemas.checkins import CheckInOut, CheckInQuery, CheckInSchema
+from .schemas.device import (
     DeviceAlertOut,
     DeviceContextOut,
     DeviceEscalationOut,
@@ -30,8 +30,6 @@ CHECKIN_SCHEMA = CheckInSchema()
 
 blp = Blueprint("device", __name__, url_prefix="/api/v1",
                 description="Patient and caregiver phones")
-
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 # What the phone checks before sending (the server refuses the rest with 422): published so
@@ -104,7 +102,7 @@ class Enrol(MethodView):
     def post(self, data):
         """Trade a one-time enrolment code (or QR token) for this phone's bearer token."""
         token, device = enrolment.redeem(data.get("code"), data.get("token"))
-        return {**device_context(device), "device_token": token}, 201, NO_STORE
+        return {**device_context(device), "device_token": token}, 201
 
 
 @blp.route("/device/me")
@@ -116,7 +114,7 @@ class DeviceMe(MethodView):
         device = current_device()
         audit.record("device.context", patient_id=device.patient_id)
         db.session.commit()
-        return device_context(device), 200, NO_STORE
+        return device_context(device), 200
 
 
 @blp.route("/device/language")
@@ -127,7 +125,7 @@ class DeviceLanguage(MethodView):
     def put(self, data):
         """Set the language of this phone's person (patient or caregiver); pushes follow it."""
         language = patients.set_language(current_device(), data["language"])
-        return {"language": language}, 200, NO_STORE
+        return {"language": language}, 200
 
 
 @blp.route("/device/escalations")
@@ -141,7 +139,7 @@ class DeviceEscalations(MethodView):
         audit.record("escalation.device_list", patient_id=device.patient_id,
                      detail={"count": len(rows)})
         db.session.commit()
-        return rows, 200, NO_STORE
+        return rows, 200
 
 
 @blp.route("/device/alerts")
@@ -155,7 +153,7 @@ class DeviceAlerts(MethodView):
         audit.record("escalation.device_alerts", patient_id=device.patient_id,
                      detail={"count": len(rows)})
         db.session.commit()
-        return rows, 200, NO_STORE
+        return rows, 200
 
 
 @blp.route("/checkins")
@@ -168,7 +166,7 @@ class CheckIns(MethodView):
         key = checkins.valid_idempotency_key(request.headers.get("Idempotency-Key"))
         fingerprint = checkins.request_fingerprint(request.get_json(silent=True))
         body, status = checkins.record_checkin(current_device(), data, key, fingerprint)
-        return body, status, NO_STORE
+        return body, status
 
     @require_device
     @blp.arguments(CheckInQuery, location="query")
@@ -179,4 +177,4 @@ class CheckIns(MethodView):
         rows = checkins.list_for_patient(device.patient_id, query["limit"], query["before_id"])
         audit.record("checkin.list", patient_id=device.patient_id)
         db.session.commit()
-        return [checkins.answer(row) for row in rows], 200, NO_STORE
+        return [checkins.answer(row) for row in rows], 200

@@ -12,11 +12,10 @@ from ..extensions import db
 from ..fhir import clients
 from ..models import FhirClient
 from ..services import audit
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema, Timestamp
 
 blp = Blueprint("fhir_clients", __name__, url_prefix="/api/v1/staff/admin/fhir-clients",
                 description="Centre admins: FHIR backend-services clients")
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 class FhirClientOut(Schema):
@@ -25,8 +24,8 @@ class FhirClientOut(Schema):
     name = fields.String()
     scopes = fields.List(fields.String())
     jwks = fields.Dict()
-    created_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    revoked_at = Timestamp(allow_none=True)
 
 
 class FhirClientIn(StrictSchema):
@@ -51,7 +50,7 @@ class FhirClients(MethodView):
         """List the centre's FHIR clients."""
         rows = db.session.scalars(db.select(FhirClient).where(
             FhirClient.centre_id == current_staff().centre_id).order_by(FhirClient.id)).all()
-        return rows, 200, NO_STORE
+        return rows, 200
 
     @require_staff("admin")
     @blp.arguments(FhirClientIn)
@@ -61,7 +60,7 @@ class FhirClients(MethodView):
         row = clients.register(current_staff().centre_id, data["client_id"], data["name"],
                                data["jwks"], data["scopes"])
         db.session.commit()
-        return row, 201, NO_STORE
+        return row, 201
 
 
 @blp.route("/<int:fhir_client_id>/revoke")
@@ -74,4 +73,4 @@ class FhirClientRevoke(MethodView):
         row.revoked_at = row.revoked_at or now()
         audit.record("fhir.client.revoke", detail={"client": row.id})
         db.session.commit()
-        return row, 200, NO_STORE
+        return row, 200

@@ -14,18 +14,15 @@ from ..ids import Id
 from ..measures import service, svg
 from ..models import CheckIn
 from ..services import audit, baselines
-from .checkin_schemas import StrictSchema
-from .schemas import REASON_MAX
+from .schemas.common import REASON_MAX, StrictSchema, Timestamp
 
 blp = Blueprint("measures", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: measured handwriting and tremor")
 
-NO_STORE = {"Cache-Control": "no-store"}
-
 
 class SampleOut(Schema):
     checkin_id = fields.Integer()
-    observed_at = fields.AwareDateTime()
+    observed_at = Timestamp()
     label = fields.String(allow_none=True, metadata={
         "description": "handwriting judgement or tremor rating given with the sample"})
     features = fields.Dict()
@@ -68,7 +65,7 @@ class BaselineChangeOut(Schema):
         "description": "null: the first complete sample became the baseline"})
     staff_handle = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    at = fields.AwareDateTime()
+    at = Timestamp()
 
 
 def _baselines(patient) -> dict:
@@ -93,7 +90,7 @@ class Handwriting(MethodView):
             row["svg_url"] = _svg_url(patient.id, row["checkin_id"])
         audit.record("measures.handwriting.list", patient_id=patient.id)
         db.session.commit()
-        return rows, 200, NO_STORE
+        return rows, 200
 
 
 @blp.route("/patients/<int:patient_id>/tremor")
@@ -107,7 +104,7 @@ class Tremor(MethodView):
         rows = service.samples(patient, "tremor", query["limit"])
         audit.record("measures.tremor.list", patient_id=patient.id)
         db.session.commit()
-        return rows, 200, NO_STORE
+        return rows, 200
 
 
 @blp.route("/patients/<int:patient_id>/checkins/<int:checkin_id>/handwriting.svg")
@@ -126,7 +123,7 @@ class HandwritingSvg(MethodView):
         audit.record("measures.handwriting.svg", patient_id=patient.id,
                      detail={"checkin": row.id})
         db.session.commit()
-        return Response(body, 200, {**NO_STORE, "Content-Security-Policy":
+        return Response(body, 200, {"Content-Security-Policy":
                                     "default-src 'none'; style-src 'unsafe-inline'"},
                         mimetype="image/svg+xml")
 
@@ -146,7 +143,7 @@ class Baseline(MethodView):
             if (target := data.get(key)) is not None:
                 baselines.change(patient, kind, target, staff, reason)
         db.session.commit()
-        return _baselines(patient), 200, NO_STORE
+        return _baselines(patient), 200
 
 
 @blp.route("/patients/<int:patient_id>/baselines")
@@ -161,4 +158,4 @@ class BaselineHistory(MethodView):
         audit.record("measures.baseline.list", patient_id=patient.id)
         db.session.commit()
         return [{**{c: getattr(r, c) for c in BaselineChangeOut().fields if c != "staff_handle"},
-                 "staff_handle": handles.get(r.staff_id)} for r in rows], 200, NO_STORE
+                 "staff_handle": handles.get(r.staff_id)} for r in rows], 200

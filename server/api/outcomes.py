@@ -14,7 +14,7 @@ from marshmallow import RAISE
 from ..auth.identity import current_staff, require_staff
 from ..extensions import db
 from ..services import audit, outcomes_export
-from .quality import NO_STORE, PeriodIn, _period
+from .quality import PeriodIn, _period
 
 blp = Blueprint("outcomes", __name__, url_prefix="/api/v1/staff/admin",
                 description="Admins: registry outcomes export (CSV, JSON)")
@@ -40,7 +40,7 @@ class OutcomesJson(MethodView):
         """Per patient infused in the period: grades, treatments, first alert days, acks."""
         per, table = _export(query, "json")
         return {"from": per.first.isoformat(), "to": per.last.isoformat(),
-                "columns": list(outcomes_export.COLUMNS), "patients": table}, 200, NO_STORE
+                "columns": list(outcomes_export.COLUMNS), "patients": table}, 200
 
 
 @blp.route("/outcomes.csv")
@@ -52,4 +52,4 @@ class OutcomesCsv(MethodView):
         per, table = _export(query, "csv")
         name = f"cartwatch-outcomes-{per.first.isoformat()}-{per.last.isoformat()}.csv"
         return Response(outcomes_export.to_csv(table), mimetype="text/csv", headers={
-            **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
+            "Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,33 +1,37 @@
 """Web Push API: VAPID key, subscriptions, receipts, test message, acknowledge, deliveries."""
 from __future__ import annotations
 
-import binascii
 from functools import wraps
 
-from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from notifications import push
-from notifications.vapid import b64url_decode
 
 from ..auth.identity import Actor, current_staff, require_staff
 from ..clinical import escalations
 from ..errors import ApiError
 from ..extensions import db
-from ..ids import Id
 from ..models import Staff
-from ..models.push import RECEIPT_EVENTS
 from ..services import audit, dispatch, push_subscriptions
 from ..services.push_tokens import read_ack_token, read_receipt_token
-from .checkin_schemas import StrictSchema
+from .schemas.push import (
+    AckIn,
+    AckOut,
+    DeliveriesOut,
+    EndpointIn,
+    KeyOut,
+    PushStatusOut,
+    ReceiptIn,
+    ReceiptOut,
+    SubscriptionIn,
+    SubscriptionOut,
+    TestPushOut,
+)
 
 blp = Blueprint("push", __name__, url_prefix="/api/v1/push",
                 description="Web Push: key, subscriptions, receipts, acknowledge from a push")
-
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 def register_extra(app: Flask) -> None:
@@ -41,73 +45,6 @@ def register_extra(app: Flask) -> None:
     push.init_app(app)
     worker.init_app(app)
     app.before_request(dispatch.warm_up)  # immediate dispatch ready before the first alarm
-
-
-def _decoded(value: str, what: str) -> bytes:
-    try:
-        return b64url_decode(value)
-    except (binascii.Error, ValueError):
-        raise ValidationError(f"{what} must be base64url") from None
-
-
-class KeysIn(StrictSchema):
-    p256dh = fields.String(required=True, validate=validate.Length(max=100))
-    auth = fields.String(required=True, validate=validate.Length(max=32))
-
-    @validates("p256dh")
-    def _p256dh(self, value, **_):
-        raw = _decoded(value, "p256dh")
-        if len(raw) != 65 or raw[0] != 4:
-            raise ValidationError("p256dh must be an uncompressed P-256 point (65 bytes)")
-        try:
-            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
-        except ValueError:
-            raise ValidationError("p256dh is not a point on P-256") from None
-
-    @validates("auth")
-    def _auth(self, value, **_):
-        if len(_decoded(value, "auth")) != 16:
-            raise ValidationError("auth must be 16 bytes")
-
-
-class SubscriptionIn(StrictSchema):
-    """The browser's PushSubscription.toJSON()."""
-
-    endpoint = fields.String(required=True, validate=validate.Length(max=1024))
-    expirationTime = fields.Float(load_default=None, allow_none=True)  # noqa: N815 (browser)
-    keys = fields.Nested(KeysIn, required=True)
-
-    @validates("endpoint")
-    def _endpoint(self, value, **_):
-        """Only a browser push service (or a configured private one): no SSRF."""
-        if problem := push.endpoint_problem(value):
-            raise ValidationError(problem)
-
-
-class EndpointIn(StrictSchema):
-    endpoint = fields.String(required=True, validate=validate.Length(max=1024))
-
-
-class SubscriptionOut(Schema):
-    id = fields.Integer()
-    endpoint = fields.String()
-    created_at = fields.DateTime()
-    created = fields.Boolean()
-
-
-class KeyOut(Schema):
-    public_key = fields.String()
-
-
-class ReceiptIn(StrictSchema):
-    intent_id = Id(required=True, strict=False)
-    event = fields.String(required=True, validate=validate.OneOf(RECEIPT_EVENTS))
-    token = fields.String(validate=validate.Length(max=500), metadata={
-        "description": "a staff notification's data.receipt_token: no session needed"})
-
-
-class AckIn(StrictSchema):
-    token = fields.String(required=True, validate=validate.Length(max=500))
 
 
 def _subscriber_required(find_actor):
@@ -176,7 +113,7 @@ class Subscriptions(MethodView):
         """Register this browser's push subscription (staff session or enrolled device)."""
         row, created = push_subscriptions.subscribe(_subscriber(), data)
         return {"id": row.id, "endpoint": row.endpoint, "created_at": row.created_at,
-                "created": created}, 201, NO_STORE
+                "created": created}, 201
 
     @require_subscriber
     @blp.arguments(EndpointIn)
@@ -192,7 +129,7 @@ class Subscriptions(MethodView):
 class Receipts(MethodView):
     @require_receipt_sender
     @blp.arguments(ReceiptIn)
-    @blp.response(201)
+    @blp.response(201, ReceiptOut)
     def post(self, data):
         """The service worker reports a notification shown or clicked.
 
@@ -201,37 +138,35 @@ class Receipts(MethodView):
         """
         receipt = push_subscriptions.record_receipt(_subscriber(), data["intent_id"],
                                                     data["event"])
-        return {"id": receipt.id, "event": receipt.event}, 201, NO_STORE
+        return {"id": receipt.id, "event": receipt.event}, 201
 
 
 @blp.route("/test")
 class TestPush(MethodView):
     @require_staff()
-    @blp.response(202)
+    @blp.response(202, TestPushOut)
     def post(self):
         """Send the caller a test notification on every subscribed device."""
         staff = current_staff()
         intent = push_subscriptions.send_test(staff)
         state = push_subscriptions.staff_status(staff)
         dispatch.kick()  # the worker's next pass sends it if immediate dispatch is off
-        return {"intent_id": intent.id, "subscriptions": state["subscriptions"]}, 202, NO_STORE
+        return {"intent_id": intent.id, "subscriptions": state["subscriptions"]}, 202
 
 
 @blp.route("/status")
 class Status(MethodView):
     @require_staff()
-    @blp.response(200)
+    @blp.response(200, PushStatusOut)
     def get(self):
         """The caller's push health: subscriptions, last shown, the 24 h warning."""
-        state = push_subscriptions.staff_status(current_staff())
-        last = state["last_shown_at"]
-        return {**state, "last_shown_at": last.isoformat() if last else None}, 200, NO_STORE
+        return push_subscriptions.staff_status(current_staff())
 
 
 @blp.route("/ack")
 class AckFromPush(MethodView):
     @blp.arguments(AckIn)
-    @blp.response(200)
+    @blp.response(200, AckOut)
     def post(self, data):
         """Acknowledge an escalation from the notification's action with its signed token."""
         found = read_ack_token(data["token"])
@@ -241,19 +176,13 @@ class AckFromPush(MethodView):
             raise ApiError(403, "invalid_token", "The acknowledge link is invalid or expired")
         g.actor = Actor("staff", staff=staff)  # audit names who acknowledged
         escalation = escalations.acknowledge(found[0], staff)
-        return {"escalation_id": escalation.id, "state": escalation.state}, 200, NO_STORE
+        return {"escalation_id": escalation.id, "state": escalation.state}, 200
 
 
 @blp.route("/escalations/<int:escalation_id>/deliveries")
 class Deliveries(MethodView):
     @require_staff()
-    @blp.response(200)
+    @blp.response(200, DeliveriesOut)
     def get(self, escalation_id):
         """Per recipient of an escalation: delivery state and which devices showed it."""
-        body = push_subscriptions.escalation_deliveries(escalation_id, current_staff())
-        for key in ("undeliverable_at",):
-            body[key] = body[key].isoformat() if body[key] else None
-        for item in body["items"]:
-            for key in ("created_at", "sent_at", "shown_at", "clicked_at"):
-                item[key] = item[key].isoformat() if item[key] else None
-        return body, 200, NO_STORE
+        return push_subscriptions.escalation_deliveries(escalation_id, current_staff())

@@ -20,12 +20,10 @@ from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..services import audit, quality, quality_csv, whatif
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema
 
 blp = Blueprint("quality", __name__, url_prefix="/api/v1/staff/quality",
                 description="Centre quality page: alarm burden, response times, what-if")
-
-NO_STORE = {"Cache-Control": "no-store"}
 ROLES = ("admin", "physician")
 DEFAULT_DAYS = 30
 
@@ -84,10 +82,10 @@ class Figures(MethodView):
         if query["format"] == "csv":
             name = f"cartwatch-quality-{figures['from']}-{figures['to']}.csv"
             return Response(quality_csv.to_csv(figures), mimetype="text/csv", headers={
-                **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
+                "Content-Disposition": f'attachment; filename="{name}"'})
         bounds = {k: {"min": low, "max": high} for k, (low, high) in P.THRESHOLD_BOUNDS.items()}
         return {**figures, "thresholds": rules.effective_thresholds(staff.centre),
-                "threshold_bounds": bounds}, 200, NO_STORE
+                "threshold_bounds": bounds}, 200
 
 
 @blp.route("/whatif")
@@ -110,4 +108,4 @@ class WhatIf(MethodView):
                                                "counts": result["counts"], "count": len(shown),
                                                "patients": shown})
         db.session.commit()
-        return result, 200, NO_STORE
+        return result, 200

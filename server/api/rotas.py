@@ -13,13 +13,11 @@ from ..clock import now
 from ..ids import Id
 from ..models.rota import OVERRIDE_KINDS, PATTERNS
 from ..services import rotas
-from .checkin_schemas import StrictSchema
+from .schemas.common import StrictSchema, Timestamp
 from .staff_admin import MAX_TIER
 
 blp = Blueprint("rotas", __name__, url_prefix="/api/v1/staff",
                 description="Rotas, overrides, who is on call, the coverage banner")
-
-NO_STORE = {"Cache-Control": "no-store"}
 HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="a local time HH:MM")
 
 
@@ -27,10 +25,10 @@ class OverrideOut(Schema):
     id = fields.Integer()
     kind = fields.String()
     staff_id = fields.Integer(allow_none=True)
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = Timestamp()
+    ends_at = Timestamp()
     created_by = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class RotaOut(Schema):
@@ -41,7 +39,7 @@ class RotaOut(Schema):
     weekday = fields.Integer(allow_none=True)
     starts_on = fields.Date()
     people = fields.List(fields.Integer())
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
     overrides = fields.List(fields.Nested(OverrideOut))
 
 
@@ -77,19 +75,55 @@ class OncallQuery(StrictSchema):
                            metadata={"description": "how far ahead (the rota page: 168)"})
 
 
+class OncallPersonOut(Schema):
+    id = fields.Integer()
+    handle = fields.String()
+    name = fields.String()
+    on_duty = fields.Boolean()
+    active = fields.Boolean()
+
+
+class SegmentOut(Schema):
+    starts_at = Timestamp()
+    ends_at = Timestamp()
+    person = fields.Nested(OncallPersonOut, allow_none=True)
+    override_id = fields.Integer(allow_none=True)
+    pageable = fields.Boolean()
+
+
+class RotaGapOut(Schema):
+    starts_at = Timestamp()
+    ends_at = Timestamp()
+
+
+class RotaOncallOut(Schema):
+    rota_id = fields.Integer()
+    tier = fields.Integer()
+    segments = fields.List(fields.Nested(SegmentOut))
+    gaps = fields.List(fields.Nested(RotaGapOut))
+
+
 class OncallOut(Schema):
-    at = fields.String()
-    until = fields.String()
+    at = Timestamp()
+    until = Timestamp()
     timezone = fields.String()
-    now = fields.List(fields.List(fields.Dict()), metadata={
-        "description": "per tier, lowest first: who is paged now (id, handle, name)"})
-    rotas = fields.List(fields.Dict(), metadata={
-        "description": "per rota: tier, segments (starts_at, ends_at, person), gaps"})
+    now = fields.List(fields.List(fields.Nested(OncallPersonOut, allow_none=True)), metadata={
+        "description": "per tier, lowest first: who is paged now"})
+    rotas = fields.List(fields.Nested(RotaOncallOut), metadata={
+        "description": "per rota: its segments (who, from when to when) and gaps"})
+
+
+class CoverageGapOut(Schema):
+    """A rota tier with nobody on duty, now or within the warning lead."""
+
+    tier = fields.Integer()
+    starts_at = Timestamp()
+    ends_at = Timestamp()
+    now = fields.Boolean()
 
 
 class CoverageOut(Schema):
-    gaps = fields.List(fields.Dict(), metadata={
-        "description": "tier, starts_at, ends_at, now: a rota tier with nobody on duty"})
+    gaps = fields.List(fields.Nested(CoverageGapOut))
     lead_hours = fields.Float()
 
 
@@ -103,14 +137,14 @@ class RotaList(MethodView):
     @blp.response(200, RotaOut(many=True))
     def get(self):
         """List the centre's rotas with their overrides."""
-        return rotas.list_rotas(current_staff()), 200, NO_STORE
+        return rotas.list_rotas(current_staff()), 200
 
     @require_staff("admin")
     @blp.arguments(RotaIn)
     @blp.response(201, RotaOut)
     def post(self, data):
         """Create a tier's rota: pattern, handoff times, start date, people in turn."""
-        return rotas.create_rota(current_staff(), data), 201, NO_STORE
+        return rotas.create_rota(current_staff(), data), 201
 
 
 @blp.route("/admin/rotas/<int:rota_id>")
@@ -121,8 +155,7 @@ class RotaById(MethodView):
     def patch(self, changes, rota_id):
         """Change a rota's pattern, handoff times, weekday, start date or people."""
         admin = current_staff()
-        return rotas.update_rota(admin, rotas.centre_rota(admin, rota_id), changes), 200, \
-            NO_STORE
+        return rotas.update_rota(admin, rotas.centre_rota(admin, rota_id), changes), 200
 
     @require_staff("admin")
     @blp.response(204)
@@ -141,7 +174,7 @@ class OverrideList(MethodView):
         """List a rota's overrides."""
         admin = current_staff()
         rota = rotas.centre_rota(admin, rota_id)
-        return rotas.list_overrides(admin, rota), 200, NO_STORE
+        return rotas.list_overrides(admin, rota), 200
 
     @require_staff("admin")
     @blp.arguments(OverrideIn)
@@ -149,8 +182,7 @@ class OverrideList(MethodView):
     def post(self, data, rota_id):
         """Add a swap (one shift), a cover or an absence (an interval) to a rota."""
         admin = current_staff()
-        return rotas.create_override(admin, rotas.centre_rota(admin, rota_id), data), 201, \
-            NO_STORE
+        return rotas.create_override(admin, rotas.centre_rota(admin, rota_id), data), 201
 
 
 @blp.route("/admin/rotas/<int:rota_id>/overrides/<int:override_id>")
@@ -171,8 +203,7 @@ class Oncall(MethodView):
     @blp.response(200, OncallOut)
     def get(self, query):
         """Who is on duty at `at` (default now) per tier, and each rota over the next 48 h."""
-        return rotas.oncall_view(current_staff(), _utc(query["at"]), query["hours"]), 200, \
-            NO_STORE
+        return rotas.oncall_view(current_staff(), _utc(query["at"]), query["hours"]), 200
 
 
 @blp.route("/coverage")
@@ -181,4 +212,4 @@ class Coverage(MethodView):
     @blp.response(200, CoverageOut)
     def get(self):
         """Rota tiers with nobody on duty now or within the warning lead (the queue banner)."""
-        return rotas.coverage(current_staff(), now()), 200, NO_STORE
+        return rotas.coverage(current_staff(), now()), 200

@@ -10,13 +10,11 @@ from ..auth.identity import current_staff, require_staff, staff_patient
 from ..ids import Id
 from ..models.people import STAFF_ROLES, TIME_FORMATS
 from ..services import staff_admin
-from .checkin_schemas import StrictSchema
-from .schemas import StaffOut, valid_zone
+from .schemas.common import StrictSchema, Timestamp, valid_zone
+from .schemas.staff import StaffOut
 
 blp = Blueprint("staff_admin", __name__, url_prefix="/api/v1/staff/admin",
                 description="Centre admins: staff, centre settings, audit log")
-
-NO_STORE = {"Cache-Control": "no-store"}
 MAX_TIER = 5
 # The browser's `pattern` (admin.js) is the same rule written for the `v` flag.
 HANDLE = r"^[a-z0-9][a-z0-9._\-]{1,63}$"
@@ -26,8 +24,9 @@ HANDLE_RULE = ("2 to 64 characters: lower-case letters a-z, digits, dot, undersc
 
 class StaffAdminOut(StaffOut):
     active = fields.Boolean()
-    totp_enrolled = fields.Function(lambda s: s.totp_enrolled_at is not None)
-    created_at = fields.DateTime()
+    totp_enrolled = fields.Function(lambda s: s.totp_enrolled_at is not None,
+                                    metadata={"type": "boolean"})
+    created_at = Timestamp()
 
 
 class StaffCreateIn(StrictSchema):
@@ -100,7 +99,7 @@ class AuditQuery(StrictSchema):
 
 class AuditItem(Schema):
     id = fields.Integer()
-    at = fields.String()
+    at = Timestamp()
     actor_kind = fields.String()
     actor_id = fields.Integer(allow_none=True)
     actor_handle = fields.String(allow_none=True)
@@ -124,14 +123,14 @@ class StaffList(MethodView):
     @blp.response(200, StaffAdminOut(many=True))
     def get(self):
         """List the centre's staff with role, tier and duty."""
-        return staff_admin.list_staff(current_staff()), 200, NO_STORE
+        return staff_admin.list_staff(current_staff()), 200
 
     @require_staff("admin")
     @blp.arguments(StaffCreateIn)
     @blp.response(201, StaffAdminOut)
     def post(self, data):
         """Create a staff account with an initial password (checked against the refused list)."""
-        return staff_admin.create_staff(current_staff(), data), 201, NO_STORE
+        return staff_admin.create_staff(current_staff(), data), 201
 
 
 @blp.route("/staff/<int:staff_id>")
@@ -144,7 +143,7 @@ class StaffById(MethodView):
         admin = current_staff()
         staff = staff_admin.centre_staff(admin, staff_id)
         return (staff_admin.update_staff(admin, staff, changes, keep=g.actor.session),
-                200, NO_STORE)
+                200)
 
 
 @blp.route("/centre")
@@ -153,14 +152,14 @@ class CentreSettings(MethodView):
     @blp.response(200, CentreOut)
     def get(self):
         """Read the centre's numbers, time zone and threshold overrides."""
-        return staff_admin.read_centre(current_staff()), 200, NO_STORE
+        return staff_admin.read_centre(current_staff()), 200
 
     @require_staff("admin")
     @blp.arguments(CentrePatch)
     @blp.response(200, CentreOut)
     def patch(self, changes):
         """Change the centre's numbers or threshold overrides (within the engine's bounds)."""
-        return staff_admin.update_centre(current_staff(), changes), 200, NO_STORE
+        return staff_admin.update_centre(current_staff(), changes), 200
 
 
 @blp.route("/audit")
@@ -174,4 +173,4 @@ class AuditLog(MethodView):
         patient = staff_patient(query["patient_id"]) if query["patient_id"] else None
         staff = staff_admin.centre_staff(admin, query["staff_id"]) if query["staff_id"] else None
         body = staff_admin.audit_page(admin, patient, staff, query["page"], query["per_page"])
-        return body, 200, NO_STORE
+        return body, 200

@@ -11,9 +11,9 @@ from ..extensions import db
 from ..models import Caregiver, Device
 from ..models.people import PRODUCTS
 from ..services import audit, checkins, enrolment, patients
-from .checkin_schemas import CheckInOut, CheckInQuery
-from .schemas import (
-    REASON_MAX,
+from .schemas.checkins import CheckInOut, CheckInQuery
+from .schemas.common import REASON_MAX
+from .schemas.staff import (
     CaregiverIn,
     CaregiverOut,
     DeviceOut,
@@ -28,8 +28,6 @@ from .schemas import (
 
 blp = Blueprint("staff_patients", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: patients and their phones")
-
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _out(patient, reachable: set[int] | None = None) -> dict:
@@ -48,14 +46,14 @@ class Patients(MethodView):
         """List the patients of the caller's centre."""
         rows = patients.list_patients(current_staff())
         reachable = patients.with_caregiver_phone([p.id for p in rows])
-        return [_out(p, reachable) for p in rows], 200, NO_STORE
+        return [_out(p, reachable) for p in rows], 200
 
     @require_staff()
     @blp.arguments(PatientIn)
     @blp.response(201, PatientOut)
     def post(self, data):
         """Enrol a patient at the caller's centre."""
-        return _out(patients.create_patient(current_staff(), data)), 201, NO_STORE
+        return _out(patients.create_patient(current_staff(), data)), 201
 
 
 @blp.route("/patient-options")
@@ -72,7 +70,7 @@ class PatientOptions(MethodView):
             "default_window_days": P.DEFAULT_WINDOW_DAYS, "max_window_days": P.MAX_WINDOW_DAYS,
             "default_baseline_ice": P.ICE_DEFAULT_BASELINE, "ice_max": P.ICE_MAX,
             "reason_max_length": REASON_MAX,
-        }, 200, NO_STORE
+        }, 200
 
 
 @blp.route("/patients/<int:patient_id>/correction")
@@ -83,7 +81,7 @@ class PatientCorrection(MethodView):
     def post(self, changes, patient_id):
         """Correct infusion or enrolment date, product, zone or name, with a reason (audited)."""
         patient = staff_patient(patient_id)
-        return _out(patients.correct_patient(patient, changes)), 200, NO_STORE
+        return _out(patients.correct_patient(patient, changes)), 200
 
 
 @blp.route("/patients/<int:patient_id>")
@@ -95,7 +93,7 @@ class PatientById(MethodView):
         patient = staff_patient(patient_id)
         audit.record("patient.read", patient_id=patient.id)
         db.session.commit()
-        return _out(patient), 200, NO_STORE
+        return _out(patient), 200
 
     @require_staff()
     @blp.arguments(PatientPatch)
@@ -103,7 +101,7 @@ class PatientById(MethodView):
     def patch(self, changes, patient_id):
         """Extend or end monitoring, change the ICE baseline, city or place of care."""
         patient = staff_patient(patient_id)
-        return _out(patients.update_patient(patient, changes, current_staff())), 200, NO_STORE
+        return _out(patients.update_patient(patient, changes, current_staff())), 200
 
 
 @blp.route("/patients/<int:patient_id>/caregivers")
@@ -115,7 +113,7 @@ class Caregivers(MethodView):
         patient = staff_patient(patient_id)
         audit.record("caregiver.list", patient_id=patient.id)
         db.session.commit()
-        return patient.caregivers, 200, NO_STORE
+        return patient.caregivers, 200
 
     @require_staff()
     @blp.arguments(CaregiverIn)
@@ -124,7 +122,7 @@ class Caregivers(MethodView):
         """Link a caregiver to a patient."""
         patient = staff_patient(patient_id)
         caregiver = patients.add_caregiver(patient, data["display_name"], data["language"])
-        return caregiver, 201, NO_STORE
+        return caregiver, 201
 
 
 @blp.route("/patients/<int:patient_id>/enrolment-codes")
@@ -145,7 +143,7 @@ class EnrolmentCodes(MethodView):
             raise ApiError(422, "validation_error", "Invalid input",
                            {"caregiver_id": ["only for the caregiver role"]})
         body = enrolment.issue_code(patient, data["role"], caregiver, current_staff())
-        return body, 201, NO_STORE
+        return body, 201
 
 
 @blp.route("/patients/<int:patient_id>/devices")
@@ -157,7 +155,7 @@ class Devices(MethodView):
         patient = staff_patient(patient_id)
         audit.record("device.list", patient_id=patient.id)
         db.session.commit()
-        return patients.devices_of(patient), 200, NO_STORE
+        return patients.devices_of(patient), 200
 
 
 @blp.route("/patients/<int:patient_id>/devices/<int:device_id>/revoke")
@@ -171,7 +169,7 @@ class RevokeDevice(MethodView):
         if device is None or device.patient_id != patient.id:
             raise ApiError(404, "not_found", "Not found")
         enrolment.revoke_device(device)
-        return device, 200, NO_STORE
+        return device, 200
 
 
 @blp.route("/patients/<int:patient_id>/checkins")
@@ -185,4 +183,4 @@ class PatientCheckIns(MethodView):
         rows = checkins.list_for_patient(patient.id, query["limit"], query["before_id"])
         audit.record("checkin.list", patient_id=patient.id)
         db.session.commit()
-        return [checkins.answer(row) for row in rows], 200, NO_STORE
+        return [checkins.answer(row) for row in rows], 200

@@ -28,4 +28,4 @@ class SummaryPdf(MethodView):
         db.session.commit()
         name = f"cartwatch-summary-{patient.code}.pdf"
         return Response(body, mimetype="application/pdf", headers={
-            "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'})
+            "Content-Disposition": f'attachment; filename="{name}"'})

@@ -60,6 +60,11 @@ class News2Out(Schema):
     consciousness_score = fields.Integer()
 
 
+class AdviceOut(Schema):
+    text = fields.String()
+    phone = fields.String(allow_none=True)
+
+
 class ThresholdsOut(Schema):
     fever_c = fields.Float()
     hypothermia_c = fields.Float()
@@ -72,7 +77,8 @@ class ThresholdsOut(Schema):
     baseline_ice = fields.Integer()
     emergency_symptoms = fields.List(fields.String())
     urgent_symptoms = fields.List(fields.String())
-    instructions = fields.Dict()
+    instructions = fields.Dict(keys=fields.String(), values=fields.Nested(AdviceOut), metadata={
+        "description": "per severity: emergency, urgent, routine"})
     condition_language = fields.Integer()
     rules = fields.List(fields.Nested(RuleOut))
     server_facts = fields.List(fields.String())
@@ -111,4 +117,4 @@ class Thresholds(MethodView):
         audit.record("thresholds.read", patient_id=device.patient_id)
         db.session.commit()
         body = thresholds_for(device.patient, person_of(device).language)
-        return body, 200, {"Cache-Control": "no-store"}
+        return body

@@ -1,6 +1,6 @@
 """Record and amend an escalation's registry outcomes: ASTCT grades and dated treatments.
 
-The schema at the edge (api/outcome_schemas.py) checks the shapes: grades 1–4, known
+The schema at the edge (api/schemas/outcomes.py) checks the shapes: grades 1–4, known
 treatment codes. What needs the patient is checked here: a treatment's date is a calendar day
 in the patient's zone, not after today there and not before the infusion day. Every write
 is audited with the escalation and the names of the fields that changed (no values: the

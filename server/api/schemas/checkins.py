@@ -2,63 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..clinical import policy as P
-from ..clinical import self_check as SC
-from ..clock import now
-from ..ids import Id
-from ..measures.motion import MotionSchema
-from ..measures.strokes import StrokesSchema
+from ...clinical import policy as P
+from ...clinical import self_check as SC
+from ...clock import now
+from ...ids import Id
+from ...measures.motion import MotionSchema
+from ...measures.strokes import StrokesSchema
 from . import device_source
-
-# A C0 control other than tab, newline and carriage return (and DEL): never typed by a
-# person, and NUL cannot be stored in PostgreSQL text at all.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class Flag(fields.Boolean):
-    """A JSON true/false only: "yes", 1 or "false" are refused rather than guessed at."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):  # 1 == True in Python: test the type, not the value
-            raise self.make_error("invalid")
-        return value
-
-
-class FreeText(fields.String):
-    """The patient's own words (R-OTHER): trimmed; empty or blank is no observation (None).
-
-    The text is kept as written otherwise: never escaped or rewritten here, because it is
-    shown as text (never as HTML) and never leaves in a push payload.
-    """
-
-    def __init__(self, max_length: int, **kwargs):
-        super().__init__(allow_none=True, **kwargs)
-        self.max_length = max_length
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not text:
-            return None
-        if len(text) > self.max_length:
-            raise ValidationError(f"at most {self.max_length} characters (got {len(text)})")
-        if CONTROL_CHARACTERS.search(text):
-            raise ValidationError("must not contain control characters")
-        try:  # JSON may carry a lone surrogate ("\ud800"): no database can store it
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError("must be valid Unicode text") from None
-        return text
-
-
-class StrictSchema(Schema):
-    """Unknown fields are an error: a stray patient_id or role is refused, never ignored."""
-
-    class Meta:
-        unknown = RAISE
+from .common import Flag, FreeText, StrictSchema, Timestamp
 
 
 class TemperatureSchema(StrictSchema):
@@ -258,6 +212,32 @@ class InstructionOut(Schema):
     phone = fields.String(allow_none=True)
 
 
+class IceItemsOut(Schema):
+    """The ICE items as scored (ASTCT ICE, 10 in all)."""
+
+    orientation = fields.Integer()
+    naming = fields.Integer()
+    commands = fields.Integer()
+    writing = fields.Integer()
+    attention = fields.Integer()
+
+
+MEASURED_FEATURES = "measured features by name (server/measures/), null before measuring"
+
+
+class TremorOut(Schema):
+    rating = fields.String()
+    features = fields.Dict(keys=fields.String(), values=fields.Raw(), allow_none=True,
+                           metadata={"description": MEASURED_FEATURES})
+
+
+class HandwritingOut(Schema):
+    judgement = fields.String(allow_none=True)
+    has_strokes = fields.Boolean()
+    features = fields.Dict(keys=fields.String(), values=fields.Raw(), allow_none=True,
+                           metadata={"description": MEASURED_FEATURES})
+
+
 class EscalationRefOut(Schema):
     id = fields.Integer()
     state = fields.String()
@@ -272,17 +252,17 @@ class CheckInOut(Schema):
 
     id = fields.Integer()
     recorded_by = fields.String()
-    observed_at = fields.String(metadata={"description": "ISO 8601, UTC"})
-    received_at = fields.String(metadata={"description": "ISO 8601, UTC"})
+    observed_at = Timestamp()
+    received_at = Timestamp()
     late = fields.Boolean()
     temperature = fields.Nested(TemperatureOut, allow_none=True)
-    ice = fields.Dict(allow_none=True)
+    ice = fields.Nested(IceItemsOut, allow_none=True)
     ice_total = fields.Integer(allow_none=True)
     ice_self = fields.Boolean(allow_none=True, metadata={
         "description": "the ICE check was a self-check, the patient alone (policy v2)"})
     vitals = fields.Nested(VitalsOut, allow_none=True)
-    tremor = fields.Dict(allow_none=True)
-    handwriting = fields.Dict(allow_none=True)
+    tremor = fields.Nested(TremorOut, allow_none=True)
+    handwriting = fields.Nested(HandwritingOut, allow_none=True)
     symptoms = fields.List(fields.String())
     antipyretic = fields.Boolean(allow_none=True, metadata={
         "description": "fever medicine in the last 6 h; null when not asked (policy v2)"})

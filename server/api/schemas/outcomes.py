@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..clinical import policy as P
-from .checkin_schemas import StrictSchema
+from ...clinical import policy as P
+from .common import StrictSchema, Timestamp
 
 MAX_TREATMENTS = 20
 
@@ -39,6 +39,6 @@ class OutcomesOut(Schema):
     crs_grade = fields.Integer(allow_none=True)
     icans_grade = fields.Integer(allow_none=True)
     treatments = fields.List(fields.Nested(TreatmentOut))
-    recorded_at = fields.DateTime(allow_none=True)
-    updated_at = fields.DateTime(allow_none=True)
+    recorded_at = Timestamp(allow_none=True)
+    updated_at = Timestamp(allow_none=True)
     updated_by_id = fields.Integer(allow_none=True)

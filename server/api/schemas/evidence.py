@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .checkin_schemas import TemperatureOut  # value as recorded, its unit, and °C
+from .checkins import TemperatureOut  # value as recorded, its unit, and °C
+from .common import Timestamp
 
 RECORDED_BY = ("patient", "caregiver", "self_check")
 
@@ -15,8 +16,8 @@ class EvidenceSourceOut(Schema):
     recorded_by = fields.String(validate=validate.OneOf(RECORDED_BY), metadata={
         "description": "patient, caregiver, or self_check (the patient alone took the ICE "
                        "self-check)"})
-    observed_at = fields.DateTime()
-    received_at = fields.DateTime()
+    observed_at = Timestamp()
+    received_at = Timestamp()
     late = fields.Boolean(metadata={"description": "received more than 10 min after observed"})
     devices = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
         "description": "values read from a Bluetooth LE device: {value name: model} (ble)"})
@@ -64,7 +65,7 @@ class ReasonEvidenceOut(Schema):
                        "(highest temperature, lowest systolic...) or the latest"})
     source = fields.Nested(EvidenceSourceOut, allow_none=True, metadata={
         "description": "the check-in shown; null for a missed slot"})
-    slots = fields.List(fields.DateTime(), metadata={"description": "missed slots"})
+    slots = fields.List(Timestamp(), metadata={"description": "missed slots"})
     temperature = fields.Nested(TemperatureOut, allow_none=True)
     ice = fields.Nested(EvidenceIceOut, allow_none=True)
     vitals = fields.Nested(EvidenceVitalsOut, allow_none=True)

@@ -1,0 +1,1 @@
+"""The API's marshmallow schemas, one module per area; views import from the modules."""
