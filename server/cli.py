@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(create_staff)
     app.cli.add_command(run_dev)
-    from .scenario import scenario_cli  # imported late: it pulls in the whole app
+    from .replay import scenario_cli  # imported late: it pulls in the whole app
 
     app.cli.add_command(scenario_cli)
     app.cli.add_command(audit_cli)

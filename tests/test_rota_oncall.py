@@ -153,7 +153,7 @@ def test_a_cover_override_in_the_database_pages_the_covering_person(team, clock,
 
 
 @pytest.mark.parametrize("extra, problem", [
-    ({"rotas": {"tier": 1}}, "rotas, overrides: lists"),
+    ({"rotas": {"tier": 1}}, "rotas: Not a valid list"),
     ({"rotas": [{"tier": 1, "people": ["nobody-here"]}]}, "rotas[0].people"),
     ({"rotas": [{"tier": 1, "people": ["nurse-a"]}, {"tier": 1, "people": []}]},
      "rotas[1].tier"),
@@ -166,7 +166,7 @@ def test_a_cover_override_in_the_database_pages_the_covering_person(team, clock,
      "overrides[0].starts_at"),
 ])
 def test_scenario_rotas_are_checked_when_parsed(extra, problem):
-    from server.scenario import ScenarioError, parse
+    from server.replay import ScenarioError, parse
 
     document = {"patient": {"infused_at": "2026-03-02T10:00:00+01:00", "product": "axi-cel",
                             "timezone": "Europe/Berlin"},
@@ -180,7 +180,7 @@ def test_a_scenario_rota_the_admin_api_refuses_is_a_malformed_scenario():
     import json
     from pathlib import Path
 
-    from server.scenario import ScenarioError, parse, replay_scenario
+    from server.replay import ScenarioError, parse, replay_scenario
 
     path = Path(__file__).parent / "scenarios" / "rota-handoff-mid-urgent-ladder.json"
     document = json.loads(path.read_text())

@@ -12,7 +12,7 @@ from scenario_expect import check
 
 from server import create_app
 from server.extensions import db
-from server.scenario import ScenarioError, parse, replay_scenario
+from server.replay import ScenarioError, parse, replay_scenario
 
 try:  # the audit table refuses DELETE on PostgreSQL unless its guard is lifted
     from server.services.audit_chain import unguarded
