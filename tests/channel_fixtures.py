@@ -12,11 +12,12 @@ from conftest import app_config
 from loopback_twilio import LoopbackTwilio
 
 from server import create_app
+from server.audit import chain as audit_chain
 from server.clinical import ladder
 from server.clock import now
 from server.extensions import db
 from server.models import ContactChannel, Escalation, NotificationIntent
-from server.services import audit_chain, dispatch
+from server.services import dispatch
 
 PRIVATE = ("Pat Example", "Carer", "Berlin", "Centre A", "fever", "38.", "axi-cel")
 

@@ -9,11 +9,11 @@ import pyotp
 import pytest
 
 from server import create_app, db_types
+from server.audit import chain as audit_chain
 from server.auth.passwords import hash_password
 from server.clock import ManualClock, set_source
 from server.extensions import db
 from server.models import Caregiver, Centre, Patient, Staff
-from server.services import audit_chain
 
 # The test's own session reads fixtures between requests: let it not hold SQLite's write lock.
 db_types.SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False

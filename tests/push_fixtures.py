@@ -8,10 +8,11 @@ from conftest import app_config
 from loopback_push import LoopbackPushService
 
 from server import create_app
+from server.audit import chain as audit_chain
 from server.clock import now
 from server.extensions import db
 from server.models import Escalation, NotificationIntent, PushSubscription
-from server.services import audit_chain, dispatch
+from server.services import dispatch
 
 FORBIDDEN = ("display_name", "name", "code", "temperature", "temperature_c", "ice",
              "ice_total", "symptoms", "heart_rate", "spo2", "systolic_bp", "city",

@@ -300,7 +300,7 @@ def test_another_centres_staff_see_nothing_and_are_audited(course, app, make_sta
 
 
 def test_reads_and_searches_are_audited_with_their_patients(course):
-    from server.services.audit import concerns_patient
+    from server.audit.trail import concerns_patient
 
     http, patient = course["http"], course["patient"]
     http.get(f"{FHIR}/Patient/{patient.id}")

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..clinical import policy as P
 from ..errors import ApiError
@@ -13,7 +14,7 @@ from ..extensions import db
 from ..ids import Id
 from ..measures import service, svg
 from ..models import CheckIn
-from ..services import audit, baselines
+from ..services import baselines
 from .checkin_schemas import StrictSchema
 from .schemas import REASON_MAX
 

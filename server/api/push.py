@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from notifications import push
 from notifications.vapid import b64url_decode
 
+from ..audit import trail as audit
 from ..auth.identity import Actor, current_staff, require_staff
 from ..clinical import escalations
 from ..errors import ApiError
@@ -20,7 +21,7 @@ from ..extensions import db
 from ..ids import Id
 from ..models import Staff
 from ..models.push import RECEIPT_EVENTS
-from ..services import audit, dispatch, push_subscriptions
+from ..services import dispatch, push_subscriptions
 from ..services.push_tokens import read_ack_token, read_receipt_token
 from .checkin_schemas import StrictSchema
 

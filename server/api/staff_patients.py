@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..clinical import policy as P
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Device
 from ..models.people import PRODUCTS
-from ..services import audit, checkins, enrolment, patients
+from ..services import checkins, enrolment, patients
 from .checkin_schemas import CheckInOut, CheckInQuery
 from .schemas import (
     REASON_MAX,

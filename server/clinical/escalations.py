@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload
 
+from ..audit import trail as audit
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Escalation, Finding, Patient, Staff
 from ..models.clinical import OUTCOMES
-from ..services import audit, channel_plan
+from ..services import channel_plan
 from ..services import outcomes as registry
 from . import ladder, lifecycle, notify
 from . import policy as P

@@ -21,13 +21,14 @@ from xml.sax.saxutils import escape
 
 from flask import g
 
+from ..audit import trail as audit
 from ..auth.identity import Actor
 from ..clinical import escalations
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ChannelAttempt, ContactChannel, Escalation, NotificationIntent, Receipt, Staff
-from . import audit, channel_send, dispatch
+from . import channel_send, dispatch
 
 NI = NotificationIntent
 FAILED_SMS = ("failed", "undelivered")

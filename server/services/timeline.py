@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..audit import trail as audit
 from ..clinical import policy as P
 from ..clinical import rules, schedule
 from ..clinical.calendar import day_number, local_iso
 from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Escalation, Patient, Staff
-from . import audit, device_readings
+from . import device_readings
 from .checkins import LATE_AFTER
 from .patients import with_caregiver_phone
 
