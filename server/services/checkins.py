@@ -17,7 +17,7 @@ from ..clinical.escalations import lock_patient
 from ..clock import now
 from ..errors import field_error
 from ..extensions import db
-from ..measures import apply as apply_measures
+from ..measures.service import apply as apply_measures
 from ..models import CheckIn, Device
 from . import device_readings
 from .patients import person_of
