@@ -27,8 +27,8 @@ from pathlib import Path
 import click
 import pyotp
 
-from .clinical import policy as P
-from .clinical.calendar import local_iso, zone
+from . import policy as P
+from .calendar import local_iso, zone
 from .clock import ManualClock, set_source
 from .models.people import PRODUCTS
 

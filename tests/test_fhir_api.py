@@ -341,7 +341,7 @@ def test_metadata_lists_exactly_what_is_served(client, app):
 
 
 def test_questionnaire_items_carry_the_policy_points(client):
-    from server.clinical import policy as P
+    from server import policy as P
 
     q = client.get(f"{FHIR}/Questionnaire/ice").json
     items = {i["linkId"]: i for i in q["item"]}

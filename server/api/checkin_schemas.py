@@ -6,7 +6,7 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..clinical import policy as P
+from .. import policy as P
 from ..clinical import self_check as SC
 from ..clock import now
 from ..ids import Id

@@ -5,14 +5,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .. import policy as P
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
-from ..clinical import escalation_read, escalations, rules
-from ..clinical import policy as P
+from ..clinical import escalations, rules
 from ..extensions import db
 from ..ids import Id
 from ..models.clinical import ESCALATION_STATES, OUTCOMES
-from ..services import escalation_history, outcomes
+from ..services import escalation_history, escalation_read, outcomes
 from .checkin_schemas import CheckInOut, StrictSchema
 from .evidence_schemas import EvidenceOut, PatientBlockOut
 from .outcome_schemas import OutcomesIn, OutcomesOut

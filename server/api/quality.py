@@ -13,9 +13,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from .. import policy as P
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff
-from ..clinical import policy as P
 from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError

@@ -5,8 +5,8 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from ..clinical import policy as P
-from ..clinical.calendar import zone
+from .. import policy as P
+from ..calendar import zone
 from ..ids import Id
 from ..languages import DEFAULT as DEFAULT_LANGUAGE
 from ..languages import LANGUAGES

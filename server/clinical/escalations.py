@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload
 
+from .. import policy as P
 from ..audit import trail as audit
+from ..calendar import day_number
 from ..clock import now
 from ..domain_errors import InvalidInput, NotFound, WrongState
 from ..extensions import db
@@ -15,8 +17,6 @@ from ..models.clinical import OUTCOMES
 from ..services import channel_plan
 from ..services import outcomes as registry
 from . import ladder, lifecycle, notify
-from . import policy as P
-from .calendar import day_number
 from .history import add_event
 
 RANK = {name: rank for rank, name in enumerate(P.SEVERITIES)}

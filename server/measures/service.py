@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from ..clinical import policy as P
+from .. import policy as P
 from ..clock import now
 from ..domain_errors import invalid_field
 from ..extensions import db

@@ -6,8 +6,8 @@ can undo it or go back to any earlier one) and an audit event (issue 16, finding
 """
 from __future__ import annotations
 
+from .. import policy as P
 from ..audit import trail as audit
-from ..clinical import policy as P
 from ..clock import now
 from ..errors import field_error
 from ..extensions import db

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from .. import policy as P
 from ..audit import trail as audit
-from ..clinical import policy as P
 from ..clinical import self_check
 from ..clinical.engine import evaluate_checkin, quiet_evaluation
 from ..clinical.escalations import lock_patient

@@ -31,9 +31,9 @@ from sqlalchemy.exc import OperationalError
 
 from notifications import SendResult, channels, push
 
+from .. import policy as P
 from ..audit import trail as audit
 from ..clinical import ladder, notify
-from ..clinical import policy as P
 from ..clock import now
 from ..extensions import db
 from ..models import (

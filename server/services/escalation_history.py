@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, func
 
 from ..audit import trail as audit
-from ..clinical.escalation_read import summary
 from ..extensions import db
 from ..models import Escalation, Finding, Patient, Staff
+from .escalation_read import summary
 
 
 def _day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from ..audit import trail as audit
-from ..clinical.calendar import local_date
+from ..calendar import local_date
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from .. import policy as P
 from ..audit import trail as audit
-from ..clinical import policy as P
-from ..clinical.calendar import day_number
+from ..calendar import day_number
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db

@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
+from .. import policy as P
 from ..audit import trail as audit
 from ..auth.passwords import hash_password, password_problem
-from ..clinical import policy as P
 from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError

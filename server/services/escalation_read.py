@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from ..audit import trail as audit
+from ..clinical import notify
 from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Escalation, EscalationEvent, Patient, ScheduledStep, Staff
-from ..services import checkins, evidence, patients
-from . import notify
+from . import checkins, evidence, patients
 
 
 def _who(staff_id: int | None) -> dict | None:
