@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from .audit.commands import audit_cli
 from .auth.passwords import hash_password, password_problem
 from .clock import now
 from .extensions import db
 from .models import Centre, Patient, Staff
-from .services.audit_commands import audit_cli
 
 DEMO_EMAIL = "admin@demo.cartwatch.example"
 

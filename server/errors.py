@@ -7,6 +7,8 @@ from flask import Flask, jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .domain_errors import DomainError
+
 
 class ErrorDetail(Schema):
     """The inside of the one error shape."""
@@ -80,20 +82,24 @@ def http_error_response(exc: HTTPException):
     return response
 
 
+def domain_error_response(exc: DomainError):
+    """Render a domain refusal exactly as the ApiError of the same status and code."""
+    return http_error_response(ApiError(exc.status, exc.code, exc.message, exc.fields))
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers that give every error the same shape."""
     app.register_error_handler(HTTPException, http_error_response)
+    app.register_error_handler(DomainError, domain_error_response)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         from sqlalchemy.exc import DBAPIError, OperationalError
 
-        from .extensions import db
-
         # The request's work is lost either way; on PostgreSQL a failed statement also leaves
         # the transaction aborted, so anything sharing the session would fail after it.
         try:
-            db.session.rollback()
+            app.extensions["sqlalchemy"].session.rollback()
         except Exception:  # a dead connection: the session is discarded at teardown
             app.logger.warning("rollback after an error failed")
         if isinstance(exc, OperationalError | DBAPIError) and _is_connection_error(exc):

@@ -54,7 +54,7 @@ def gettext(lang: str | None, msgid: str, **values) -> str:
 
 def when(moment: dt.datetime, tz: str, lang: str | None) -> str:
     """A moment as day, month and time in the patient's zone and the reader's language."""
-    from .clinical.calendar import zone
+    from .calendar import zone
 
     lang = language(lang)
     return format_datetime(moment, WHEN_PATTERN[lang], tzinfo=zone(tz), locale=lang)

@@ -19,11 +19,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
+from .audit import checkpoints as audit_checkpoints
 from .clinical.jobs import run_due_work
 from .clock import now
 from .extensions import db
 from .fhir import bulk as fhir_bulk
-from .services import audit_checkpoints, dispatch, rota_notices
+from .services import dispatch, rota_notices
 
 log = logging.getLogger(__name__)
 

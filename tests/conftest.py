@@ -12,11 +12,12 @@ import pyotp
 import pytest
 
 from server import create_app, db_types
+from server.audit import chain as audit_chain
 from server.auth.passwords import hash_password
 from server.clock import ManualClock, set_source
 from server.extensions import db, limiter
 from server.models import Caregiver, Centre, Patient, Staff
-from server.services import audit_chain, dispatch
+from server.services import dispatch
 
 pytest_plugins = ["push_fixtures", "channel_fixtures"]
 

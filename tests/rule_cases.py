@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
+from server import policy as P
 from server.clinical import conditions as C
-from server.clinical import policy as P
 from server.clinical.rules import RULES, Facts, evaluate
 
 STEP = {"temperature_c": 0.1}

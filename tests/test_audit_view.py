@@ -7,9 +7,9 @@ import pytest
 from conftest import signed_in
 from push_fixtures import open_escalation
 
+from server.audit import trail as audit
 from server.extensions import db
 from server.models import AuditEvent, Device
-from server.services import audit
 
 AUDIT = "/api/v1/staff/admin/audit"
 

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from conftest import START
 
+from server import policy as P
 from server.clinical import lifecycle, schedule
-from server.clinical import policy as P
 from server.clinical.jobs import run_due_work
 from server.extensions import db
 from server.models import Centre, ScheduledStep

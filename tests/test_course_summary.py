@@ -14,7 +14,7 @@ import pytest
 from conftest import signed_in
 from course_seed import CODE, NAME, at, seed_course
 
-from server.clinical import policy as P
+from server import policy as P
 from server.extensions import db
 from server.models import AuditEvent
 

@@ -16,10 +16,11 @@ from clinical_helpers import intents
 from sql_capture import commits_during, statements_during
 
 from server import db_types
+from server.audit import chain as audit_chain
+from server.audit import verify as audit_verify
 from server.clinical import jobs, notify
 from server.extensions import db
 from server.models import AuditEvent, Caregiver, CheckIn, Escalation, ScheduledStep
-from server.services import audit_chain, audit_verify
 
 
 def _steps(patient_id: int | None = None, kind: str | None = None) -> list[ScheduledStep]:

@@ -300,7 +300,7 @@ def test_another_centres_staff_see_nothing_and_are_audited(course, app, make_sta
 
 
 def test_reads_and_searches_are_audited_with_their_patients(course):
-    from server.services.audit import concerns_patient
+    from server.audit.trail import concerns_patient
 
     http, patient = course["http"], course["patient"]
     http.get(f"{FHIR}/Patient/{patient.id}")
@@ -341,7 +341,7 @@ def test_metadata_lists_exactly_what_is_served(client, app):
 
 
 def test_questionnaire_items_carry_the_policy_points(client):
-    from server.clinical import policy as P
+    from server import policy as P
 
     q = client.get(f"{FHIR}/Questionnaire/ice").json
     items = {i["linkId"]: i for i in q["item"]}

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from measures_synth import another_day, handwriting, random_writer
 
-from server.clinical import policy as P
+from server import policy as P
 from server.measures import handwriting as H
 
 THRESHOLD = P.HANDWRITING_DEVIATION_THRESHOLD

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from measures_synth import holder_another_day, motion, random_holder
 
-from server.clinical import policy as P
+from server import policy as P
 from server.measures import tremor as T
 
 THRESHOLD = P.TREMOR_RATIO_THRESHOLD

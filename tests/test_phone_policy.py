@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.clinical import policy as P
+from server import policy as P
 from server.clinical import schedule
 
 WINDOWS = (0, 10, 14, 15, 30, 31, 60, P.MAX_WINDOW_DAYS)

@@ -16,6 +16,7 @@ import pytest
 from clinical_helpers import intents, post_checkin
 from conftest import START, login
 
+from server.audit import trail as audit
 from server.extensions import db
 from server.models import (
     AuditEvent,
@@ -26,7 +27,6 @@ from server.models import (
     Finding,
     Patient,
 )
-from server.services import audit
 
 BASE = "/api/v1/staff/quality"
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from server.clinical import policy as P
+from server import policy as P
 from server.clinical.conditions import check
 from server.clinical.rules import (
     BY_ID,

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.clinical import policy as P
+from server import policy as P
+from server.calendar import day_number, zone
 from server.clinical import schedule
-from server.clinical.calendar import day_number, zone
 from server.clinical.rules import Facts, evaluate
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from server.clinical import policy as P
+from server import policy as P
 from server.clinical import rules
 from server.extensions import db
 

@@ -15,7 +15,7 @@ from server.extensions import db
 from server.replay import ScenarioError, parse, replay_scenario
 
 try:  # the audit table refuses DELETE on PostgreSQL unless its guard is lifted
-    from server.services.audit_chain import unguarded
+    from server.audit.chain import unguarded
 except ImportError:  # pragma: no cover - before the audit chain exists
     def unguarded(connection):
         return nullcontext(connection)

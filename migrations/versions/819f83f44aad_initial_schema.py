@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import server.db_types
-from server.services.audit_chain import install_guard
+from server.audit.chain import install_guard
 
 
 # revision identifiers, used by Alembic.
@@ -40,7 +40,7 @@ def upgrade():
         batch_op.create_index('ix_audit_actor', ['actor_kind', 'actor_id'], unique=False)
         batch_op.create_index('ix_audit_patient_at', ['patient_id', 'at'], unique=False)
 
-    # the audit trail is append-only for the application (server/services/audit_chain.py)
+    # the audit trail is append-only for the application (server/audit/chain.py)
     install_guard(op.get_bind())
     op.create_table('centre',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -14,12 +14,13 @@ from marshmallow import Schema, fields, validate
 
 from notifications.channels import twilio
 
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Staff
 from ..models.channels import CHANNEL_KINDS
-from ..services import audit, channel_inbound, channel_settings, dispatch
+from ..services import channel_inbound, channel_settings, dispatch
 from .schemas.common import StrictSchema, Timestamp
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",

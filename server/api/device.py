@@ -7,13 +7,14 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from .. import policy as P
+from ..audit import trail as audit
 from ..auth.identity import current_device, require_device
-from ..clinical import escalation_read, schedule, self_check
-from ..clinical import policy as P
-from ..clinical.calendar import day_number, local_date
+from ..calendar import day_number, local_date
+from ..clinical import schedule, self_check
 from ..clock import now
 from ..extensions import db, limiter
-from ..services import audit, checkins, device_alerts, enrolment, patients
+from ..services import checkins, device_alerts, enrolment, escalation_read, patients
 from .schemas.checkins import CheckInOut, CheckInQuery, CheckInSchema
 from .schemas.device import (
     DeviceAlertOut,

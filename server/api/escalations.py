@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
-from ..clinical import escalation_read, escalations
+from ..clinical import escalations
 from ..extensions import db
-from ..services import audit, escalation_history, outcomes
+from ..services import escalation_history, escalation_read, outcomes
 from .schemas.escalations import (
     EscalationDetailOut,
     EscalationOut,

@@ -5,13 +5,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..fhir import clients
 from ..models import FhirClient
-from ..services import audit
 from .schemas.common import StrictSchema, Timestamp
 
 blp = Blueprint("fhir_clients", __name__, url_prefix="/api/v1/staff/admin/fhir-clients",

@@ -6,14 +6,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .. import policy as P
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
-from ..clinical import policy as P
 from ..errors import ApiError
 from ..extensions import db
 from ..ids import Id
 from ..measures import service, svg
 from ..models import CheckIn
-from ..services import audit, baselines
+from ..services import baselines
 from .schemas.common import REASON_MAX, StrictSchema, Timestamp
 
 blp = Blueprint("measures", __name__, url_prefix="/api/v1/staff",

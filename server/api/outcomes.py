@@ -11,9 +11,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff
 from ..extensions import db
-from ..services import audit, outcomes_export
+from ..services import outcomes_export
 from .quality import PeriodIn, _period
 
 blp = Blueprint("outcomes", __name__, url_prefix="/api/v1/staff/admin",

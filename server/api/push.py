@@ -9,12 +9,13 @@ from flask_smorest import Blueprint
 
 from notifications import push
 
+from ..audit import trail as audit
 from ..auth.identity import Actor, current_staff, require_staff
 from ..clinical import escalations
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Staff
-from ..services import audit, dispatch, push_subscriptions
+from ..services import dispatch, push_subscriptions
 from ..services.push_tokens import read_ack_token, read_receipt_token
 from .schemas.push import (
     AckIn,

@@ -13,13 +13,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from .. import policy as P
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff
-from ..clinical import policy as P
 from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
-from ..services import audit, quality, quality_csv, whatif
+from ..services import quality, quality_csv, whatif
 from .schemas.common import StrictSchema
 
 blp = Blueprint("quality", __name__, url_prefix="/api/v1/staff/quality",

@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from .. import policy as P
+from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
-from ..clinical import policy as P
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Device
 from ..models.people import PRODUCTS
-from ..services import audit, checkins, enrolment, patients
+from ..services import checkins, enrolment, patients
 from .schemas.checkins import CheckInOut, CheckInQuery
 from .schemas.common import REASON_MAX
 from .schemas.staff import (

@@ -5,10 +5,11 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..audit import trail as audit
 from ..auth.identity import require_staff, staff_patient
 from ..extensions import db
 from ..reports import summary_pdf
-from ..services import audit, course_summary
+from ..services import course_summary
 
 blp = Blueprint("summary", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: the course summary PDF")

@@ -5,13 +5,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from .. import policy as P
+from ..audit import trail as audit
 from ..auth.identity import current_device, require_device
 from ..clinical import conditions, rules
-from ..clinical import policy as P
 from ..clinical.instructions import instruction
 from ..clinical.rules import effective_thresholds
 from ..extensions import db
-from ..services import audit
 from ..services.patients import person_of
 
 blp = Blueprint("thresholds", __name__, url_prefix="/api/v1/device",

@@ -14,12 +14,12 @@ from functools import wraps
 from flask import current_app, g, request
 from sqlalchemy.orm import make_transient_to_detached
 
+from ..audit import trail as audit
 from ..clock import now
 from ..db_types import READ_ONLY
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Device, Patient, Staff, StaffSession
-from ..services import audit
 from .tokens import constant_time_equal, hash_secret
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -24,7 +24,7 @@ import operator
 from collections.abc import Mapping
 from typing import Any
 
-from . import policy as P
+from .. import policy as P
 
 LANGUAGE_VERSION = 1
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..clock import now
 from ..extensions import db
-from ..measures import has_samples
+from ..measures.service import has_samples
 from ..models import CheckIn, Patient
 from . import rules
 from .escalations import Found, record_findings, reference

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload
 
+from .. import policy as P
+from ..audit import trail as audit
+from ..calendar import day_number
 from ..clock import now
-from ..errors import ApiError
+from ..domain_errors import InvalidInput, NotFound, WrongState
 from ..extensions import db
 from ..models import Escalation, Finding, Patient, Staff
 from ..models.clinical import OUTCOMES
-from ..services import audit, channel_plan
+from ..services import channel_plan
 from ..services import outcomes as registry
 from . import ladder, lifecycle, notify
-from . import policy as P
-from .calendar import day_number
 from .history import add_event
 
 RANK = {name: rank for rank, name in enumerate(P.SEVERITIES)}
@@ -155,7 +156,7 @@ def staff_escalation(escalation_id: int, staff: Staff) -> Escalation:
     if escalation is None or escalation.patient.centre_id != staff.centre_id:
         audit.record_now("escalation.refused", outcome="denied",
                          detail={"escalation": escalation_id})
-        raise ApiError(404, "not_found", "Not found")
+        raise NotFound()
     return escalation
 
 
@@ -173,10 +174,10 @@ def _staff_escalation_to_change(escalation_id: int, staff: Staff) -> Escalation:
     return escalation
 
 
-def _conflict(escalation: Escalation, action: str) -> ApiError:
+def _conflict(escalation: Escalation, action: str) -> WrongState:
     audit.record_now(f"escalation.{action}", patient_id=escalation.patient_id, outcome="denied",
                      detail={"escalation": escalation.id, "state": escalation.state})
-    return ApiError(409, "wrong_state", f"Escalation is {escalation.state}")
+    return WrongState(f"Escalation is {escalation.state}")
 
 
 def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
@@ -231,8 +232,7 @@ def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None,
     nothing: the escalation stays as it was and can be resolved again.
     """
     if outcome not in OUTCOMES:
-        raise ApiError(422, "validation_error", "Invalid input",
-                       {"outcome": [f"must be one of {', '.join(OUTCOMES)}"]})
+        raise InvalidInput({"outcome": [f"must be one of {', '.join(OUTCOMES)}"]})
     escalation = _staff_escalation_to_change(escalation_id, staff)
     if escalation.state == "resolved":
         raise _conflict(escalation, "resolve")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import policy as P
 from ..extensions import db
 from ..models import Escalation, ScheduledStep
 from . import notify
-from . import policy as P
 
 STAFF_PURPOSES = ("escalation", "renotify")  # the staff alerts the triage ladder shows
 ESCALATION_STEP_KINDS = ("ladder", "unanswered", "ack_lapse", "followup")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import policy as P
+from ..audit import trail as audit
 from ..extensions import db
 from ..models import Centre, Escalation, EscalationEvent, ScheduledStep
-from ..services import audit
 from . import ladder, notify
-from . import policy as P
 from .history import add_event
 
 

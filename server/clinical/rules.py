@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import policy as P
 from . import conditions as C
-from . import policy as P
 from .conditions import Condition, all_of, any_of, cmp, is_in, present, symptoms_any
 
 

@@ -14,8 +14,8 @@ import random
 import re
 import unicodedata
 
-from . import policy as P
-from .calendar import zone
+from .. import policy as P
+from ..calendar import zone
 
 # The picture bank (pwa/app/img/ice/<id>.svg): opaque file ids, so an image's address never
 # names what it shows. pwa/app/js/pictures.js holds the same table (a test keeps them equal).

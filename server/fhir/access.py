@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from flask import g, request
 
+from ..audit import trail as audit
 from ..auth import identity
-from ..services import audit
 from . import smart
 from .outcome import FhirError
 

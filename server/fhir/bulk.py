@@ -17,10 +17,10 @@ from pathlib import Path
 
 from flask import current_app
 
+from ..audit import trail as audit
 from ..clock import now
 from ..extensions import db
 from ..models import FhirExport
-from ..services import audit
 from . import repository
 from .codes import base_url
 from .common import PATIENT_TYPES, instant

@@ -14,10 +14,10 @@ import click
 import jwt
 from flask.cli import with_appcontext
 
+from ..audit import trail as audit
 from ..errors import field_error
 from ..extensions import db
 from ..models import Centre, FhirClient
-from ..services import audit
 from .common import PATIENT_TYPES
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{3,64}")

@@ -1,8 +1,8 @@
 """Code systems and the conformance resources we serve: LOINC vital signs, our own CodeSystem,
-the ICE Questionnaire. Every clinical number comes from server/clinical/policy.py."""
+the ICE Questionnaire. Every clinical number comes from server/policy.py."""
 from __future__ import annotations
 
-from ..clinical import policy as P
+from .. import policy as P
 from ..clinical.rules import RULES
 from ..measures.service import FEATURE_NAMES
 

@@ -11,8 +11,8 @@ import json
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 
+from ..audit import trail as audit
 from ..extensions import db, limiter
-from ..services import audit
 from . import access, bulk, capability, codes, repository, search, smart
 from .bundle import searchset
 from .outcome import FHIR_JSON, FhirError, to_fhir

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..clinical import policy as P
+from .. import policy as P
 
 INK_STEP_PX = 0.5  # arc-length resampling step
 MAX_INK_POINTS = 100_000  # a longer (absurd) path gets a coarser step: bounded work

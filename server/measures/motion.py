@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, validates_schema
 
-from ..clinical import policy as P
+from .. import policy as P
 from .arrays import Rows, StrictSchema
 
 

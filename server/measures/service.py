@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from ..clinical import policy as P
+from .. import policy as P
 from ..clock import now
-from ..errors import field_error
+from ..domain_errors import invalid_field
 from ..extensions import db
 from ..models import BaselineChange, Centre, CheckIn, Patient
 from . import handwriting, tremor
@@ -120,10 +120,10 @@ def set_baseline(patient: Patient, kind: str, checkin_id: int) -> CheckIn:
     field = f"{kind}_checkin_id"
     row = db.session.get(CheckIn, checkin_id)
     if row is None or row.patient_id != patient.id:
-        raise field_error(field, "is not a check-in of this patient")
+        raise invalid_field(field, "is not a check-in of this patient")
     found = getattr(row, KINDS[kind][1])
     if not found or not found.get("complete"):
-        raise field_error(field, f"has no complete {kind} sample")
+        raise invalid_field(field, f"has no complete {kind} sample")
     setattr(patient, KINDS[kind][2], row.id)
     return row
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from ..clinical import policy as P
+from .. import policy as P
 from .arrays import RowGroups, StrictSchema
 
 

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..clinical import policy as P
+from .. import policy as P
 
 HIGH_PASS_HZ = 0.5
 WINDOW_S = 4.0

@@ -1,5 +1,5 @@
 """All models, imported so that metadata and migrations see every table."""
-from .audit import AuditEvent
+from ..audit.model import AuditEvent
 from .baselines import BaselineChange
 from .channels import ChannelAttempt, ContactChannel
 from .checkin import CheckIn

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clinical import policy as P
+from .. import policy as P
 from ..clock import now
 from ..db_types import UTCDateTime
 from ..extensions import db

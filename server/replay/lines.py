@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..clinical.calendar import local_iso
+from ..calendar import local_iso
 from .world import Replay
 
 LATE_ENTRY = dt.timedelta(minutes=10)  # opened/raised lines then say when it was observed

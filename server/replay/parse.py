@@ -1,7 +1,7 @@
 """What one field cannot say alone (staff named by events and rotas, times within the run)."""
 from __future__ import annotations
 
-from ..clinical import policy as P
+from .. import policy as P
 from .schema import ACTIONS, Scenario, ScenarioError, load
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from ..clinical import policy as P
-from ..clinical.calendar import zone
+from .. import policy as P
+from ..calendar import zone
 from ..models.people import PRODUCTS
 
 ACTIONS = ("acknowledge", "unacknowledge", "resolve")

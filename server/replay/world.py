@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyotp
 
-from ..clinical import policy as P
+from .. import policy as P
 from ..clock import ManualClock
 from .schema import Scenario, ScenarioError
 

@@ -18,7 +18,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from ..clinical.calendar import local_date, zone
+from ..calendar import local_date, zone
 
 WORDS = {
     "title": "CARTwatch course summary",

@@ -6,13 +6,13 @@ can undo it or go back to any earlier one) and an audit event (issue 16, finding
 """
 from __future__ import annotations
 
-from ..clinical import policy as P
+from .. import policy as P
+from ..audit import trail as audit
 from ..clock import now
 from ..errors import field_error
 from ..extensions import db
 from ..measures import service as measures
 from ..models import BaselineChange, Patient, Staff
-from . import audit
 
 CHECKIN_KINDS = ("handwriting", "tremor")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..clinical import policy as P
+from .. import policy as P
 
 TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 

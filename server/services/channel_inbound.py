@@ -21,13 +21,15 @@ from xml.sax.saxutils import escape
 
 from flask import g
 
+from ..audit import trail as audit
 from ..auth.identity import Actor
 from ..clinical import escalations
 from ..clock import now
+from ..domain_errors import DomainError
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ChannelAttempt, ContactChannel, Escalation, NotificationIntent, Receipt, Staff
-from . import audit, channel_send, dispatch
+from . import channel_send, dispatch
 
 NI = NotificationIntent
 FAILED_SMS = ("failed", "undelivered")
@@ -126,7 +128,7 @@ def _acknowledge(intent: NotificationIntent, via: str) -> bool:
     g.actor = Actor("staff", staff=staff)  # audit names who acknowledged
     try:
         escalation = escalations.acknowledge(intent.escalation_id, staff)
-    except ApiError:  # 409: acknowledged or resolved meanwhile (audited there)
+    except DomainError:  # 409: acknowledged or resolved meanwhile (audited there)
         return False
     audit.record("channel.acknowledge", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id, "intent": intent.id, "channel": via})

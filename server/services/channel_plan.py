@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..audit import trail as audit
 from ..extensions import db
 from ..models import ChannelAttempt, ContactChannel, NotificationIntent, Receipt
-from . import audit
 
 NI = NotificationIntent
 STAFF_CHAIN_PURPOSES = ("escalation", "renotify")

@@ -12,13 +12,14 @@ import uuid
 
 from notifications.channels import webhook
 
+from ..audit import trail as audit
 from ..clinical import notify
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ContactChannel, NotificationIntent, Staff
 from ..models.channels import FAMILY_KINDS
-from . import audit, push_subscriptions
+from . import push_subscriptions
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 MAX_CHANNELS = 5

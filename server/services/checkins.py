@@ -9,16 +9,17 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from ..clinical import policy as P
+from .. import policy as P
+from ..audit import trail as audit
 from ..clinical import self_check
 from ..clinical.engine import evaluate_checkin, quiet_evaluation
 from ..clinical.escalations import lock_patient
 from ..clock import now
 from ..errors import field_error
 from ..extensions import db
-from ..measures import apply as apply_measures
+from ..measures.service import apply as apply_measures
 from ..models import CheckIn, Device
-from . import audit, device_readings
+from . import device_readings
 from .patients import person_of
 
 LATE_AFTER = dt.timedelta(minutes=10)  # shown as "observed at …" when older than this

@@ -13,13 +13,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ..calendar import local_date, zone
 from ..clinical import rules
-from ..clinical.calendar import local_date, zone
 from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Escalation, EscalationEvent, Patient, Staff
 from . import outcomes, quality
-from .timeline import thresholds
 
 FINDING_TEXT = {rule.reason: rule.finding for rule in rules.RULES}
 
@@ -113,7 +112,8 @@ def facts(patient: Patient) -> dict[str, Any]:
         "patient": patient, "centre": patient.centre, "generated_at": at,
         "final": is_final(patient, at), "window_end": window_end(patient),
         "monitoring_end": monitoring_end(patient),
-        "fever_c": thresholds(patient)["fever_c"], "baseline_ice": patient.baseline_ice,
+        "fever_c": rules.effective_thresholds(patient.centre)["fever_c"],
+        "baseline_ice": patient.baseline_ice,
         "temperatures": [(c.observed_at, c.temperature_c) for c in checkins
                          if c.temperature_c is not None],
         "ice": [(c.observed_at, c.ice_total) for c in checkins if c.ice_total is not None],

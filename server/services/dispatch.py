@@ -31,8 +31,9 @@ from sqlalchemy.exc import OperationalError
 
 from notifications import SendResult, channels, push
 
+from .. import policy as P
+from ..audit import trail as audit
 from ..clinical import ladder, notify
-from ..clinical import policy as P
 from ..clock import now
 from ..extensions import db
 from ..models import (
@@ -44,7 +45,7 @@ from ..models import (
     Receipt,
     Staff,
 )
-from . import audit, channel_plan, channel_send, push_health
+from . import channel_plan, channel_send, push_health
 from .push_tokens import ack_token, receipt_token
 
 log = logging.getLogger(__name__)

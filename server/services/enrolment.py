@@ -6,12 +6,12 @@ import datetime as dt
 import segno
 from flask import current_app
 
+from ..audit import trail as audit
 from ..auth.tokens import hash_secret, new_enrolment_code, new_token, normalise_code
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Device, EnrolmentCode, Patient, Staff
-from . import audit
 
 REFUSED = ApiError(400, "enrolment_failed", "Code not accepted: check it or ask the centre")
 

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func
 
-from ..clinical.escalation_read import summary
+from ..audit import trail as audit
 from ..extensions import db
 from ..models import Escalation, Finding, Patient, Staff
-from . import audit
+from .escalation_read import summary
 
 
 def _day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import load_only
 
-from ..clinical import policy as P
+from .. import policy as P
+from ..calendar import day_number
 from ..clinical import rules
-from ..clinical.calendar import day_number
 from ..clinical.engine import facts_for
 from ..extensions import db
 from ..models import CheckIn, Escalation, Finding, Patient

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
 
-from ..clinical.calendar import zone
+from ..calendar import zone
 from ..extensions import db
 from ..models import Centre, Rota, Staff
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..clinical.calendar import local_date
+from ..audit import trail as audit
+from ..calendar import local_date
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Escalation, Patient, Staff
 from ..models.outcomes import EscalationOutcome
-from . import audit
 
 FIELDS = ("crs_grade", "icans_grade", "treatments")
 

@@ -22,8 +22,8 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from ..clinical import policy as P
-from ..clinical.calendar import day_number, local_date
+from .. import policy as P
+from ..calendar import day_number, local_date
 from ..extensions import db
 from ..models import Escalation, EscalationEvent, Finding, Patient
 from ..models.outcomes import EscalationOutcome

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from ..clinical import policy as P
-from ..clinical.calendar import day_number
+from .. import policy as P
+from ..audit import trail as audit
+from ..calendar import day_number
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Device, Patient, Staff
-from . import audit, baselines
+from . import baselines
 
 # Corrections of the record itself (a typing error at enrolment): each needs a reason, is
 # audited with old and new values, and the calendar ones re-plan the check-in slots.

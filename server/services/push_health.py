@@ -18,9 +18,9 @@ import logging
 
 from flask import current_app
 
+from ..audit import trail as audit
 from ..extensions import db
 from ..models import DeliveryAttempt, PushSubscription
-from . import audit
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from ..audit import trail as audit
 from ..auth.identity import Actor
 from ..clinical import notify
 from ..clock import now
@@ -17,7 +18,7 @@ from ..models import (
     Receipt,
     Staff,
 )
-from . import audit, channel_plan
+from . import channel_plan
 
 SHOWN_WARNING_AFTER = dt.timedelta(hours=24)  # dashboard: no device showed a push for 24 h
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import DateTime, or_, type_coerce
 
-from ..clinical import policy as P
+from .. import policy as P
+from ..calendar import local_date, zone
 from ..clinical import schedule
-from ..clinical.calendar import local_date, zone
 from ..extensions import db
 from ..models import CheckIn, Escalation, EscalationEvent, Finding, Patient, Staff
 from ..models.clinical import OUTCOMES

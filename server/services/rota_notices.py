@@ -15,8 +15,8 @@ import datetime as dt
 
 from flask import current_app, has_app_context
 
+from ..calendar import zone
 from ..clinical import notify
-from ..clinical.calendar import zone
 from ..extensions import db
 from ..models import Centre, Escalation, NotificationIntent, Patient, Rota, Staff
 from . import channel_plan, oncall

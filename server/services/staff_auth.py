@@ -7,6 +7,7 @@ import secrets
 import pyotp
 from flask import current_app
 
+from ..audit import trail as audit
 from ..auth.identity import new_csrf_token
 from ..auth.passwords import verify_password
 from ..auth.tokens import hash_secret
@@ -14,7 +15,7 @@ from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Staff, StaffSession
-from . import audit, login_throttle
+from . import login_throttle
 
 LOCK_AFTER_FAILURES = 10  # wrong TOTP codes after a right password
 LOCK_MINUTES = 15

@@ -4,14 +4,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..clinical import policy as P
+from .. import policy as P
+from ..audit import trail as audit
+from ..calendar import day_number, local_iso
 from ..clinical import rules, schedule
-from ..clinical.calendar import day_number, local_iso
 from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Escalation, Patient, Staff
-from . import audit, device_readings
+from . import device_readings
 from .checkins import LATE_AFTER
+from .course_summary import is_final
 from .patients import with_caregiver_phone
 
 SEVERITY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
@@ -129,8 +131,6 @@ def patient_timeline(patient: Patient) -> dict[str, Any]:
 
 def _summary_final(patient: Patient, at: dt.datetime) -> bool:
     """Whether the course summary PDF is the final one (monitoring over): course_summary."""
-    from .course_summary import is_final  # it reads this module's thresholds()
-
     return is_final(patient, at)
 
 

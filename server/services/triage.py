@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy.orm import contains_eager
 
-from ..clinical import escalation_read
+from ..audit import trail as audit
 from ..clinical.ladder import STAFF_PURPOSES
 from ..clock import now
 from ..extensions import db
 from ..models import AuditEvent, Escalation, NotificationIntent, Patient, Staff
 from ..models.push import Receipt
-from . import audit, evidence, patients, reported
+from . import escalation_read, evidence, patients, reported
 from .timeline import SEVERITY_RANK
 
 AUDIT_EVERY = dt.timedelta(minutes=5)  # a polled queue is re-audited when it changes or this

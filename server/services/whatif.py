@@ -28,7 +28,7 @@ from types import SimpleNamespace
 
 from sqlalchemy.orm import load_only
 
-from ..clinical import policy as P
+from .. import policy as P
 from ..clinical import rules
 from ..clinical.engine import facts_for
 from ..extensions import db

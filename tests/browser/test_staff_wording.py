@@ -53,8 +53,8 @@ def api(playwright_instance, live_server):
 
 def _server_codes() -> dict[str, list[str]]:
     """Every code the server can put in front of staff, from its own constants."""
+    from server import policy as P
     from server.clinical import ladder
-    from server.clinical import policy as P
     from server.measures.service import FEATURE_NAMES
     from server.models.outbox import PURPOSES
     from server.services.dispatch import FINAL_STATES

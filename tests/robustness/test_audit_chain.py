@@ -5,9 +5,11 @@ import pytest
 from sql_capture import statements_during
 from sqlalchemy.exc import DatabaseError
 
+from server.audit import chain as audit_chain
+from server.audit import trail as audit
+from server.audit import verify as audit_verify
 from server.extensions import db
 from server.models import AuditEvent
-from server.services import audit, audit_chain, audit_verify
 
 
 def _events(n: int) -> list[int]:

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from server.audit import chain as audit_chain
+from server.audit import checkpoints as audit_checkpoints
+from server.audit import trail as audit
+from server.audit.chain import FIELDS, GENESIS, legacy_row_hash, row_hash
 from server.extensions import db
 from server.models import AuditEvent
-from server.services import audit, audit_chain, audit_checkpoints
-from server.services.audit_chain import FIELDS, GENESIS, legacy_row_hash, row_hash
 
 
 def _events(n: int, action: str = "test.event") -> list[int]:

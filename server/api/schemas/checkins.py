@@ -5,7 +5,7 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ...clinical import policy as P
+from ... import policy as P
 from ...clinical import self_check as SC
 from ...clock import now
 from ...ids import Id

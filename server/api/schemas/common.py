@@ -6,7 +6,7 @@ import re
 from marshmallow import RAISE, Schema, ValidationError, fields
 from werkzeug.http import http_date
 
-from ...clinical.calendar import zone
+from ...calendar import zone
 
 # A C0 control other than tab, newline and carriage return (and DEL): never typed by a
 # person, and NUL cannot be stored in PostgreSQL text at all.

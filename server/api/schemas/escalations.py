@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ...clinical import policy as P
+from ... import policy as P
 from ...clinical import rules
 from ...ids import Id
 from ...models.clinical import ESCALATION_STATES, OUTCOMES

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ...clinical import policy as P
+from ... import policy as P
 from .common import StrictSchema, Timestamp
 
 MAX_TREATMENTS = 20

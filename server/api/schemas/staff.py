@@ -5,7 +5,7 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from ...clinical import policy as P
+from ... import policy as P
 from ...ids import Id
 from ...languages import DEFAULT as DEFAULT_LANGUAGE
 from ...languages import LANGUAGES

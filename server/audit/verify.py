@@ -6,9 +6,9 @@ with hashes made under another key: only the first of them may have been edited,
 after it can be trusted). A row hashed the old unkeyed way after keyed rows is a re-chained
 run too: someone recomputed plain SHA-256, which they can, not the keyed hash, which they
 cannot. Old rows at the start of the table (chain version 0, written before the key existed)
-are accepted as they are (see `audit_chain`): up to the id where the signed checkpoints say
+are accepted as they are (see `chain`): up to the id where the signed checkpoints say
 that run ended, or, before the first checkpoint, only ahead of every keyed row. The tail is
-checked against the latest signed checkpoint by `audit_checkpoints`.
+checked against the latest signed checkpoint by `checkpoints`.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from .audit_chain import FIELDS, GENESIS, legacy_row_hash, row_hash
+from .chain import FIELDS, GENESIS, legacy_row_hash, row_hash
+from .model import AuditEvent
 
 
 @dataclass
@@ -58,7 +59,6 @@ class _Run:
 def legacy_run_end(connection: Connection, key: bytes, after: int = 0,
                    batch: int = 5000) -> int:
     """The last id of the unbroken version-0 run that goes on from row `after` (0: the start)."""
-    from ..models import AuditEvent
 
     table = AuditEvent.__table__
     prev = GENESIS if after == 0 else connection.execute(
@@ -85,7 +85,6 @@ def verify_chain(connection: Connection, key: bytes, legacy_until: int | None = 
     `legacy_until`: the last id of the version-0 run, from a signed checkpoint; None before
     the first checkpoint (version 0 is then accepted only ahead of every keyed row).
     """
-    from ..models import AuditEvent
 
     table = AuditEvent.__table__
     report = ChainReport()
@@ -134,7 +133,7 @@ def verify_chain(connection: Connection, key: bytes, legacy_until: int | None = 
 
 def verify(connection: Connection, key: bytes | None = None) -> tuple[int, list[dict]]:
     """(rows checked, problems) of the chain under `key` (default: this app's audit key)."""
-    from .audit_chain import chain_key
+    from .chain import chain_key
 
     report = verify_chain(connection, key or chain_key())
     return report.checked, report.problems

@@ -8,7 +8,7 @@ IMMEDIATE, which already serialises writers. Database triggers refuse UPDATE and
 the table, so the application cannot rewrite history. The key lives outside the database
 (instance/audit_hmac_key or the environment), so someone who can write to the database and
 drops the triggers cannot re-chain edited rows; signed checkpoints outside the database
-(`audit_checkpoints`) catch a cut tail. `audit_verify` checks both.
+(`checkpoints`) catch a cut tail. `verify` checks both.
 
 Chain versions: rows written before the key existed carry plain SHA-256 hashes (version 0,
 `legacy_row_hash`). They are left as they are (rewriting history to re-key it would need the
@@ -27,6 +27,9 @@ from flask import current_app
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+from ..clock import now
+from .model import AuditEvent
 
 GENESIS = "0" * 64
 CHAIN_LOCK_ID = 0x6361_7274_6175  # "cartau": one advisory lock for the whole chain
@@ -116,9 +119,6 @@ def _forget_head(session: Session, transaction=None) -> None:
 
 def _chain_new_events(session: Session, flush_context, instances) -> None:
     """before_flush: give each new audit row its place in the chain, in insertion order."""
-    from ..clock import now
-    from ..models import AuditEvent
-
     pending = [obj for obj in session.new if isinstance(obj, AuditEvent)]
     if not pending:
         return
@@ -161,7 +161,7 @@ def unguarded(connection: Connection):
         install_guard(connection)
 
 
-def install(model) -> None:
+def install(model=AuditEvent) -> None:
     """Wire the chain into every session's flush and the triggers into the table's DDL."""
     if not event.contains(Session, "before_flush", _chain_new_events):
         event.listen(Session, "before_flush", _chain_new_events)

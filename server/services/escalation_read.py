@@ -1,11 +1,12 @@
 """Read side of escalations: centre-scoped lists and descriptions for staff, a phone's view."""
 from __future__ import annotations
 
+from ..audit import trail as audit
+from ..clinical import notify
 from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Escalation, EscalationEvent, Patient, ScheduledStep, Staff
-from ..services import audit, checkins, evidence, patients
-from . import notify
+from . import checkins, evidence, patients
 
 
 def _who(staff_id: int | None) -> dict | None:

@@ -33,7 +33,3 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
 
-
-from ..services import audit_chain  # noqa: E402  (hash chain at flush, append-only triggers)
-
-audit_chain.install(AuditEvent)

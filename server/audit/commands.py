@@ -5,9 +5,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import audit_checkpoints
-from .audit_chain import chain_key
-from .audit_verify import verify_chain
+from . import checkpoints as audit_checkpoints
+from .chain import chain_key
+from .verify import verify_chain
 
 
 @click.group("audit")

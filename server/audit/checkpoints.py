@@ -28,8 +28,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from ..clock import now
-from .audit_chain import GENESIS, chain_key
-from .audit_verify import legacy_run_end
+from .chain import GENESIS, chain_key
+from .verify import legacy_run_end
 
 FILE = "checkpoints.jsonl"
 VERSION = 1

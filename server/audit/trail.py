@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, and_, or_, text
 
 from ..clock import now
 from ..extensions import db
-from ..models import AuditEvent
+from .model import AuditEvent
 
 
 def _actor() -> tuple[str, int | None]:
