@@ -16,7 +16,8 @@ from server.clinical import ladder
 from server.clock import now
 from server.extensions import db
 from server.models import ContactChannel, Escalation, NotificationIntent
-from server.services import audit_chain, dispatch
+from server.outbox import immediate
+from server.services import audit_chain
 
 PRIVATE = ("Pat Example", "Carer", "Berlin", "Centre A", "fever", "38.", "axi-cel")
 
@@ -81,7 +82,7 @@ def app(database_url, _schema, tmp_path, clock, twilio, receiver):
                                 **twilio.config()))
     with app.app_context():
         yield app
-        dispatch.stop_kicker(app)
+        immediate.stop_kicker(app)
         db.session.remove()
         with db.engine.begin() as conn, audit_chain.unguarded(conn):
             for table in reversed(db.metadata.sorted_tables):

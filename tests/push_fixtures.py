@@ -11,7 +11,8 @@ from server import create_app
 from server.clock import now
 from server.extensions import db
 from server.models import Escalation, NotificationIntent, PushSubscription
-from server.services import audit_chain, dispatch
+from server.outbox import immediate
+from server.services import audit_chain
 
 FORBIDDEN = ("display_name", "name", "code", "temperature", "temperature_c", "ice",
              "ice_total", "symptoms", "heart_rate", "spo2", "systolic_bp", "city",
@@ -26,7 +27,7 @@ def app(database_url, _schema, tmp_path, clock):
                                 NOTIFICATIONS_ALLOW_HTTP_LOOPBACK=True))
     with app.app_context():
         yield app
-        dispatch.stop_kicker(app)
+        immediate.stop_kicker(app)
         db.session.remove()
         with db.engine.begin() as conn, audit_chain.unguarded(conn):
             for table in reversed(db.metadata.sorted_tables):

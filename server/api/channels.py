@@ -19,7 +19,8 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Staff
 from ..models.channels import CHANNEL_KINDS
-from ..services import audit, channel_inbound, channel_settings, dispatch
+from ..outbox import immediate
+from ..services import audit, channel_inbound, channel_settings
 from .checkin_schemas import StrictSchema
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",
@@ -80,7 +81,7 @@ class MyChannelTest(MethodView):
     def post(self, data):
         """Send the caller a test through the channel at `position`."""
         intent = channel_settings.send_test(current_staff(), data["position"])
-        dispatch.kick()
+        immediate.kick()
         return {"intent_id": intent.id, "channel": intent.channel_kind or "push"}, 202, NO_STORE
 
 

@@ -56,9 +56,9 @@ def record_checkin(device: Device, data: dict, key: str, fingerprint: str) -> tu
             raise
         return _replay(existing, device, fingerprint)
     if result.escalation_ref and result.escalation_ref.get("change") in ("opened", "raised"):
-        from . import dispatch  # urgent notices go now; the worker's pass is the safety net
+        from ..outbox import immediate  # urgent notices go now; the worker's pass is the safety net
 
-        dispatch.kick()
+        immediate.kick()
     return body, 201
 
 
