@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then the test/override mapping."""
     from importlib import import_module
 
-    from . import audit, cli, errors, ids, security
+    from . import audit, cli, errors, ids, security, worker
     from .config import Config, engine_options, normalise_db_url
     from .extensions import api, db, limiter, migrate
     from .instance_secrets import audit_hmac_key, secret_key
@@ -81,5 +81,6 @@ def create_app(config: dict | None = None) -> Flask:
             api.register_blueprint(module.blp)
         if hasattr(module, "register_extra"):
             module.register_extra(app)
+    worker.init_app(app)  # `flask worker` and the dev starter
     cli.init_app(app)
     return app

@@ -24,7 +24,8 @@ from .clinical.jobs import run_due_work
 from .clock import now
 from .extensions import db
 from .fhir import bulk as fhir_bulk
-from .services import dispatch, rota_notices
+from .outbox import passes
+from .services import rota_notices
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def run_once(app: Flask) -> dict:
             db.session.rollback()
             log.exception("rota notices pass failed")
         try:
-            sent = dispatch.run_pass()
+            sent = passes.run_pass()
         except Exception:
             db.session.rollback()
             log.exception("dispatch pass failed")

@@ -17,7 +17,7 @@ from server.auth.passwords import hash_password
 from server.clock import ManualClock, set_source
 from server.extensions import db, limiter
 from server.models import Caregiver, Centre, Patient, Staff
-from server.services import dispatch
+from server.outbox import immediate
 
 pytest_plugins = ["push_fixtures", "channel_fixtures"]
 
@@ -122,7 +122,7 @@ def _apps(database_url, _schema, tmp_path_factory):
 
     yield get
     for app in built.values():
-        dispatch.stop_kicker(app)
+        immediate.stop_kicker(app)
         with app.app_context():
             db.engine.dispose()
 
@@ -157,7 +157,7 @@ def app(request, _apps, database_url, tmp_path, clock):
     limiter.reset()
     with app.app_context():
         yield app
-        dispatch.stop_kicker(app)
+        immediate.stop_kicker(app)
         _wipe(app)
         app.config.clear()
         app.config.update(saved)

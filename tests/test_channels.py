@@ -16,7 +16,7 @@ from push_fixtures import subscribe_staff
 from notifications.channels import targets
 from server.extensions import db
 from server.models import AuditEvent, ChannelAttempt, ContactChannel, Escalation, Receipt
-from server.services import dispatch
+from server.outbox import passes
 
 pytestmark = channel_app
 
@@ -39,24 +39,24 @@ def test_push_then_sms_after_60_s_then_call_after_300_s_then_next_tier(
                  ("voice", 300, NURSE))
     patient = make_patient()
     escalation = start_alert(patient)
-    dispatch.run_pass()
+    passes.run_pass()
     assert states(escalation.id) == [("push", "sent"), ("sms", "pending"), ("voice", "pending")]
     clock.advance(seconds=59)
-    dispatch.run_pass()
+    passes.run_pass()
     assert twilio.messages() == []
     clock.advance(seconds=1)
-    dispatch.run_pass()
+    passes.run_pass()
     (sms,) = twilio.messages()
     assert sms.to == NURSE and sms.form["From"] == FROM
     assert f"E{escalation.id}" in sms.form["Body"] and "Urgent" in sms.form["Body"]
     clock.advance(seconds=120)  # push not shown within 2 min: the SMS already went, no skip
-    dispatch.run_pass()
+    passes.run_pass()
     assert twilio.calls() == [] and db.session.get(Escalation, escalation.id).ladder_level == 1
     clock.advance(seconds=119)
-    dispatch.run_pass()
+    passes.run_pass()
     assert twilio.calls() == []
     clock.advance(seconds=1)  # 300 s
-    dispatch.run_pass()
+    passes.run_pass()
     (call,) = twilio.calls()
     assert call.to == NURSE and call.form["Url"].endswith(f"intent={rows(escalation.id)[2].id}")
     assert twilio.status(client, call, "no-answer").status_code == 204
@@ -73,14 +73,14 @@ def test_shown_push_cancels_the_later_channels(app, client, clock, twilio, servi
     subscribe_staff(service, nurse)
     set_channels("staff", nurse.id, ("push", 0, None), ("sms", 60, NURSE))
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     push_row = rows(escalation.id)[0]
     r = client.post("/api/v1/push/receipts", json={
         "intent_id": push_row.id, "event": "shown",
         "token": service.deliveries[0].payload["data"]["receipt_token"]})
     assert r.status_code == 201
     clock.advance(seconds=60)
-    dispatch.run_pass()
+    passes.run_pass()
     assert twilio.messages() == [] and states(escalation.id)[1] == ("sms", "cancelled")
 
 
@@ -89,8 +89,8 @@ def test_no_push_subscription_falls_back_to_sms_at_once(app, clock, twilio, make
     nurse = make_staff(handle="tier-one")
     set_channels("staff", nurse.id, ("push", 0, None), ("sms", 120, NURSE))
     escalation = start_alert(make_patient())
-    dispatch.run_pass()  # push: undeliverable -> the SMS is due now
-    dispatch.run_pass()
+    passes.run_pass()  # push: undeliverable -> the SMS is due now
+    passes.run_pass()
     assert states(escalation.id) == [("push", "undeliverable"), ("sms", "sent")]
     assert len(twilio.messages()) == 1
     assert db.session.get(Escalation, escalation.id).undeliverable_at is None
@@ -101,10 +101,10 @@ def test_sms_first_then_call_when_the_sms_is_undelivered(app, client, clock, twi
     nurse = make_staff(handle="tier-one")
     set_channels("staff", nurse.id, ("sms", 0, NURSE), ("voice", 600, NURSE))
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     (sms,) = twilio.messages()
     assert twilio.status(client, sms, "undelivered").status_code == 204
-    dispatch.run_pass()
+    passes.run_pass()
     assert len(twilio.calls()) == 1  # at once, not after 600 s
     assert states(escalation.id) == [("sms", "sent"), ("voice", "sent")]
     attempt = db.session.execute(db.select(ChannelAttempt).where(
@@ -118,8 +118,8 @@ def test_provider_refusal_moves_on_and_call_first_order(app, clock, twilio, make
     set_channels("staff", nurse.id, ("voice", 0, NURSE), ("sms", 300, NURSE))
     twilio.fail(400)  # the provider refuses the call: not retried, the SMS now
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
-    dispatch.run_pass()
+    passes.run_pass()
+    passes.run_pass()
     assert states(escalation.id) == [("voice", "failed"), ("sms", "sent")]
 
 
@@ -128,7 +128,7 @@ def test_refused_credentials_are_not_retried(app, twilio, make_staff, make_patie
     set_channels("staff", nurse.id, ("sms", 0, NURSE))
     twilio.fail(401)
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     assert states(escalation.id) == [("sms", "failed")]
     attempt = db.session.execute(db.select(ChannelAttempt)).scalar_one()
     assert attempt.outcome == "bug" and attempt.error == "credentials refused (401)"
@@ -139,14 +139,14 @@ def test_delivered_sms_joins_the_receipts_and_the_escalation_page(
     nurse = make_staff(handle="tier-one")
     set_channels("staff", nurse.id, ("sms", 0, NURSE), ("voice", 300, NURSE))
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     (sms,) = twilio.messages()
     twilio.status(client, sms, "sent")
     twilio.status(client, sms, "delivered")
     twilio.status(client, sms, "delivered")  # a repeated callback: recorded once
     assert db.session.execute(db.select(db.func.count(Receipt.id))).scalar() == 1
     clock.advance(seconds=300)
-    dispatch.run_pass()
+    passes.run_pass()
     assert twilio.calls() == []  # delivered counts as shown
     staff_client = signed_in(app, nurse)
     body = staff_client.get(f"/api/v1/push/escalations/{escalation.id}/deliveries").json
@@ -163,7 +163,7 @@ def test_press_1_acknowledges_as_the_called_staff_member(app, client, twilio, ma
     set_channels("staff", nurse.id, ("voice", 0, NURSE))
     patient = make_patient()
     escalation = start_alert(patient)
-    dispatch.run_pass()
+    passes.run_pass()
     (call,) = twilio.calls()
     twiml, reply = twilio.answer(client, call, digits="1")
     assert '<Gather numDigits="1"' in twiml and "Press 1 to acknowledge" in twiml
@@ -189,7 +189,7 @@ def test_other_digit_or_answered_without_key_does_not_acknowledge(app, client, t
     make_staff(handle="tier-two", tier=2)
     set_channels("staff", nurse.id, ("voice", 0, NURSE))
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     (call,) = twilio.calls()
     _twiml, reply = twilio.answer(client, call, digits="2")
     assert "Not acknowledged" in reply
@@ -204,7 +204,7 @@ def test_sms_reply_ack_acknowledges_the_latest_open_alert_to_that_number(
     nurse = make_staff(handle="tier-one")
     set_channels("staff", nurse.id, ("sms", 0, NURSE))
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     r = twilio.inbound_sms(client, NURSE_2, "ack", INBOUND)  # not the number alerted
     assert "No open alert" in r.get_data(as_text=True)
     assert db.session.get(Escalation, escalation.id).state == "open"
@@ -221,7 +221,7 @@ def test_bad_or_missing_signature_is_refused(app, client, twilio, make_staff, ma
     nurse = make_staff(handle="tier-one")
     set_channels("staff", nurse.id, ("voice", 0, NURSE))
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     (call,) = twilio.calls()
     url = call.form["Url"]
     params = {"CallSid": call.sid, "Digits": "1"}
@@ -251,7 +251,7 @@ def test_signature_is_over_public_url_behind_a_proxy(app, client, twilio, make_s
     nurse = make_staff(handle="tier-one")
     set_channels("staff", nurse.id, ("voice", 0, NURSE))
     start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     (call,) = twilio.calls()
     assert call.form["Url"].startswith("https://cartwatch.example.org/api/v1/channels/")
     twiml, _ = twilio.answer(client, call)  # the test client talks http://localhost
@@ -276,7 +276,7 @@ def test_family_sms_needs_consent_and_honours_stop_and_start(app, client, twilio
     (saved,) = r.json["channels"]
     assert saved["consent_at"] and saved["consent_by_staff_id"] == staff_client.staff.id
     escalation = start_alert(patient)  # urgent: the family is told what to do
-    dispatch.run_pass()
+    passes.run_pass()
     (sms,) = twilio.messages()
     assert sms.to == FAMILY
     assert "Call the centre now on its 24-hour line: +49 30 111." in sms.form["Body"]
@@ -292,7 +292,7 @@ def test_family_sms_needs_consent_and_honours_stop_and_start(app, client, twilio
     assert stop.patient_id == patient.id and stop.actor_kind == "patient"
     client_staff = staff_client
     client_staff.post(f"/api/v1/staff/escalations/{escalation.id}/acknowledge")
-    dispatch.run_pass()
+    passes.run_pass()
     assert len(twilio.messages()) == 1  # opted out: the acknowledged notice is not texted
     twilio.inbound_sms(client, FAMILY, "start", INBOUND)
     db.session.refresh(row)
@@ -303,7 +303,7 @@ def test_family_sms_needs_consent_and_honours_stop_and_start(app, client, twilio
     from server.clock import now
     notify.send("reminder:test", ("patient", patient.id), "reminder", patient, now())
     db.session.commit()
-    dispatch.run_pass()
+    passes.run_pass()
     assert [m.form["Body"].split(".")[0] for m in twilio.messages()][-1] == \
         "Time for a check-in"
 
@@ -321,14 +321,14 @@ def test_webhook_is_signed_and_retried_with_backoff(app, clock, receiver, make_s
     patient = make_patient()
     escalation = start_alert(patient)
     start = clock()
-    dispatch.run_pass()
+    passes.run_pass()
     (row,) = rows(escalation.id)
     assert row.state == "pending" and row.next_attempt_at == start + dt_seconds(5)
     clock.advance(seconds=5)
-    dispatch.run_pass()
+    passes.run_pass()
     assert rows(escalation.id)[0].next_attempt_at == start + dt_seconds(15)
     clock.advance(seconds=10)
-    dispatch.run_pass()
+    passes.run_pass()
     assert rows(escalation.id)[0].state == "sent" and len(receiver.received) == 3
     got = receiver.received[-1]
     header = got["headers"]["X-CARTwatch-Signature"]
@@ -347,7 +347,7 @@ def test_webhook_redirect_is_not_followed(app, receiver, make_staff, make_patien
     set_channels("staff", nurse.id, ("webhook", 0, receiver.url, "s3cret"))
     receiver.answers.append(302)
     escalation = start_alert(make_patient())
-    dispatch.run_pass()
+    passes.run_pass()
     assert len(receiver.received) == 1 and rows(escalation.id)[0].state == "failed"
 
 
@@ -360,7 +360,7 @@ def test_pagerduty_trigger_acknowledge_resolve(app, receiver, make_staff, make_p
     assert r.status_code == 200 and r.json["channels"][0]["routing_key_set"] is True
     patient = make_patient()
     escalation = start_alert(patient, "emergency")
-    dispatch.run_pass()
+    passes.run_pass()
     trigger = receiver.json(0)
     assert receiver.received[0]["path"] == "/pd"
     assert trigger["routing_key"] == key and trigger["event_action"] == "trigger"
@@ -369,10 +369,10 @@ def test_pagerduty_trigger_acknowledge_resolve(app, receiver, make_staff, make_p
     assert trigger["payload"]["source"] == "cartwatch" and trigger["payload"]["summary"]
     private(receiver.received[0]["body"].decode(), patient)
     staff_client.post(f"/api/v1/staff/escalations/{escalation.id}/acknowledge")
-    dispatch.run_pass()
+    passes.run_pass()
     staff_client.post(f"/api/v1/staff/escalations/{escalation.id}/resolve",
                       json={"outcome": "admitted"})
-    dispatch.run_pass()
+    passes.run_pass()
     actions = [receiver.json(i)["event_action"] for i in range(len(receiver.received))]
     assert actions == ["trigger", "acknowledge", "resolve"]
     assert {receiver.json(i)["dedup_key"] for i in range(3)} == {trigger["dedup_key"]}
@@ -409,7 +409,7 @@ def test_send_me_a_test_per_channel(app, twilio, receiver, staff_client):
     for position, kind in ((0, "push"), (1, "sms"), (2, "webhook")):
         r = staff_client.post("/api/v1/channels/me/test", json={"position": position})
         assert r.status_code == 202 and r.json["channel"] == kind
-    dispatch.run_pass()
+    passes.run_pass()
     (sms,) = twilio.messages()
     assert sms.to == NURSE and "test" in sms.form["Body"]
     assert receiver.json(0)["type"] == "test"

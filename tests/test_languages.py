@@ -14,7 +14,7 @@ from server.clinical import notify
 from server.clock import now
 from server.extensions import db
 from server.models import AuditEvent, Caregiver, Device, Patient
-from server.services import dispatch
+from server.outbox import passes
 
 pytestmark = push_app
 
@@ -145,7 +145,7 @@ def test_pushes_reach_each_person_in_their_language(app, service, client, make_p
     devices = db.session.execute(db.select(Device).order_by(Device.id)).scalars().all()
     sub_patient, sub_carer = (subscribe_device(service, d.id) for d in devices)
     assert _checkin(client, mine, 38.6).status_code == 201
-    dispatch.run_pass()
+    passes.run_pass()
     (got,) = service.for_endpoint(sub_patient.endpoint)
     assert got.payload["notification"]["title"] == "CARTwatch-Meldung"
     assert got.payload["notification"]["body"].startswith("Rufen Sie jetzt das Zentrum an")

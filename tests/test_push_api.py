@@ -19,7 +19,7 @@ from push_fixtures import (
 from server.clock import now
 from server.extensions import db
 from server.models import Device, Escalation, PushSubscription, Receipt
-from server.services import dispatch
+from server.outbox import passes
 from server.services.push_tokens import ack_token
 
 pytestmark = push_app
@@ -148,7 +148,7 @@ def test_receipts_only_for_own_notifications(app, client, service, make_patient,
     device = db.session.execute(db.select(Device).order_by(Device.id)).scalars().first()
     subscribe_device(service, device.id)
     intent = make_intent("patient", patient.id)
-    dispatch.run_pass()
+    passes.run_pass()
     (got,) = service.deliveries
     intent_id = got.payload["data"]["intent_id"]
     body = {"intent_id": intent_id, "event": "shown"}
@@ -177,7 +177,7 @@ def _delivered_data(service, nurse) -> dict:
     """Send the nurse one notification and return the data its service worker receives."""
     subscribe_staff(service, nurse)
     make_intent("staff", nurse.id, purpose="test")
-    dispatch.run_pass()
+    passes.run_pass()
     (got,) = service.deliveries
     return got.payload["data"]
 
@@ -223,7 +223,7 @@ def test_only_staff_notifications_carry_a_receipt_token(app, service, make_patie
     device = db.session.execute(db.select(Device)).scalars().first()
     subscribe_device(service, device.id)
     make_intent("patient", patient.id)
-    dispatch.run_pass()
+    passes.run_pass()
     (got,) = service.deliveries
     assert "receipt_token" not in got.payload["data"]  # phones report with their bearer token
 
@@ -232,7 +232,7 @@ def test_send_test_notification_to_myself(app, staff_client, service):
     subscribe_staff(service, staff_client.staff)
     r = staff_client.post("/api/v1/push/test", json={})
     assert r.status_code == 202 and r.json["subscriptions"] == 1
-    dispatch.run_pass()
+    passes.run_pass()
     (got,) = service.deliveries
     assert got.payload["kind"] == "test" and got.payload["data"]["intent_id"] == r.json[
         "intent_id"]
@@ -250,7 +250,7 @@ def test_acknowledge_from_the_notification(app, client, service, make_staff, mak
     escalation = open_escalation(make_patient())
     make_intent("staff", nurse.id, purpose="escalation", urgency="high",
                 escalation_id=escalation.id, severity="urgent")
-    dispatch.run_pass()
+    passes.run_pass()
     token = service.deliveries[0].payload["data"]["ack_token"]
     assert client.post("/api/v1/push/ack", json={"token": token[:-2] + "xx"}).status_code == 403
     r = client.post("/api/v1/push/ack", json={"token": token})
@@ -280,7 +280,7 @@ def test_deliveries_per_escalation(app, staff_client, service, make_staff, make_
                            escalation_id=escalation.id, severity="urgent")
     make_intent("patient", patient.id, purpose="escalation", urgency="high",
                 escalation_id=escalation.id, severity="urgent")
-    dispatch.run_pass()
+    passes.run_pass()
     db.session.add(Receipt(intent_id=to_nurse.id, staff_id=nurse.id, event="shown", at=now()))
     db.session.commit()
     r = staff_client.get(f"/api/v1/push/escalations/{escalation.id}/deliveries")

@@ -15,7 +15,7 @@ from server import create_app
 from server.config import Config
 from server.extensions import db
 from server.models import DeliveryAttempt, Escalation, PushSubscription
-from server.services import dispatch
+from server.outbox import passes
 
 pytestmark = push_app
 
@@ -78,7 +78,7 @@ def test_a_row_stored_before_the_rule_is_never_sent_to(app, service, make_staff,
         bad.endpoint = template.format(port=hostile.port)  # as a phone registered it once
         db.session.commit()
         intent = make_intent("staff", nurse.id, purpose="test")
-        assert dispatch.run_pass() == {"sent": 1}
+        assert passes.run_pass() == {"sent": 1}
     assert hostile.connections == 0
     assert len(service.for_endpoint(good.endpoint)) == 1
     (attempt,) = db.session.execute(db.select(DeliveryAttempt).where(
@@ -94,7 +94,7 @@ def test_a_redirect_is_a_failed_attempt_and_is_not_followed(app, service, make_s
     target = f"{service.origin}/latest/meta-data/iam/security-credentials/"
     service.fail((307, {"Location": target}), endpoint=sub.endpoint)
     intent = make_intent("staff", nurse.id, purpose="test")
-    assert dispatch.run_pass() == {"failed": 1}
+    assert passes.run_pass() == {"failed": 1}
     sub_id = sub.endpoint.rsplit("/", 1)[1]
     assert service.requests == [(sub_id, 307)], "one request: the redirect was not followed"
     (attempt,) = db.session.execute(db.select(DeliveryAttempt)).scalars()
@@ -114,7 +114,7 @@ def test_a_staff_alert_with_only_a_refused_subscription_moves_the_ladder_on(
         escalation = open_escalation(make_patient())
         alert = make_intent("staff", first.id, purpose="escalation", urgency="high",
                             escalation_id=escalation.id, severity="urgent")
-        dispatch.run_pass()
+        passes.run_pass()
     assert hostile.connections == 0
     row = intent_state(alert.id)
     assert row.state == "failed" and row.last_error.startswith("endpoint")

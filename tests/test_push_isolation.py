@@ -25,7 +25,8 @@ from notifications.vapid import b64url
 from server.clock import now
 from server.extensions import db
 from server.models import DeliveryAttempt, Device, PushSubscription
-from server.services import dispatch, push_health
+from server.outbox import lease, passes
+from server.services import push_health
 
 pytestmark = push_app
 
@@ -83,7 +84,7 @@ def test_a_poisoned_phone_first_does_not_stop_the_staff_alert_after_it(
     alert = make_intent("staff", nurse.id, purpose="escalation", urgency="high",
                         escalation_id=escalation.id, severity="urgent")
 
-    counts = dispatch.run_pass()  # the first pass
+    counts = passes.run_pass()  # the first pass
 
     assert counts == {"sent": 1, "failed": 1}, counts
     assert intent_state(alert.id).state == "sent"
@@ -104,12 +105,12 @@ def test_a_subscription_that_keeps_failing_is_quarantined(app, service, make_pat
     app.config["NOTIFICATIONS_QUARANTINE_AFTER"] = 3
     for attempt in range(1, 4):
         make_intent("patient", phone.patient_id)
-        assert dispatch.run_pass() == {"failed": 1}
+        assert passes.run_pass() == {"failed": 1}
         db.session.expire_all()
         reason = db.session.get(PushSubscription, phone.id).deactivated_reason
         assert reason == ("quarantined" if attempt == 3 else None), attempt
     make_intent("patient", phone.patient_id)
-    assert dispatch.run_pass() == {"undeliverable": 1}  # no longer tried
+    assert passes.run_pass() == {"undeliverable": 1}  # no longer tried
 
 
 def test_a_success_between_failures_restarts_the_quarantine_count(
@@ -117,10 +118,10 @@ def test_a_success_between_failures_restarts_the_quarantine_count(
     phone = poisoned_phone(service, make_patient, enrol, "session_raises", monkeypatch)
     app.config["NOTIFICATIONS_QUARANTINE_AFTER"] = 2
     make_intent("patient", phone.patient_id)
-    dispatch.run_pass()
+    passes.run_pass()
     monkeypatch.undo()  # the phone's push service works again, once
     make_intent("patient", phone.patient_id)
-    assert dispatch.run_pass() == {"sent": 1}
+    assert passes.run_pass() == {"sent": 1}
     poisoned_again = push._state().session
 
     def post(url, *args, **kwargs):
@@ -128,11 +129,11 @@ def test_a_success_between_failures_restarts_the_quarantine_count(
 
     monkeypatch.setattr(poisoned_again, "post", post)
     make_intent("patient", phone.patient_id)
-    dispatch.run_pass()
+    passes.run_pass()
     db.session.expire_all()
     assert db.session.get(PushSubscription, phone.id).deactivated_at is None  # 1 in a row
     make_intent("patient", phone.patient_id)
-    dispatch.run_pass()
+    passes.run_pass()
     db.session.expire_all()
     assert db.session.get(PushSubscription, phone.id).deactivated_reason == "quarantined"
 
@@ -148,7 +149,7 @@ def test_failed_attempts_log_one_line_each_without_traceback(
         for phone in phones:
             make_intent("patient", phone.patient_id)
         make_intent("staff", nurse.id, purpose="test")
-        dispatch.run_pass()
+        passes.run_pass()
         clock.advance(minutes=3)
     failed = db.session.execute(db.select(db.func.count(DeliveryAttempt.id)).where(
         DeliveryAttempt.outcome.in_(("refused", "invalid", "error")))).scalar()
@@ -163,13 +164,13 @@ def test_failed_attempts_log_one_line_each_without_traceback(
 def test_a_reaped_row_queues_behind_the_rows_already_due(app, clock, make_staff):
     nurse = make_staff()
     stuck = make_intent("staff", nurse.id, purpose="test")
-    assert dispatch.claim("crashed-worker", now()) == [stuck.id]  # and the worker dies
+    assert lease.claim("crashed-worker", now()) == [stuck.id]  # and the worker dies
     clock.advance(minutes=1)
     waiting = make_intent("staff", nurse.id, purpose="test")
     clock.advance(minutes=2)
-    assert dispatch.reap(now()) == 1
+    assert lease.reap(now()) == 1
     assert intent_state(stuck.id).next_attempt_at == now()
-    assert dispatch.claim("next-worker", now(), limit=1) == [waiting.id]
+    assert lease.claim("next-worker", now(), limit=1) == [waiting.id]
 
 
 def test_rows_left_leased_by_a_failing_database_end_the_pass(app, service, make_staff,
@@ -182,6 +183,6 @@ def test_rows_left_leased_by_a_failing_database_end_the_pass(app, service, make_
         raise OperationalError("INSERT INTO delivery_attempt", {}, Exception("disk I/O error"))
 
     monkeypatch.setattr(push_health, "record_attempt", record_attempt)
-    assert dispatch.run_pass() == {"error": 2}  # not once per batch of the pass (200 x 2)
+    assert passes.run_pass() == {"error": 2}  # not once per batch of the pass (200 x 2)
     assert len(service.requests) == 3  # the batch's first send, then each row alone once
     assert {intent_state(r.id).state for r in rows} == {"leased"}  # reaped when they expire

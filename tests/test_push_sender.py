@@ -63,9 +63,9 @@ def test_fresh_claims_each_call(app, service, make_staff):
     with LoopbackPushService() as second:
         subscribe_staff(second, nurse)
         make_intent("staff", nurse.id, purpose="test")
-        from server.services import dispatch
+        from server.outbox import passes
 
-        dispatch.run_pass()
+        passes.run_pass()
         assert [d.claims["aud"] for d in service.deliveries] == [service.origin]
         assert [d.claims["aud"] for d in second.deliveries] == [second.origin]
 

@@ -7,7 +7,8 @@ from test_rota_oncall import _add_rota, _z
 
 from server.extensions import db
 from server.models import NotificationIntent, RotaOverride
-from server.services import dispatch, rota_notices
+from server.outbox import passes
+from server.services import rota_notices
 
 pytestmark = channel_app
 
@@ -37,8 +38,8 @@ def test_a_coverage_warning_falls_back_from_push_to_sms(app, centre, clock, twil
     db.session.commit()
     rows = _rows("coverage")
     assert [r.channel_kind or "push" for r in rows] == ["push", "sms"]  # never a pager
-    dispatch.run_pass()  # no push subscription: the SMS is due at once
-    dispatch.run_pass()
+    passes.run_pass()  # no push subscription: the SMS is due at once
+    passes.run_pass()
     (sms,) = twilio.messages()
     assert sms.to == ADMIN_PHONE and "19:00" in sms.form["Body"]
     assert "CARTwatch" in sms.form["Body"] and "nurse-a" not in sms.form["Body"]
@@ -52,7 +53,7 @@ def test_a_handoff_notice_by_call_speaks_and_asks_for_no_key(app, client, centre
     clock.set(_z("2026-03-10T19:00:03+01:00"))
     assert rota_notices.run(clock.current) == {"handoff": 1}
     db.session.commit()
-    dispatch.run_pass()
+    passes.run_pass()
     (call,) = twilio.calls()
     assert call.to == NURSE_PHONE
     twiml, _ = twilio.answer(client, call)

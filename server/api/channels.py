@@ -20,7 +20,9 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Staff
 from ..models.channels import CHANNEL_KINDS
-from ..services import channel_inbound, channel_settings, dispatch
+from ..outbox import immediate
+from ..outbox import inbound as channel_inbound
+from ..services import channel_settings
 from .schemas.common import StrictSchema, Timestamp
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",
@@ -113,7 +115,7 @@ class MyChannelTest(MethodView):
     def post(self, data):
         """Send the caller a test through the channel at `position`."""
         intent = channel_settings.send_test(current_staff(), data["position"])
-        dispatch.kick()
+        immediate.kick()
         return {"intent_id": intent.id, "channel": intent.channel_kind or "push"}, 202
 
 

@@ -14,6 +14,7 @@ from ..calendar import day_number, local_date
 from ..clinical import schedule, self_check
 from ..clock import now
 from ..extensions import db, limiter
+from ..outbox import immediate
 from ..services import checkins, device_alerts, enrolment, escalation_read, patients
 from .schemas.checkins import CheckInOut, CheckInQuery, CheckInSchema
 from .schemas.device import (
@@ -166,7 +167,9 @@ class CheckIns(MethodView):
         """Record a check-in; a retry with the same Idempotency-Key returns the first answer."""
         key = checkins.valid_idempotency_key(request.headers.get("Idempotency-Key"))
         fingerprint = checkins.request_fingerprint(request.get_json(silent=True))
-        body, status = checkins.record_checkin(current_device(), data, key, fingerprint)
+        body, status, urgent = checkins.record_checkin(current_device(), data, key, fingerprint)
+        if urgent:
+            immediate.kick()  # urgent notices go now; the worker's pass is the safety net
         return body, status
 
     @require_device

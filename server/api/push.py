@@ -15,7 +15,8 @@ from ..clinical import escalations
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Staff
-from ..services import dispatch, push_subscriptions
+from ..outbox import immediate
+from ..services import push_subscriptions
 from ..services.push_tokens import read_ack_token, read_receipt_token
 from .schemas.push import (
     AckIn,
@@ -36,16 +37,13 @@ blp = Blueprint("push", __name__, url_prefix="/api/v1/push",
 
 
 def register_extra(app: Flask) -> None:
-    """Bind the push sender to the app and register the worker command and dev starter."""
-    from .. import worker
-
+    """Bind the push sender to the app; start immediate dispatch before the first request."""
     if app.config.get("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK") and not (
             app.config.get("TESTING") or app.config.get("DEVELOPMENT")):
         raise ValueError("NOTIFICATIONS_ALLOW_HTTP_LOOPBACK is for tests: it lets push "
                          "endpoints on http://127.0.0.1 in")
     push.init_app(app)
-    worker.init_app(app)
-    app.before_request(dispatch.warm_up)  # immediate dispatch ready before the first alarm
+    app.before_request(immediate.warm_up)  # immediate dispatch ready before the first alarm
 
 
 def _subscriber_required(find_actor):
@@ -151,7 +149,7 @@ class TestPush(MethodView):
         staff = current_staff()
         intent = push_subscriptions.send_test(staff)
         state = push_subscriptions.staff_status(staff)
-        dispatch.kick()  # the worker's next pass sends it if immediate dispatch is off
+        immediate.kick()  # the worker's next pass sends it if immediate dispatch is off
         return {"intent_id": intent.id, "subscriptions": state["subscriptions"]}, 202
 
 

@@ -11,7 +11,7 @@ from . import notify
 STAFF_PURPOSES = ("escalation", "renotify")  # the staff alerts the triage ladder shows
 ESCALATION_STEP_KINDS = ("ladder", "unanswered", "ack_lapse", "followup")
 # Why a staff alert did not arrive: Escalation.undeliverable_reason is one of these, or
-# "<code>:staff<id>" naming the recipient (services/dispatch.py); the staff app words each
+# "<code>:staff<id>" naming the recipient (outbox/flagging.py); the staff app words each
 # one (pwa/staff/js/i18n.js, checked by tests/browser/test_staff_wording.py).
 UNDELIVERABLE_REASONS = ("no_staff_on_duty", "no_subscription", "push_failed",
                          "subscription_gone", "push_refused", "not_shown",
@@ -153,3 +153,20 @@ def skip_to_next_tier(escalation_id: int, at: dt.datetime, reason: str) -> list[
                     tag=f"escalation-{escalation.id}")
         notified.append(recipient)
     return notified
+
+
+def recipient_unreachable(escalation: Escalation, recipient: tuple, at: dt.datetime,
+                          reason: str) -> list[tuple]:
+    """An alert did not reach `recipient`: flag the escalation; if the recipient is in the
+    tier the ladder has reached, notify the next tier now (a lower tier already passed on:
+    flag only, never skip twice). Runs in the caller's transaction; returns who was notified.
+    """
+    reason = reason[:64]
+    tiers = notify.staff_tiers(escalation.patient.centre_id)
+    level = escalation.ladder_level
+    top = tiers[level - 1] if 0 < level <= len(tiers) else []
+    if recipient in top:
+        return skip_to_next_tier(escalation.id, at, reason)  # flags it and notifies at once
+    escalation.undeliverable_at = at
+    escalation.undeliverable_reason = reason
+    return []

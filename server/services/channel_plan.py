@@ -13,7 +13,7 @@ later ones due after their delay (counted from the notification). Rules:
   `failed` / `undelivered`, a call `no-answer` / `busy` / `failed`, or answered without the
   acknowledging key, a push not shown within its deadline) makes the next row of its chain
   due at once instead of after its delay (`fallback`). Only the last row's failure flags
-  the escalation and, for the top tier, moves the ladder to the next tier (dispatch).
+  the escalation and, for the top tier, moves the ladder to the next tier (outbox.flagging).
 Patients' and caregivers' chains are the same, with push and SMS only (SMS needs consent).
 """
 from __future__ import annotations

@@ -41,7 +41,8 @@ def valid_idempotency_key(key: str | None) -> str:
         raise field_error("Idempotency-Key", "must be a UUID") from None
 
 
-def record_checkin(device: Device, data: dict, key: str, fingerprint: str) -> tuple[dict, int]:
+def record_checkin(device: Device, data: dict, key: str,
+                   fingerprint: str) -> tuple[dict, int, bool]:
     """Store a check-in (or replay the first answer for a retried key) and evaluate it.
 
     The insert comes first and the unique Idempotency-Key decides: a retry, or a twin that
@@ -56,11 +57,9 @@ def record_checkin(device: Device, data: dict, key: str, fingerprint: str) -> tu
         if existing is None:
             raise
         return _replay(existing, device, fingerprint)
-    if result.escalation_ref and result.escalation_ref.get("change") in ("opened", "raised"):
-        from . import dispatch  # urgent notices go now; the worker's pass is the safety net
-
-        dispatch.kick()
-    return body, 201
+    urgent = bool(result.escalation_ref
+                  and result.escalation_ref.get("change") in ("opened", "raised"))
+    return body, 201, urgent
 
 
 def _store(device: Device, data: dict, key: str, fingerprint: str):
@@ -100,10 +99,10 @@ def _by_key(key: str) -> CheckIn | None:
     ).scalar_one_or_none()
 
 
-def _replay(existing: CheckIn, device: Device, fingerprint: str) -> tuple[dict, int]:
+def _replay(existing: CheckIn, device: Device, fingerprint: str) -> tuple[dict, int, bool]:
     if existing.patient_id != device.patient_id or existing.request_hash != fingerprint:
         raise field_error("Idempotency-Key", "was already used for a different request")
-    return answer(existing), 201
+    return answer(existing), 201, False
 
 
 def _build(device: Device, data: dict, key: str, fingerprint: str) -> CheckIn:

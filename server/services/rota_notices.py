@@ -4,7 +4,7 @@
 every tick and the scenario replay at each instant `next_at` names. Both notices go into
 the outbox with a dedupe key naming the rota and the instant (the handoff, or the gap's
 start), so a pass that runs twice, or two workers at once, writes one notice per handoff
-and per gap and recipient; delivery is the outbox's (services/dispatch.py).
+and per gap and recipient; delivery is the outbox's (server/outbox).
 
 Neither carries a patient name or clinical detail: the handoff lists how many escalations
 are open and their ids (links into the staff app), the warning names a tier and a time.

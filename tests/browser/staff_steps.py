@@ -149,11 +149,11 @@ def subscribe_staff(live_server, service, staff_id: int) -> str:
 def dispatch_pass(live_server) -> dict:
     """One pass of the push worker in the live app."""
     from server.extensions import db
-    from server.services import dispatch
+    from server.outbox import passes
 
     with live_server.app.app_context():
         try:
-            return dispatch.run_pass()
+            return passes.run_pass()
         finally:
             db.session.remove()
 

@@ -28,7 +28,7 @@ if (self.PushManager) {
   };
 }
 """
-REMINDER = {  # as server.clinical.notify + services.dispatch build it
+REMINDER = {  # as server.clinical.notify + server.outbox build it
     "web_push": 8030,
     "notification": {"title": "Time for your check", "body": "Your 14:00 check is due.",
                      "navigate": "http://127.0.0.1/app/", "tag": "reminder-1", "silent": False},

@@ -57,7 +57,7 @@ def _server_codes() -> dict[str, list[str]]:
     from server.clinical import ladder
     from server.measures.service import FEATURE_NAMES
     from server.models.outbox import PURPOSES
-    from server.services.dispatch import FINAL_STATES
+    from server.outbox.rows import FINAL_STATES
 
     return {"purposes": list(PURPOSES), "delivery_states": ["pending", "leased", *FINAL_STATES],
             "undeliverable": list(ladder.UNDELIVERABLE_REASONS),

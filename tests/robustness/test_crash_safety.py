@@ -21,7 +21,7 @@ from bench.http import call
 from bench.procs import ROOT, Gunicorn
 from server.extensions import db
 from server.models import CheckIn, DeliveryAttempt, NotificationIntent
-from server.services import dispatch
+from server.outbox import passes
 
 pytestmark = [pytest.mark.slow, push_app]
 BODY = {"temperature": {"value": 37.2, "unit": "C"}}
@@ -109,7 +109,7 @@ def test_killing_the_worker_mid_dispatch_loses_no_notification(app, service, mak
     # machine: move past its leases measured from now, not from the test's start.
     clock.set(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=3))
     for _ in range(20):
-        if not dispatch.run_pass():
+        if not passes.run_pass():
             break
     db.session.expire_all()
     states = Counter(db.session.execute(db.select(NotificationIntent.state)).scalars())

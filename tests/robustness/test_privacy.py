@@ -14,7 +14,8 @@ from server.clinical.jobs import run_due_work
 from server.clock import now
 from server.extensions import db
 from server.models import Caregiver, Device, NotificationIntent
-from server.services import dispatch, reported
+from server.outbox import passes
+from server.services import reported
 
 pytestmark = push_app
 
@@ -84,11 +85,11 @@ def test_canary_never_in_logs_or_push_payloads(app, service, client, centre, mak
     response = client.post("/api/v1/checkins", headers=headers, json=_alarming())
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["escalation"], "the canary check-in must raise an escalation"
-    dispatch.run_pass()
+    passes.run_pass()
     for _ in range(6):  # let the ladder, reminders and notices run for an hour
         clock.advance(minutes=10)
         run_due_work(now())
-        dispatch.run_pass()
+        passes.run_pass()
 
     assert len(service.deliveries) >= 4
     for delivery in service.deliveries:
@@ -120,11 +121,11 @@ def test_free_text_never_in_a_push_payload(app, service, client, centre, make_st
     response = client.post("/api/v1/checkins", headers=headers, json=body)
     assert response.status_code == 201, response.get_json()
     escalation_id = response.get_json()["escalation"]["id"]
-    dispatch.run_pass()
+    passes.run_pass()
     for _ in range(4):  # ladder steps and the unanswered notice
         clock.advance(minutes=10)
         run_due_work(now())
-        dispatch.run_pass()
+        passes.run_pass()
 
     staff_pushes = [d for d in service.deliveries if "/staff/" in json.dumps(d.payload)]
     assert staff_pushes and len(service.deliveries) > len(staff_pushes)

@@ -10,7 +10,7 @@ from server.clinical.jobs import run_due_work
 from server.clock import now
 from server.extensions import db
 from server.models import Device, Escalation, NotificationIntent
-from server.services import dispatch
+from server.outbox import passes
 
 pytestmark = [pytest.mark.slow, push_app]
 EMERGENCY = {"temperature": {"value": 39.6, "unit": "C"},
@@ -20,7 +20,7 @@ EMERGENCY = {"temperature": {"value": 39.6, "unit": "C"},
 def _tick(clock, seconds: int = 30) -> None:
     clock.advance(seconds=seconds)
     run_due_work(now())
-    dispatch.run_pass()
+    passes.run_pass()
 
 
 def test_a_ten_minute_push_outage_loses_nothing(app, service, client, make_staff, make_patient,
@@ -40,7 +40,7 @@ def test_a_ten_minute_push_outage_loses_nothing(app, service, client, make_staff
     assert response.status_code == 201
     escalation_id = response.get_json()["escalation"]["id"]
     assert response.get_json()["escalation"]["severity"] == "emergency"
-    dispatch.run_pass()
+    passes.run_pass()
     for _ in range(20):  # ten minutes of outage
         _tick(clock)
     assert service.deliveries == []

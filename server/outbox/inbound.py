@@ -5,7 +5,7 @@ inbound texts. Every request reaching here has passed the X-Twilio-Signature che
   the receipts as `shown` (so the chain's later channels are not needed); an SMS `failed` /
   `undelivered`, a call `busy` / `no-answer` / `failed` / `canceled`, or a call `completed`
   while its alert is still open (answered, 1 not pressed) is a failed channel: the chain
-  falls back to its next channel, after the last one the ladder moves on (dispatch).
+  falls back to its next channel, after the last one the ladder moves on (outbox.flagging).
 - A staff member pressing 1 in the call, or replying `1` / `ACK` by SMS from the number an
   alert was sent to, acknowledges exactly as the button does (`escalations.acknowledge`,
   audited as that member of staff, plus `channel.acknowledge` naming the channel). The SMS
@@ -29,7 +29,8 @@ from ..domain_errors import DomainError
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ChannelAttempt, ContactChannel, Escalation, NotificationIntent, Receipt, Staff
-from . import channel_send, dispatch
+from ..services import channel_send
+from . import flagging, rows
 
 NI = NotificationIntent
 FAILED_SMS = ("failed", "undelivered")
@@ -83,7 +84,7 @@ def status(intent_id, params: dict) -> None:
             intent.channel_kind == "voice" and (value in FAILED_CALL or (
                 value == "completed" and _still_open(intent)))):
         reason = "channel_failed" if intent.channel_kind == "sms" else "not_answered"
-        dispatch.flag_unreachable(dispatch._job(intent), at, reason)
+        flagging.flag_unreachable(rows.job_of(intent), at, reason)
     db.session.commit()
 
 

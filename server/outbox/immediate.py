@@ -1,7 +1,7 @@
 """Immediate dispatch from the web process: one background thread per app runs a pass.
 
 After a commit that wrote urgent intents, the request calls `kick()`; the thread runs
-`dispatch.run_pass(housekeeping=False)` off the request thread. The worker's periodic pass
+`passes.run_pass(housekeeping=False)` off the request thread. The worker's periodic pass
 is the safety net (and the only dispatcher under tests and scenario replays).
 """
 from __future__ import annotations
@@ -13,8 +13,9 @@ from flask import Flask, current_app
 
 from .. import clock
 from ..extensions import db
+from . import passes
 
-log = logging.getLogger("server.services.dispatch")
+log = logging.getLogger("server.outbox")
 
 
 class _Kicker:
@@ -33,11 +34,9 @@ class _Kicker:
             self.event.clear()
             if self.stopped:
                 return
-            from . import dispatch  # imported late: dispatch re-exports this module
-
             with self.app.app_context():
                 try:
-                    dispatch.run_pass(housekeeping=False)
+                    passes.run_pass(housekeeping=False)
                 except Exception:  # the worker's periodic pass is the safety net
                     log.exception("immediate dispatch failed")
                 finally:
