@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then the test/override mapping."""
     from importlib import import_module
 
-    from . import cli, errors, ids, security
+    from . import cli, db_types, errors, ids, security
     from .config import Config, engine_options, normalise_db_url
     from .extensions import api, db, limiter, migrate
     from .instance_secrets import audit_hmac_key, secret_key
@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # extensions
     db.init_app(app)
+    db_types.init_engine(app)  # SQLite durability and BEGIN IMMEDIATE on this app's engine
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     # Flask-Limiter keeps `enabled` on its singleton and defaults each new app to the last
     # value; say it per app so a scenario replay with limits off cannot switch them off here.

@@ -8,15 +8,12 @@ import uuid
 import pyotp
 import pytest
 
-from server import create_app, db_types
+from server import create_app
 from server.auth.passwords import hash_password
 from server.clock import ManualClock, set_source
 from server.extensions import db
 from server.models import Caregiver, Centre, Patient, Staff
 from server.services import audit_chain
-
-# The test's own session reads fixtures between requests: let it not hold SQLite's write lock.
-db_types.SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False
 
 START = dt.datetime(2026, 3, 10, 7, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery staple 42"
@@ -65,6 +62,8 @@ def app_config(database_url: str, instance: str, **extra) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "RATELIMIT_AUTH": "1000 per minute",
         "PUBLIC_URL": "http://localhost",
+        # the test's own session reads fixtures between requests: no SQLite write lock
+        "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS": False,
     }
     config.update(extra)
     return config
