@@ -14,12 +14,13 @@ import os
 from flask import Flask, request
 from sqlalchemy import create_engine
 
-import server.db_types  # noqa: F401  (same SQLite pragmas and BEGIN IMMEDIATE as the app)
+from server import db_types
 from server.config import engine_options, normalise_db_url
 from server.models import CheckIn
 
 URL = normalise_db_url(os.environ["DATABASE_URL"])
 engine = create_engine(URL, **engine_options(URL))
+db_types.install(engine)  # the same SQLite pragmas and BEGIN IMMEDIATE as the app
 table = CheckIn.__table__
 app = Flask(__name__)
 

@@ -19,7 +19,7 @@ def pg_admin_url() -> str | None:
 
         with psycopg.connect(url, connect_timeout=3):
             return url
-    except Exception:  # noqa: BLE001 - no PostgreSQL here: the PG rows are skipped
+    except Exception:
         return None
 
 

@@ -68,7 +68,7 @@ class Gunicorn:
                 return True
         except urllib.error.HTTPError:
             return True  # any HTTP answer means a worker is serving
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:
             return False
 
     def kill(self) -> None:

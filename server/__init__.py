@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then the test/override mapping."""
     from importlib import import_module
 
-    from . import audit, cli, errors, ids, security, worker
+    from . import audit, cli, db_types, errors, ids, security, worker
     from .config import Config, engine_options, normalise_db_url
     from .extensions import api, db, limiter, migrate
     from .instance_secrets import audit_hmac_key, secret_key
@@ -64,6 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     # extensions
     db.init_app(app)
+    with app.app_context():  # SQLite durability and BEGIN IMMEDIATE on this app's engine
+        db_types.init_engine(app, db.engine)
     audit.init_app(app)  # the hash chain's Session listener and the table's triggers
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     # Flask-Limiter keeps `enabled` on its singleton and defaults each new app to the last

@@ -91,6 +91,9 @@ class Config:
                                               "https://events.pagerduty.com/v2/enqueue")
         self.CHANNELS_WEBHOOK_ALLOW_PRIVATE = _bool(env.get("CHANNELS_WEBHOOK_ALLOW_PRIVATE"),
                                                     False)
+        # SQLite: BEGIN IMMEDIATE outside requests too (jobs, CLI); tests switch it off
+        self.SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = _bool(
+            env.get("SQLITE_IMMEDIATE_OUTSIDE_REQUESTS"), True)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         # FHIR: lifetime of a backend-services bearer token (SMART recommends at most 5 min)
         self.FHIR_TOKEN_SECONDS = _int(env.get("FHIR_TOKEN_SECONDS"), 300)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import dataclass
 
-from flask import has_request_context
+from flask import Flask, has_request_context
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -31,7 +32,6 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=dt.UTC)
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_durable_connect(dbapi_connection, connection_record):
     """Make SQLite durable and concurrent: WAL, synchronous=FULL, foreign keys, busy wait.
 
@@ -50,19 +50,51 @@ def _sqlite_durable_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
-# Tests set this False so that the test's own session (reading fixtures between requests)
-# runs in autocommit: it neither holds the write lock nor reads from a stale snapshot.
-# Requests, jobs and the CLI always take the lock at BEGIN.
-SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
-
-
 # Execution option for a connection that only reads (see `identity._find_device`): on SQLite
 # its transaction is a plain deferred BEGIN, so it neither waits for nor holds the writer.
 READ_ONLY = "cartwatch_read_only"
 
 
-@event.listens_for(Engine, "begin")
-def _sqlite_begin_immediate(conn):
+@dataclass
+class EngineSettings:
+    """What an engine's listeners read. `immediate_outside_requests` is the config key
+    SQLITE_IMMEDIATE_OUTSIDE_REQUESTS: tests set it False so that the test's own session
+    (reading fixtures between requests) runs in autocommit, neither holding the write lock
+    nor reading from a stale snapshot. Requests always take the lock at BEGIN; jobs and the
+    CLI too, unless switched off."""
+
+    immediate_outside_requests: bool = True
+
+
+def install(engine: Engine, settings: EngineSettings | None = None) -> EngineSettings:
+    """Put CARTwatch's connection and BEGIN handling on one engine; return its settings."""
+    settings = settings or EngineSettings()
+
+    def begin(conn) -> None:
+        _sqlite_begin_immediate(conn, settings)
+
+    event.listen(engine, "connect", _sqlite_durable_connect)
+    event.listen(engine, "begin", begin)
+    return settings
+
+
+SETTINGS = "cartwatch.engine_settings"  # app.extensions key
+
+
+def init_engine(app: Flask, engine) -> EngineSettings:
+    """Install the listeners on the app's engine (create_app calls this, once per app)."""
+    settings = EngineSettings(bool(app.config.get("SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)))
+    install(engine, settings)
+    app.extensions[SETTINGS] = settings
+    return settings
+
+
+def settings_of(app: Flask) -> EngineSettings:
+    """The settings the app's engine listeners read (tests switch them per test)."""
+    return app.extensions[SETTINGS]
+
+
+def _sqlite_begin_immediate(conn, settings: EngineSettings) -> None:
     """Serialise SQLite writers at BEGIN so concurrent requests wait instead of erroring.
 
     A deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT)
@@ -73,7 +105,7 @@ def _sqlite_begin_immediate(conn):
     if conn.get_execution_options().get(READ_ONLY):
         conn.exec_driver_sql("BEGIN")  # a snapshot read: no write lock, never writes
         return
-    if SQLITE_IMMEDIATE_OUTSIDE_REQUESTS or has_request_context():
+    if settings.immediate_outside_requests or has_request_context():
         dbapi_connection = conn.connection.dbapi_connection
         if isinstance(dbapi_connection, WriterLockedConnection):
             dbapi_connection.begin_immediate()  # queue behind the writer lock, then BEGIN

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from server import create_app, db_types
+from server import create_app
 from server.audit import chain as audit_chain
 from server.auth.passwords import hash_password
 from server.clock import ManualClock, set_source
@@ -20,9 +20,6 @@ from server.models import Caregiver, Centre, Patient, Staff
 from server.outbox import immediate
 
 pytest_plugins = ["push_fixtures", "channel_fixtures"]
-
-# The test's own session reads fixtures between requests: let it not hold SQLite's write lock.
-db_types.SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False
 
 START = dt.datetime(2026, 3, 10, 7, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery staple 42"
@@ -76,6 +73,8 @@ def app_config(database_url: str, instance: str, **extra) -> dict:
         "PASSWORD_HASH_TIME_COST": 1,
         "PASSWORD_HASH_MEMORY_COST": 8,
         "PASSWORD_HASH_PARALLELISM": 1,
+        # the test's own session reads fixtures between requests: no SQLite write lock
+        "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS": False,
     }
     config.update(extra)
     return config

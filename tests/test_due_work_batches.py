@@ -13,6 +13,7 @@ import threading
 
 import pytest
 from clinical_helpers import intents
+from flask import current_app
 from sql_capture import commits_during, statements_during
 
 from server import db_types
@@ -92,7 +93,7 @@ def _slot_rows(patients, kinds, slot, apart=dt.timedelta(minutes=1)):
 def _three_due_reminders(clock, make_patient, make_staff, monkeypatch) -> list:
     """Three patients with one reminder due now each (no plans), transactions as in
     production: the test session's SQLite autocommit would keep a rolled-back batch's writes."""
-    monkeypatch.setattr(db_types, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
+    monkeypatch.setattr(db_types.settings_of(current_app), "immediate_outside_requests", True)
     make_staff(handle="nurse-a")
     patients = [make_patient() for _ in range(3)]
     db.session.execute(db.delete(ScheduledStep))
@@ -144,7 +145,7 @@ def test_audit_events_are_written_last_in_the_batch_not_one_batch_per_row(
 def test_a_failing_row_loses_its_audit_events_and_keeps_the_others(
         app, clock, make_patient, make_staff, monkeypatch):
     """Redone row by row: the failed row's held audit event goes with its savepoint."""
-    monkeypatch.setattr(db_types, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
+    monkeypatch.setattr(db_types.settings_of(app), "immediate_outside_requests", True)
     make_staff(handle="nurse-a")
     patients = [make_patient() for _ in range(3)]
     db.session.execute(db.delete(ScheduledStep))

@@ -16,7 +16,7 @@ def test_two_concurrent_passes_never_duplicate(app, clock, make_patient, make_st
     """Rows are claimed in batches (SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on SQLite)."""
     # Workers take SQLite's write lock at BEGIN as in production (tests switch that off for
     # the test's own session).
-    monkeypatch.setattr(db_types, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
+    monkeypatch.setattr(db_types.settings_of(app), "immediate_outside_requests", True)
     make_staff(handle="nurse-a")
     for _ in range(12):
         make_patient()

@@ -113,12 +113,12 @@ def test_memory_databases_need_no_lock_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_app_transactions_hold_the_writer_lock_until_they_end(tmp_path, monkeypatch):
+def test_app_transactions_hold_the_writer_lock_until_they_end(tmp_path):
     from server import db_types
 
-    monkeypatch.setattr(db_types, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)  # as in production
     url = f"sqlite:///{tmp_path / 'app.db'}"
     engine = create_engine(url, **engine_options(url))
+    db_types.install(engine, db_types.EngineSettings(immediate_outside_requests=True))
     with engine.begin() as conn:
         raw = conn.connection.dbapi_connection
         assert isinstance(raw, WriterLockedConnection)

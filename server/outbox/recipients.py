@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..clinical import policy as P
+from .. import policy as P
 from ..extensions import db
 from ..models import DeliveryAttempt, Device, Escalation, PushSubscription, Staff
 from ..services import channel_plan, channel_send
