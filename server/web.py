@@ -1,4 +1,5 @@
-"""Serve the patient app (/app/), the staff app (/staff/), their shared modules (/shared/) and the service worker (/sw.js)."""
+"""Serve the patient app (/app/), the staff app (/staff/), the modules they share with the
+service worker (/shared/) and the one service worker (/sw.js)."""
 from __future__ import annotations
 
 import gzip
