@@ -324,3 +324,7 @@ self.addEventListener('sync', (event) => {
   const work = () => flushOutbox().finally(told);
   event.waitUntil(self.navigator.locks ? self.navigator.locks.request(CHANNEL_NAME, work) : work());
 });
+
+// A module worker's functions are not globals: the click handler is also reachable from
+// self, where the browser tests call it with a notification of their own.
+self.handleNotificationClick = handleNotificationClick;
