@@ -1,7 +1,10 @@
 /* CARTwatch service worker: one worker at scope "/" for the patient app and the staff app.
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
-const VERSION = '2026-12-02.3';
+import { outboxAll, run } from '/shared/idb.js';
+import { CHANNEL_NAME, refused, remember, retryable } from '/shared/outbox.js';
+
+const VERSION = '2026-12-02.4';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -62,6 +65,8 @@ const SHELL = [
   '/app/js/ble/gatt.js',
   '/app/js/ble/device.js',
   '/app/js/ble/panel.js',
+  '/shared/idb.js',
+  '/shared/outbox.js',
 ];
 const DEFAULT_ACK_TITLE = 'Acknowledge'; // used only when the payload names no actions
 const MESSAGES_KEEP = 20;
@@ -109,7 +114,7 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/')) return; // never cached, never answered from here
   if (request.mode === 'navigate' && url.pathname.startsWith('/app')) {
     event.respondWith(shellPage(request));
-  } else if (url.pathname.startsWith('/app/')) {
+  } else if (url.pathname.startsWith('/app/') || url.pathname.startsWith('/shared/')) {
     event.respondWith(staleWhileRevalidate(request, event));
   } else if (url.pathname.startsWith('/staff/')) {
     event.respondWith(networkFirst(request));
@@ -155,39 +160,8 @@ async function networkFirst(request) {
   }
 }
 
-// ---- IndexedDB (same database and stores as /app/js/store.js) --------------------------
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open('cartwatch', 1);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains('kv')) db.createObjectStore('kv');
-      if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'id' });
-      if (!db.objectStoreNames.contains('messages')) {
-        db.createObjectStore('messages', { keyPath: 'id', autoIncrement: true });
-      }
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-async function idb(storeName, mode, work) {
-  const db = await openDb();
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(storeName, mode);
-      const req = work(tx.objectStore(storeName));
-      tx.oncomplete = () => resolve(req ? req.result : undefined);
-      tx.onerror = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
 async function authHeaders() {
-  const token = await idb('kv', 'readonly', (s) => s.get('device_token')).catch(() => null);
+  const token = await run('kv', 'readonly', (s) => s.get('device_token')).catch(() => null);
   const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   return headers;
@@ -247,14 +221,14 @@ async function receipt(data, eventName) {
 }
 
 async function keepMessage(title, options) {
-  const token = await idb('kv', 'readonly', (s) => s.get('device_token')).catch(() => null);
+  const token = await run('kv', 'readonly', (s) => s.get('device_token')).catch(() => null);
   if (!token) return; // staff browsers keep no messages here
-  await idb('messages', 'readwrite', (s) => s.add({
+  await run('messages', 'readwrite', (s) => s.add({
     at: new Date().toISOString(), title, body: options.body, kind: options.data.kind,
   }));
-  const keys = await idb('messages', 'readonly', (s) => s.getAllKeys());
+  const keys = await run('messages', 'readonly', (s) => s.getAllKeys());
   for (const key of keys.slice(0, Math.max(0, keys.length - MESSAGES_KEEP))) {
-    await idb('messages', 'readwrite', (s) => s.delete(key));
+    await run('messages', 'readwrite', (s) => s.delete(key));
   }
 }
 
@@ -326,24 +300,19 @@ self.addEventListener('pushsubscriptionchange', (event) => {
 
 // ---- Background Sync: send the outbox (same rules as /app/js/outbox.js) ------------------
 async function flushOutbox() {
-  const entries = (await idb('outbox', 'readonly', (s) => s.getAll()))
-    .sort((a, b) => a.created_at.localeCompare(b.created_at));
-  for (const entry of entries) {
+  for (const entry of await outboxAll()) {
     if (entry.status === 'error') continue;
     const response = await postJson('/api/v1/checkins', entry.body, { 'Idempotency-Key': entry.id });
     if (response.ok) {
       const body = await response.json();
-      await idb('outbox', 'readwrite', (s) => s.delete(entry.id));
-      const sent = (await idb('kv', 'readonly', (s) => s.get('sent'))) || [];
-      sent.unshift({ id: entry.id, kind: entry.kind, created_at: entry.created_at, response: body });
-      await idb('kv', 'readwrite', (s) => s.put(sent.slice(0, 20), 'sent'));
-    } else if (response.status >= 500 || [408, 409, 429].includes(response.status)) {
+      await run('outbox', 'readwrite', (s) => s.delete(entry.id)); // only a 2xx removes an entry
+      await remember(entry, body);
+    } else if (retryable(response.status)) {
       throw new Error(`retry later (${response.status})`); // the browser retries the sync
     } else {
       const body = await response.json().catch(() => ({}));
-      await idb('outbox', 'readwrite', (s) => s.put({
-        ...entry, status: 'error', error: { status: response.status, message: body.error?.message || '', body }, // one error shape
-      }));
+      // one error shape: {error: {message}}, kept as the page keeps a refusal
+      await run('outbox', 'readwrite', (s) => s.put(refused(entry, response.status, body.error?.message || '', body)));
     }
   }
 }
@@ -351,7 +320,11 @@ async function flushOutbox() {
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'outbox') return;
   // open pages update their counts (outbox.js listens on the same channel)
-  const told = () => new BroadcastChannel('cartwatch-outbox').postMessage('changed');
+  const told = () => new BroadcastChannel(CHANNEL_NAME).postMessage('changed');
   const work = () => flushOutbox().finally(told);
-  event.waitUntil(self.navigator.locks ? self.navigator.locks.request('cartwatch-outbox', work) : work());
+  event.waitUntil(self.navigator.locks ? self.navigator.locks.request(CHANNEL_NAME, work) : work());
 });
+
+// A module worker's functions are not globals: the click handler is also reachable from
+// self, where the browser tests call it with a notification of their own.
+self.handleNotificationClick = handleNotificationClick;

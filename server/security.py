@@ -56,8 +56,9 @@ def check_body() -> None:
         raise ApiError(400, "bad_request", "Invalid JSON body: nested too deeply") from None
 
 
-# Static files a page loads that are never a document: a script (the service worker, whose
-# CSP governs the worker, is served at /sw.js, outside these folders), a style sheet, a PNG,
+# Static files a page loads that are never a document: a script (also the /shared/ modules the
+# apps and the worker import; the service worker itself, whose CSP governs the worker, is
+# served at /sw.js, outside these folders), a style sheet, a PNG,
 # the manifest; by path, as a 304 has no content type. CSP, frame, referrer and permission
 # rules do nothing on them, and ~400 bytes of them on each of the patient app's ~85
 # first-load responses were a third of its transfer. nosniff stays.
@@ -71,7 +72,7 @@ IMAGE_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 def _is_subresource(response) -> bool:
     path = request.path
-    return path.startswith(("/app/", "/staff/")) and path.endswith(SUBRESOURCE_SUFFIXES)
+    return path.startswith(("/app/", "/staff/", "/shared/")) and path.endswith(SUBRESOURCE_SUFFIXES)
 
 
 def _is_static_svg() -> bool:

@@ -1,4 +1,5 @@
-"""Serve the patient app (/app/), the staff app (/staff/) and the one service worker (/sw.js)."""
+"""Serve the patient app (/app/), the staff app (/staff/), the modules they share with the
+service worker (/shared/) and the one service worker (/sw.js)."""
 from __future__ import annotations
 
 import gzip
@@ -79,6 +80,12 @@ def patient_app(name: str = "index.html"):
 def staff_app(name: str = "index.html"):
     """Serve a file of the staff app."""
     return _send(PWA_ROOT / "staff", name)
+
+
+@bp.get("/shared/<path:name>")
+def shared_module(name: str):
+    """Serve a module both apps and the service worker import (pwa/shared)."""
+    return _send(PWA_ROOT / "shared", name)
 
 
 @bp.get("/sw.js")

@@ -22,6 +22,20 @@ def test_every_app_file_is_in_the_service_worker_shell():
         assert f"'{path}'" in source.split("const LANGUAGE_FILES")[1].split(";")[0]
 
 
+def test_the_shared_modules_are_in_the_shell_and_served_as_scripts(client):
+    listed = (PWA / "sw.js").read_text().split("const SHELL = [")[1].split("];")[0]
+    shared = {"/shared/" + p.name for p in (PWA / "shared").glob("*.js")}
+    assert {"/shared/idb.js", "/shared/outbox.js"} <= shared
+    assert shared <= set(re.findall(r"'([^']*)'", listed))
+    for path in shared:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Content-Security-Policy" not in response.headers
+    assert client.get("/shared/../sw.js").status_code == 404
+
+
 def test_service_worker_never_caches_the_api():
     source = (PWA / "sw.js").read_text()
     assert "if (url.pathname.startsWith('/api/')) return;" in source

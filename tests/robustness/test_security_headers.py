@@ -78,7 +78,8 @@ def test_documents_workers_and_svg_carry_every_header(client, path):
 
 
 @pytest.mark.parametrize("path", ["/app/js/main.js", "/app/app.css", "/app/icons/icon-192.png",
-                                  "/app/manifest.webmanifest", "/staff/js/app.js"])
+                                  "/app/manifest.webmanifest", "/staff/js/app.js",
+                                  "/shared/idb.js"])
 def test_subresources_carry_nosniff_but_not_the_document_only_headers(client, path):
     response = client.get(path)
     assert response.status_code == 200, path

@@ -139,7 +139,7 @@ function listen() {
 async function start() {
   listen();
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+    navigator.serviceWorker.register('/sw.js', { scope: '/', type: 'module' }).catch(() => {});
   }
   await settings.load();
   if (!(await api.loadToken())) state.context = null;

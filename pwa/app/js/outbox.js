@@ -1,8 +1,8 @@
 // The offline outbox: every entry is stored first, then sent with its Idempotency-Key.
 import * as api from './api.js';
 import * as store from './store.js';
+import { CHANNEL_NAME, refused, remember, retryable as mayRetry } from '/shared/outbox.js';
 
-const SENT_KEEP = 20;
 const RETRY_MS = 30000;
 const listeners = new Set();
 let flushing = null;
@@ -17,7 +17,7 @@ export function onChange(fn) {
 
 // Other tabs and the service worker's Background Sync change the same IndexedDB outbox:
 // they say so on this channel, so Home's count follows whoever sent the entries.
-const CHANNEL = 'BroadcastChannel' in self ? new BroadcastChannel('cartwatch-outbox') : null;
+const CHANNEL = 'BroadcastChannel' in self ? new BroadcastChannel(CHANNEL_NAME) : null;
 if (CHANNEL) CHANNEL.onmessage = () => { for (const fn of listeners) fn(); };
 
 function changed() {
@@ -48,12 +48,6 @@ export async function sent() {
   return (await store.get('sent')) || [];
 }
 
-async function remember(entry, response) {
-  const list = await sent();
-  list.unshift({ id: entry.id, kind: entry.kind, created_at: entry.created_at, response });
-  await store.set('sent', list.slice(0, SENT_KEEP));
-}
-
 /** Drop an entry the server refused (the user chose to discard it). */
 export async function discard(id) {
   await store.outboxDelete(id);
@@ -71,13 +65,9 @@ async function sendOne(entry) {
     if (err.status === 410 && err.body?.error?.code === 'monitoring_ended') {
       document.dispatchEvent(new CustomEvent('cartwatch:ended', { detail: err })); // main.js
     }
-    const retryable = err.status === 0 || err.status >= 500 || err.status === 409
-      || err.status === 429 || err.status === 408;
-    const updated = {
-      ...entry,
-      status: retryable ? 'queued' : 'error',
-      error: retryable ? null : { status: err.status, message: err.message, body: err.body },
-    };
+    const retryable = mayRetry(err.status);
+    const updated = retryable ? { ...entry, status: 'queued', error: null }
+      : refused(entry, err.status, err.message, err.body);
     await store.outboxPut(updated);
     return { entry: updated, ok: false, retryable, status: err.status };
   }
@@ -118,7 +108,7 @@ export function flush() {
     return flushing;
   }
   const pass = () => (navigator.locks
-    ? navigator.locks.request('cartwatch-outbox', flushOnce)
+    ? navigator.locks.request(CHANNEL_NAME, flushOnce)
     : flushOnce());
   flushing = (async () => {
     const results = [];

@@ -19,7 +19,7 @@ export function pushSupported() {
 export async function registerWorker() {
   if (!('serviceWorker' in navigator)) return null;
   try {
-    return await navigator.serviceWorker.register('/sw.js', { scope: '/', type: 'classic' });
+    return await navigator.serviceWorker.register('/sw.js', { scope: '/', type: 'module' });
   } catch (err) {
     return null;
   }
