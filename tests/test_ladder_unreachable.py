@@ -1,13 +1,14 @@
 """ladder.recipient_unreachable: a top-tier miss notifies the next tier; a lower one only flags."""
-# ruff: noqa: F811  (pytest fixtures imported from push_fixtures)
 from __future__ import annotations
 
-from push_fixtures import app, open_escalation  # noqa: F401 (fixtures)
+from push_fixtures import open_escalation, push_app
 
 from server.clinical import ladder
 from server.clock import now
 from server.extensions import db
 from server.models import NotificationIntent
+
+pytestmark = push_app
 
 
 def _renotified(escalation_id):
