@@ -11,16 +11,18 @@ from .schema import Scenario
 from .world import Replay, make_app, setup
 
 
-def replay_scenario(scenario: Scenario, database_url: str | None = None) -> list[dict]:
+def replay_scenario(scenario: Scenario, database_url: str | None = None,
+                    app_config: dict | None = None) -> list[dict]:
     """Replay a parsed scenario on a fresh temporary database; return the output lines.
 
-    `database_url` (tests only) names an EMPTY database to use instead, e.g. PostgreSQL.
+    `database_url` (tests only) names an EMPTY database to use instead, e.g. PostgreSQL;
+    `app_config` (tests only) adds settings, e.g. cheap password hashing under TESTING.
     """
     with tempfile.TemporaryDirectory(prefix="cartwatch-scenario-") as tmp:
         clock = ManualClock(scenario.enrolled_at)
         set_source(clock)
         try:
-            app = make_app(Path(tmp), database_url)
+            app = make_app(Path(tmp), database_url, app_config)
             with app.app_context():
                 from ..extensions import db
 

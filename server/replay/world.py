@@ -26,7 +26,8 @@ class Replay:
     rejected: list = field(default_factory=list)
 
 
-def make_app(directory: Path, database_url: str | None):
+def make_app(directory: Path, database_url: str | None, extra: dict | None = None):
+    """The replay's own app on a throwaway database; `extra` settings override (tests)."""
     from .. import create_app
 
     return create_app({
@@ -36,6 +37,7 @@ def make_app(directory: Path, database_url: str | None):
         "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False,
         "STAFF_IDLE_MINUTES": 10**7, "STAFF_ABSOLUTE_HOURS": 10**5,
         "PUBLIC_URL": "http://localhost",
+        **(extra or {}),
     })
 
 
