@@ -51,24 +51,29 @@ class StaffRef(Schema):
     name = fields.String()
 
 
-class EscalationOut(Schema):
-    """An escalation as staff see it, with who acknowledged or resolved it."""
+class EscalationCore(Schema):
+    """The fields every view of an escalation shares (the queue, the timeline)."""
 
     id = fields.Integer()
-    patient_id = fields.Integer()
-    patient_code = fields.String()
     state = fields.String()
     severity = fields.String()
     syndromes = fields.List(fields.String())
     reasons = fields.List(fields.String())
     opened_at = Timestamp()
     raised_at = Timestamp(allow_none=True)
-    observed_at = Timestamp()
     acknowledged_at = Timestamp(allow_none=True)
-    acknowledged_by = fields.Nested(StaffRef, allow_none=True)
     resolved_at = Timestamp(allow_none=True)
-    resolved_by = fields.Nested(StaffRef, allow_none=True)
     outcome = fields.String(allow_none=True)
+
+
+class EscalationOut(EscalationCore):
+    """An escalation as staff see it, with who acknowledged or resolved it."""
+
+    patient_id = fields.Integer()
+    patient_code = fields.String()
+    observed_at = Timestamp()
+    acknowledged_by = fields.Nested(StaffRef, allow_none=True)
+    resolved_by = fields.Nested(StaffRef, allow_none=True)
     note = fields.String(allow_none=True)
     undeliverable_at = Timestamp(allow_none=True)
     undeliverable_reason = fields.String(allow_none=True)

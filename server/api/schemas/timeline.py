@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 
 from .checkins import IceItemsOut
 from .common import Timestamp
-from .escalations import StaffRef
+from .escalations import EscalationCore, StaffRef
 from .evidence import EvidenceOut, PatientBlockOut
 
 SCALAR_FEATURES = "the measured features that are numbers or flags, by name (server/measures/)"
@@ -88,23 +88,13 @@ class TimelineSymptomOut(Schema):
     symptom = fields.String()
 
 
-class TimelineEscalationOut(Schema):
+class TimelineEscalationOut(EscalationCore):
     """An escalation on the time axis (UTC and patient-local)."""
 
-    id = fields.Integer()
-    state = fields.String()
-    severity = fields.String()
-    syndromes = fields.List(fields.String())
-    reasons = fields.List(fields.String())
-    opened_at = Timestamp()
     opened_local = fields.String()
-    raised_at = Timestamp(allow_none=True)
     observed_at = Timestamp(allow_none=True)
     observed_local = fields.String(allow_none=True)
-    acknowledged_at = Timestamp(allow_none=True)
-    resolved_at = Timestamp(allow_none=True)
     resolved_local = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True)
 
 
 class TimelineOut(Schema):
