@@ -74,7 +74,8 @@ def describe(escalation: Escalation) -> dict:
             "observed_at", "created_at")}
         for f in escalation.findings]
     ids = sorted({f.checkin_id for f in escalation.findings if f.checkin_id})
-    rows = db.session.execute(db.select(CheckIn).where(CheckIn.id.in_(ids))).scalars() \
+    rows = db.session.execute(db.select(CheckIn).where(CheckIn.id.in_(ids))
+                              .order_by(CheckIn.id)).scalars() \
         if ids else []
     data["checkins"] = [checkins.answer(row) for row in rows]
     data["evidence"] = evidence.for_escalations([escalation])[escalation.id]
