@@ -46,3 +46,22 @@ def test_admin_opens_a_colleagues_channels(desktop, live_server):
     expect(desktop.get_by_role("heading", level=1)).to_have_text(
         f"Alert channels of staff #{account.id}")
     expect(desktop.locator("#channel-tests button")).to_have_count(0)
+
+
+def test_channels_cannot_be_edited_before_the_stored_list_arrives(desktop, live_server):
+    """A slow load must not paint over rows added meanwhile, nor let a save wipe the list."""
+    sign_in(desktop, centre_with_staff(live_server, role="nurse"))
+    held = []
+    desktop.route("**/api/v1/channels/me", lambda route: held.append(route))
+    desktop.get_by_role("link", name="My channels").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text("My alert channels")
+    add = desktop.get_by_role("button", name="Add a channel")
+    save = desktop.get_by_role("button", name="Save channels")
+    desktop.wait_for_timeout(50)
+    expect(add).to_be_disabled()
+    expect(save).to_be_disabled()
+    assert len(held) == 1
+    held[0].continue_()
+    expect(add).to_be_enabled()
+    add.click()
+    expect(desktop.locator("#channels li")).to_have_count(1)

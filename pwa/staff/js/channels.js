@@ -79,16 +79,26 @@ export function render(main, ctx, staffId = null) {
         }
       } }, t('channel_test', { channel: channelText(item.kind), n: i + 1 }))));
   };
+  // Editing waits for the stored list: rows added before it arrives would be painted over,
+  // and saving after a failed load would replace the person's channels with an empty list.
+  const addButton = h('button', { type: 'button', class: 'secondary', disabled: true, onclick: () => {
+    items = readAll();
+    items.push({ kind: items.length ? 'sms' : 'push', delay_seconds: items.length ? 120 : 0 });
+    paint();
+  } }, t('channel_add'));
+  const saveButton = h('button', { type: 'button', class: 'primary', disabled: true, onclick: save },
+    t('channel_save'));
   replace(main, h('h1', {}, staffId ? t('channels_title_staff', { id: staffId }) : t('channels_title')),
     h('p', {}, t('channels_intro')), list,
-    h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => {
-      items = readAll();
-      items.push({ kind: items.length ? 'sms' : 'push', delay_seconds: items.length ? 120 : 0 });
-      paint();
-    } }, t('channel_add')), ' ',
-    h('button', { type: 'button', class: 'primary', onclick: save }, t('channel_save'))),
+    h('p', {}, addButton, ' ', saveButton),
     testBox, status);
-  api(path).then((body) => { items = body.channels; paint(); tests(); })
+  api(path).then((body) => {
+    items = body.channels;
+    paint();
+    tests();
+    addButton.disabled = false;
+    saveButton.disabled = false;
+  })
     .catch((err) => { status.textContent = t('error_generic', { message: err.message }); });
   return () => {};
 }
