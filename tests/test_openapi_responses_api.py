@@ -29,15 +29,6 @@ NOT_JSON = {
     ("get", "/api/v1/staff/patients/{patient_id}/checkins/{checkin_id}/handwriting.svg"),
 }
 
-# JSON answers not yet described by a response schema (issue 13 item 5, left to do)
-NOT_YET_TYPED = {
-    ("get", "/api/v1/staff/quality"), ("post", "/api/v1/staff/quality/whatif"),
-    ("get", "/api/v1/staff/admin/outcomes.json"),
-}
-NOT_YET_TYPED_PROPERTIES = {
-    "CentreOut.override_bounds", "CentreOut.defaults",
-}
-
 METHODS = ("get", "post", "put", "patch", "delete")
 NULL = {"type": "object", "nullable": True}  # apispec's "or null" beside a nested schema
 
@@ -81,10 +72,10 @@ def _operations(document):
 def test_every_json_answer_declares_its_properties(client):
     document = client.get("/api/openapi.json").get_json()
     components = document["components"]["schemas"]
-    allowed = set(FREE_FORM) | NOT_YET_TYPED_PROPERTIES
+    allowed = set(FREE_FORM)
     problems, checked = [], 0
     for method, path, operation in _operations(document):
-        if (method, path) in NOT_JSON | NOT_YET_TYPED:
+        if (method, path) in NOT_JSON:
             continue
         answers = {code: body for code, body in operation["responses"].items()
                    if re.fullmatch(r"2\d\d", code)}
@@ -113,7 +104,7 @@ def test_the_allow_lists_name_only_what_is_still_there(client):
     found = set()
     for name, schema in components.items():
         found.update(_free_form(schema, components, name, frozenset({name})))
-    stale = (set(FREE_FORM) | NOT_YET_TYPED_PROPERTIES) - found
+    stale = set(FREE_FORM) - found
     assert not stale
     operations = {(method, path) for method, path, _ in _operations(document)}
-    assert (NOT_JSON | NOT_YET_TYPED) <= operations
+    assert NOT_JSON <= operations

@@ -16,6 +16,7 @@ from ..auth.identity import current_staff, require_staff
 from ..extensions import db
 from ..services import outcomes_export
 from .quality import PeriodIn, _period
+from .schemas.outcomes import RegistryOut
 
 blp = Blueprint("outcomes", __name__, url_prefix="/api/v1/staff/admin",
                 description="Admins: registry outcomes export (CSV, JSON)")
@@ -37,11 +38,12 @@ def _export(query: dict, fmt: str):
 class OutcomesJson(MethodView):
     @require_staff("admin")
     @blp.arguments(PeriodIn, location="query", unknown=RAISE)  # a stray centre_id: 422
+    @blp.response(200, RegistryOut)
     def get(self, query):
         """Per patient infused in the period: grades, treatments, first alert days, acks."""
         per, table = _export(query, "json")
         return {"from": per.first.isoformat(), "to": per.last.isoformat(),
-                "columns": list(outcomes_export.COLUMNS), "patients": table}, 200
+                "columns": list(outcomes_export.COLUMNS), "patients": table}
 
 
 @blp.route("/outcomes.csv")

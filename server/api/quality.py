@@ -22,6 +22,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..services import quality, quality_csv, whatif
 from .schemas.common import StrictSchema
+from .schemas.quality import QualityOut, WhatIfOut
 
 blp = Blueprint("quality", __name__, url_prefix="/api/v1/staff/quality",
                 description="Centre quality page: alarm burden, response times, what-if")
@@ -70,8 +71,10 @@ def _period(query: dict) -> quality.Period:
 class Figures(MethodView):
     @require_staff(*ROLES)
     @blp.arguments(QualityQuery, location="query")
+    @blp.response(200, QualityOut)
     def get(self, query):
-        """The centre's figures for a period (`?format=csv` for the CSV download)."""
+        """The centre's figures for a period (`?format=csv` for the CSV download, returned
+        as it is: the schema types the JSON)."""
         staff = current_staff()
         per = _period(query)
         figures = quality.figures(staff.centre, per)
@@ -86,13 +89,14 @@ class Figures(MethodView):
                 "Content-Disposition": f'attachment; filename="{name}"'})
         bounds = {k: {"min": low, "max": high} for k, (low, high) in P.THRESHOLD_BOUNDS.items()}
         return {**figures, "thresholds": rules.effective_thresholds(staff.centre),
-                "threshold_bounds": bounds}, 200
+                "threshold_bounds": bounds}
 
 
 @blp.route("/whatif")
 class WhatIf(MethodView):
     @require_staff(*ROLES)
     @blp.arguments(WhatIfIn)
+    @blp.response(200, WhatIfOut)
     def post(self, body):
         """Replay the period's check-ins with a proposed override: nothing written or sent."""
         problems = rules.validate_overrides(body["overrides"])
@@ -109,4 +113,4 @@ class WhatIf(MethodView):
                                                "counts": result["counts"], "count": len(shown),
                                                "patients": shown})
         db.session.commit()
-        return result, 200
+        return result

@@ -10,7 +10,7 @@ from ..auth.identity import current_staff, require_staff, staff_patient
 from ..ids import Id
 from ..models.people import STAFF_ROLES, TIME_FORMATS
 from ..services import staff_admin
-from .schemas.common import StrictSchema, Timestamp, valid_zone
+from .schemas.common import Number, StrictSchema, Timestamp, valid_zone
 from .schemas.staff import StaffOut
 
 blp = Blueprint("staff_admin", __name__, url_prefix="/api/v1/staff/admin",
@@ -51,6 +51,35 @@ class StaffPatch(StrictSchema):
     reset_totp = fields.Boolean(load_only=True)
 
 
+def Policy(source, kind, *args, **kwargs):  # noqa: N802 (a field, named like one)
+    """A field of kind `kind` whose value is `source()` (the policy's), not the centre's."""
+
+    class _Policy(kind):
+        def get_value(self, obj, attr, accessor=None, default=None):
+            return source()
+
+    return _Policy(*args, **kwargs)
+
+
+class OverrideBound(Schema):
+    default = Number()
+    min = Number()
+    max = Number()
+
+
+class CentreDefaults(Schema):
+    """The policy's defaults and bounds of the v2 settings (staff_admin.centre_defaults)."""
+
+    schedule = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    schedule_min_slots = fields.Dict(keys=fields.String(), values=fields.Integer())
+    schedule_min_gap_hours = Number()
+    ack_lapse_hours = fields.Dict(keys=fields.String(), values=Number())
+    ack_lapse_bounds_hours = fields.List(Number())
+    proximity_days = fields.Integer()
+    driving_days = fields.Integer()
+    days_bounds = fields.List(fields.Integer())
+
+
 class CentreOut(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -58,7 +87,8 @@ class CentreOut(Schema):
     emergency_number = fields.String()
     timezone = fields.String()
     threshold_overrides = fields.Dict()
-    override_bounds = fields.Function(lambda _c: staff_admin.override_bounds())
+    override_bounds = Policy(staff_admin.override_bounds, fields.Dict,
+                             keys=fields.String(), values=fields.Nested(OverrideBound))
     schedule = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                            metadata={"description": "the centre's own check-in times per period"})
     ack_lapse_hours = fields.Dict(keys=fields.String(), values=fields.Float())
@@ -69,8 +99,8 @@ class CentreOut(Schema):
         "description": "the centre's handwriting sentence; null: the app's, per language"})
     fhir_share_names = fields.Boolean(metadata={
         "description": "FHIR Patient / RelatedPerson carry names (default off: codes only)"})
-    defaults = fields.Function(lambda _c: staff_admin.centre_defaults(),
-                               metadata={"description": "policy defaults and bounds (v2)"})
+    defaults = Policy(staff_admin.centre_defaults, fields.Nested, CentreDefaults,
+                      metadata={"description": "policy defaults and bounds (v2)"})
 
 
 class CentrePatch(StrictSchema):

@@ -98,3 +98,12 @@ class Timestamp(fields.DateTime):
         if self.http_date and value is not None:
             return http_date(value)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Number(fields.Raw):
+    """A JSON number dumped as the service computed it: an int stays 38, never 38.0
+    (fields.Float would rewrite it); documented as a number."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"type": "number", **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)

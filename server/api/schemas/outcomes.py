@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ... import policy as P
-from .common import StrictSchema, Timestamp
+from .common import Number, StrictSchema, Timestamp
 
 MAX_TREATMENTS = 20
 
@@ -42,3 +42,39 @@ class OutcomesOut(Schema):
     recorded_at = Timestamp(allow_none=True)
     updated_at = Timestamp(allow_none=True)
     updated_by_id = fields.Integer(allow_none=True)
+
+
+class RegistryTreatment(Schema):
+    code = fields.String()
+    date = fields.String(metadata={"format": "date"})
+
+
+class RegistryRow(Schema):
+    """One patient of the registry export (services/outcomes_export.py, README columns)."""
+
+    patient_code = fields.String()
+    product = fields.String(allow_none=True)
+    infusion_date = fields.String(metadata={"format": "date"})
+    window_days = fields.Integer()
+    monitoring_ended_on = fields.String(allow_none=True, metadata={"format": "date"})
+    escalations = fields.Integer()
+    max_severity = fields.String(allow_none=True)
+    crs_first_alert_day = fields.Integer(allow_none=True)
+    icans_first_alert_day = fields.Integer(allow_none=True)
+    crs_max_grade = fields.Integer(allow_none=True)
+    icans_max_grade = fields.Integer(allow_none=True)
+    treatments = fields.List(fields.Nested(RegistryTreatment))
+    first_ack_minutes = fields.Integer(allow_none=True)
+    median_ack_minutes = Number(allow_none=True)
+    # one `<treatment>_first_date` column per P.OUTCOME_TREATMENTS (a test checks them all)
+    tocilizumab_first_date = fields.String(allow_none=True, metadata={"format": "date"})
+    steroids_first_date = fields.String(allow_none=True, metadata={"format": "date"})
+    admission_first_date = fields.String(allow_none=True, metadata={"format": "date"})
+    icu_first_date = fields.String(allow_none=True, metadata={"format": "date"})
+
+
+class RegistryOut(Schema):
+    from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
+    to = fields.String(metadata={"format": "date"})
+    columns = fields.List(fields.String())
+    patients = fields.List(fields.Nested(RegistryRow))
