@@ -51,7 +51,7 @@ class StaffPatch(StrictSchema):
     reset_totp = fields.Boolean(load_only=True)
 
 
-def Policy(source, kind, *args, **kwargs):  # noqa: N802 (a field, named like one)
+def Policy(source, kind, *args, **kwargs):  # a field factory, named like a field class
     """A field of kind `kind` whose value is `source()` (the policy's), not the centre's."""
 
     class _Policy(kind):
