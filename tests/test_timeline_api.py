@@ -259,3 +259,21 @@ def test_staff_see_whether_a_caregiver_phone_is_enrolled(staff_client, make_pati
                           json={})
     assert r.status_code == 200, r.json
     assert flags() == {False}
+
+
+def test_timeline_service_returns_datetimes_and_the_schema_writes_iso(staff_client, make_patient,
+                                                                      enrol):
+    """Services hand the schema datetimes (issue 13.5); the wire keeps isoformat()'s shape."""
+    from server.services import timeline
+
+    patient = make_patient()
+    _fever(staff_client, enrol(patient))
+    data = timeline.patient_timeline(patient)
+    [point] = data["checkins"]
+    [escalation] = data["escalations"]
+    for value in (data["now"], data["patient"]["infused_at"], point["observed_at"],
+                  point["received_at"], escalation["opened_at"]):
+        assert isinstance(value, dt.datetime)
+    wire = staff_client.get(f"/api/v1/staff/patients/{patient.id}/timeline").json
+    assert wire["checkins"][0]["observed_at"] == point["observed_at"].isoformat()
+    assert wire["escalations"][0]["opened_at"] == escalation["opened_at"].isoformat()

@@ -37,7 +37,7 @@ def issue_code(patient: Patient, role: str, caregiver: Caregiver | None, staff: 
     return {
         "id": row.id, "role": role, "code": code, "token": token, "url": url,
         "qr_svg": segno.make(url, error="m").svg_inline(scale=4),
-        "expires_at": row.expires_at.isoformat(),
+        "expires_at": row.expires_at,
     }
 
 

@@ -236,7 +236,7 @@ def _item(row: AuditEvent, handles: dict[int, str], codes: dict[int, str],
     if isinstance(detail, dict) and isinstance(detail.get("patients"), list):
         detail = {**detail, "patients": [i for i in detail["patients"] if i in codes]}
     return {
-        "id": row.id, "at": row.at.isoformat(), "actor_kind": row.actor_kind,
+        "id": row.id, "at": row.at, "actor_kind": row.actor_kind,
         "actor_id": row.actor_id if actor_ours else None,
         "actor_handle": handles.get(row.actor_id) if staff_actor else None,
         "action": row.action, "patient_id": row.patient_id if ours else None,

@@ -20,10 +20,6 @@ SEVERITY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
 MAX_POINTS = 600  # about 100 days of three check-ins a day, with room for extra entries
 
 
-def _iso(at: dt.datetime | None) -> str | None:
-    return at.isoformat() if at is not None else None
-
-
 def _local(at: dt.datetime | None, tz: str) -> str | None:
     return local_iso(at, tz) if at is not None else None
 
@@ -44,8 +40,8 @@ def _scalars(features: dict[str, Any] | None) -> dict[str, Any] | None:
 def _checkin_point(c: CheckIn, tz: str) -> dict[str, Any]:
     return {
         "id": c.id, "recorded_by": c.recorded_by,
-        "observed_at": _iso(c.observed_at), "observed_local": _local(c.observed_at, tz),
-        "received_at": _iso(c.received_at),
+        "observed_at": c.observed_at, "observed_local": _local(c.observed_at, tz),
+        "received_at": c.received_at,
         "late": c.received_at - c.observed_at > LATE_AFTER,
         "temperature_c": c.temperature_c, "temperature_value": c.temperature_value,
         "temperature_unit": c.temperature_unit,
@@ -70,12 +66,12 @@ def escalation_view(e: Any, tz: str) -> dict[str, Any]:
     return {
         "id": e.id, "state": e.state, "severity": e.severity,
         "syndromes": list(e.syndromes or []), "reasons": list(e.reasons or []),
-        "opened_at": _iso(e.opened_at), "opened_local": _local(e.opened_at, tz),
-        "raised_at": _iso(getattr(e, "raised_at", None)),
-        "observed_at": _iso(getattr(e, "observed_at", None)),
+        "opened_at": e.opened_at, "opened_local": _local(e.opened_at, tz),
+        "raised_at": getattr(e, "raised_at", None),
+        "observed_at": getattr(e, "observed_at", None),
         "observed_local": _local(getattr(e, "observed_at", None), tz),
-        "acknowledged_at": _iso(getattr(e, "acknowledged_at", None)),
-        "resolved_at": _iso(getattr(e, "resolved_at", None)),
+        "acknowledged_at": getattr(e, "acknowledged_at", None),
+        "resolved_at": getattr(e, "resolved_at", None),
         "resolved_local": _local(getattr(e, "resolved_at", None), tz),
         "outcome": getattr(e, "outcome", None),
     }
@@ -115,15 +111,15 @@ def patient_timeline(patient: Patient) -> dict[str, Any]:
             "id": patient.id, "code": patient.code, "display_name": patient.display_name,
             "timezone": tz, "product": patient.product, "window_days": patient.window_days,
             "day": day_number(patient.infused_at, current, tz),
-            "infused_at": _iso(patient.infused_at), "infused_local": _local(patient.infused_at, tz),
-            "monitoring_ended_at": _iso(patient.monitoring_ended_at),
+            "infused_at": patient.infused_at, "infused_local": _local(patient.infused_at, tz),
+            "monitoring_ended_at": patient.monitoring_ended_at,
             "baseline_ice": patient.baseline_ice,
             "caregiver_enrolled": patient.id in with_caregiver_phone([patient.id]),
             "baseline_handwriting_checkin_id": patient.baseline_handwriting_checkin_id,
             "baseline_tremor_checkin_id": patient.baseline_tremor_checkin_id,
             "summary_final": _summary_final(patient, current),
         },
-        "now": _iso(current), "now_local": _local(current, tz),
+        "now": current, "now_local": _local(current, tz),
         "thresholds": thresholds(patient),
         "checkins": points, "symptoms": symptoms, "escalations": escalations,
     }
@@ -169,9 +165,9 @@ def overview(staff: Staff) -> list[dict[str, Any]]:
         out.append({
             "id": p.id, "code": p.code, "display_name": p.display_name, "timezone": tz,
             "product": p.product, "day": day_number(p.infused_at, current, tz),
-            "window_days": p.window_days, "monitoring_ended_at": _iso(p.monitoring_ended_at),
-            "last_checkin_at": _iso(last_at), "last_checkin_local": _local(last_at, tz),
-            "next_due_at": _iso(due), "next_due_local": _local(due, tz),
+            "window_days": p.window_days, "monitoring_ended_at": p.monitoring_ended_at,
+            "last_checkin_at": last_at, "last_checkin_local": _local(last_at, tz),
+            "next_due_at": due, "next_due_local": _local(due, tz),
             "open_escalation": escalation_view(esc, tz) if esc is not None else None,
         })
     out.sort(key=lambda r: (SEVERITY_RANK.get((r["open_escalation"] or {}).get("severity"), 9),

@@ -81,7 +81,7 @@ def replay(centre, per: Period, proposal: dict) -> dict:
         now_rules, now_top = _judge(facts, current, memo_current)
         new_rules, new_top = _judge(facts, proposed, memo_proposed)
         judged[checkin.id] = {"checkin_id": checkin.id, "patient_id": patient.id,
-                              "observed_at": checkin.observed_at.isoformat(),
+                              "observed_at": checkin.observed_at,
                               "current": now_rules, "current_severity": now_top,
                               "proposed": new_rules, "proposed_severity": new_top}
     stored = list(db.session.execute(
