@@ -5,10 +5,9 @@ import datetime as dt
 
 import pytest
 
-from server.clinical import notify
+from server.clinical import notify, oncall
 from server.extensions import db
 from server.models import Rota, RotaOverride
-from server.services import oncall
 
 UTC = dt.UTC
 

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
-from ..clinical import escalations
+from ..clinical import escalations, outcomes
 from ..extensions import db
-from ..services import escalation_history, escalation_read, outcomes
+from ..services import escalation_history, escalation_read
 from .schemas.escalations import (
     EscalationDetailOut,
     EscalationOut,

@@ -109,7 +109,7 @@ class CentrePatch(StrictSchema):
     emergency_number = fields.String(validate=validate.Regexp(r"^[0-9]{2,6}$"))
     timezone = fields.String(validate=valid_zone)
     threshold_overrides = fields.Dict(keys=fields.String(), values=fields.Raw())
-    # policy v2; checked against POLICY.md's limits by services/centre_settings.py
+    # policy v2; checked against POLICY.md's limits by clinical/centre_settings.py
     schedule = fields.Dict(keys=fields.String(), values=fields.Raw())
     ack_lapse_hours = fields.Dict(keys=fields.String(), values=fields.Raw())
     proximity_days = fields.Integer(strict=True)

@@ -14,9 +14,8 @@ from ..domain_errors import InvalidInput, NotFound, WrongState
 from ..extensions import db
 from ..models import Escalation, Finding, Patient, Staff
 from ..models.clinical import OUTCOMES
-from ..services import channel_plan
-from ..services import outcomes as registry
 from . import ladder, lifecycle, notify
+from . import outcomes as registry
 from .history import add_event
 
 RANK = {name: rank for rank, name in enumerate(P.SEVERITIES)}
@@ -196,7 +195,7 @@ def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
                     f"{notify.recipient_key(recipient)}", recipient, "acknowledged",
                     escalation.patient, at, severity=escalation.severity,
                     escalation_id=escalation.id, tag=f"escalation-{escalation.id}")
-    channel_plan.page_update(escalation, "acknowledge", at)  # PagerDuty / webhooks
+    notify.page_update(escalation, "acknowledge", at)  # PagerDuty / webhooks
     add_event(escalation, "acknowledged", at, staff.id)
     audit.record("escalation.acknowledge", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id})
@@ -245,7 +244,7 @@ def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None,
     escalation.outcome = outcome
     escalation.note = note
     ladder.cancel_pending(escalation.id, kinds=ladder.ESCALATION_STEP_KINDS)
-    channel_plan.page_update(escalation, "resolve", at)
+    notify.page_update(escalation, "resolve", at)
     add_event(escalation, "resolved", at, staff.id)
     audit.record("escalation.resolve", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id, "outcome": outcome})

@@ -13,7 +13,7 @@ from .. import clock
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Caregiver, NotificationIntent, Patient
-from ..services import channel_plan, oncall
+from . import channel_plan, oncall
 from .instructions import instruction, unanswered_text
 
 WEB_PUSH_MAGIC = 8030  # Declarative Web Push: the payload is a notification by itself
@@ -200,3 +200,28 @@ def _insert(rows: list[dict]):
 def recipient_key(recipient: Recipient) -> str:
     """The recipient part of a dedupe key, e.g. `staff3`."""
     return f"{recipient[0]}{recipient[1]}"
+
+
+def page_update(escalation, action: str, at: dt.datetime) -> int:
+    """Tell every paging target that took an alert of `escalation` it was acknowledged /
+    resolved (PagerDuty's acknowledge / resolve on the same dedup_key; a webhook event)."""
+    intent = NotificationIntent
+    sent = db.session.execute(
+        db.select(intent.recipient_id, intent.channel_id, intent.channel_kind).where(
+            intent.escalation_id == escalation.id,
+            intent.channel_kind.in_(channel_plan.PAGE_KINDS), intent.state == "sent",
+            intent.purpose.in_(channel_plan.STAFF_CHAIN_PURPOSES)).distinct()).all()
+    purpose = "acknowledged" if action == "acknowledge" else "resolved"
+    count = 0
+    for staff_id, channel_id, channel_kind in sent:
+        key = (f"page-{purpose}:{escalation.id}:{escalation.ladder_epoch}:"
+               f"{channel_id}:{at.isoformat()}")[:160]
+        values = dict(
+            dedupe_key=key, recipient_kind="staff", recipient_id=staff_id,
+            patient_id=escalation.patient_id, escalation_id=escalation.id, purpose=purpose,
+            urgency="normal", payload={"kind": purpose, "escalation_id": escalation.id,
+                                       "severity": escalation.severity},
+            created_at=at, state="pending", next_attempt_at=at, attempts=0,
+            channel_id=channel_id, channel_kind=channel_kind, chain=None)
+        count += db.session.execute(_insert([values])).rowcount
+    return count

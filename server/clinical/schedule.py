@@ -12,8 +12,7 @@ from .. import policy as P
 from ..calendar import day_number, local_date, zone
 from ..extensions import db
 from ..models import CheckIn, Patient, ScheduledStep
-from ..services import centre_settings
-from . import notify, rules
+from . import centre_settings, notify, rules
 from .escalations import Found, record_findings
 
 SLOT_KINDS = ("reminder", "caregiver_reminder", "missed")

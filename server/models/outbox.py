@@ -48,7 +48,7 @@ class NotificationIntent(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(200))
     # urgent staff notices: when a `shown` receipt must have arrived (checked, then cleared)
     shown_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
-    # channels (server/services/channel_plan.py): the recipient's channel this row goes
+    # channels (server/clinical/channel_plan.py): the recipient's channel this row goes
     # through (None: Web Push as always) and the fallback chain it belongs to (the dedupe
     # key of the chain's first row); a later row of a chain waits for its delay
     channel_id: Mapped[int | None] = mapped_column(Integer)

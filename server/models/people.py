@@ -29,7 +29,7 @@ class Centre(db.Model):
     threshold_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # policy v2: the centre's own check-in times per period ("0-14", "15-30", "31-"; any
     # subset, the rest default), acknowledgement lapse hours, and the days after infusion a
-    # patient stays near the centre and does not drive (services/centre_settings.py checks)
+    # patient stays near the centre and does not drive (clinical/centre_settings.py checks)
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ack_lapse_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     proximity_days: Mapped[int] = mapped_column(Integer, default=P.PROXIMITY_DAYS)

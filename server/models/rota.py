@@ -1,7 +1,7 @@
 """Rotas: who of a tier is on duty when, in the centre's zone, and admins' overrides of it.
 
 One rota per centre and tier. The shift grid is wall-clock local time (so a 12 h shift
-across a DST change lasts 11 or 13 h); services/oncall.py turns it into UTC instants.
+across a DST change lasts 11 or 13 h); clinical/oncall.py turns it into UTC instants.
 """
 from __future__ import annotations
 

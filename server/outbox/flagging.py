@@ -4,10 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ..audit import trail as audit
-from ..clinical import ladder
+from ..clinical import channel_plan, ladder
 from ..extensions import db
 from ..models import Escalation
-from ..services import channel_plan
 from .lease import finish
 from .rows import Job
 

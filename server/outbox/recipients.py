@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import policy as P
+from ..clinical import channel_plan
 from ..extensions import db
 from ..models import DeliveryAttempt, Device, Escalation, PushSubscription, Staff
-from ..services import channel_plan, channel_send
+from ..services import channel_send
 from .rows import NI, Row, job_of
 
 

@@ -71,7 +71,7 @@ def _rotas(rotas: list, overrides: list, handles: set) -> tuple[list[dict], list
 
 def _centre_settings(centre: dict) -> dict:
     """FORMAT.md v2 `centre.schedule` / `ack_lapse_hours`, checked as the admin API does."""
-    from ..services import centre_settings
+    from ..clinical import centre_settings
 
     settings = {k: centre[k] for k in ("schedule", "ack_lapse_hours", "proximity_days",
                                        "driving_days") if k in centre}

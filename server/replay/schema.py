@@ -101,7 +101,7 @@ class CentreSchema(_Strict):
     phone_24h = fields.String()
     emergency_number = fields.String()
     threshold_overrides = fields.Dict(keys=fields.String())
-    schedule = fields.Raw()  # these four are checked by services.centre_settings
+    schedule = fields.Raw()  # these four are checked by clinical.centre_settings
     ack_lapse_hours = fields.Raw()
     proximity_days = fields.Raw()
     driving_days = fields.Raw()

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from ..clinical import notify
+from ..clinical.channel_plan import STAFF_NOTICE_PURPOSES
 from ..extensions import db
 from ..i18n import gettext as _
 from ..models import ChannelAttempt, ContactChannel, Escalation, NotificationIntent, Patient
-from .channel_plan import STAFF_NOTICE_PURPOSES
 
 NI = NotificationIntent
 CALLBACK_PATH = "/api/v1/channels/twilio"

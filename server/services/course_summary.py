@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..calendar import local_date, zone
-from ..clinical import rules
+from ..clinical import outcomes, rules
 from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Escalation, EscalationEvent, Patient, Staff
-from . import outcomes, quality
+from . import quality
 
 FINDING_TEXT = {rule.reason: rule.finding for rule in rules.RULES}
 

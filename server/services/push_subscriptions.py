@@ -6,7 +6,7 @@ import uuid
 
 from ..audit import trail as audit
 from ..auth.identity import Actor
-from ..clinical import notify
+from ..clinical import channel_plan, notify
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
@@ -18,7 +18,6 @@ from ..models import (
     Receipt,
     Staff,
 )
-from . import channel_plan
 
 SHOWN_WARNING_AFTER = dt.timedelta(hours=24)  # dashboard: no device showed a push for 24 h
 

@@ -16,10 +16,9 @@ import datetime as dt
 from flask import current_app, has_app_context
 
 from ..calendar import zone
-from ..clinical import notify
+from ..clinical import channel_plan, notify, oncall
 from ..extensions import db
 from ..models import Centre, Escalation, NotificationIntent, Patient, Rota, Staff
-from . import channel_plan, oncall
 
 HANDOFF_LATE = dt.timedelta(hours=1)  # a handoff older than this (worker down) is not told
 DEFAULT_WARNING_HOURS = 2

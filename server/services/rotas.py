@@ -7,11 +7,12 @@ import datetime as dt
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import trail as audit
+from ..clinical import oncall
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Rota, RotaOverride, Staff
-from . import oncall, rota_notices
+from . import rota_notices
 
 VIEW_HOURS = 48  # the on-call view: now and the next 48 h
 MAX_OVERRIDE = dt.timedelta(days=62)

@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from .. import policy as P
 from ..audit import trail as audit
 from ..auth.passwords import hash_password, password_problem
-from ..clinical import rules
+from ..clinical import centre_settings, rules
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..models import AuditEvent, Centre, Device, Patient, ScheduledStep, Staff, StaffSession
-from . import centre_settings, login_throttle, staff_auth
+from . import login_throttle, staff_auth
 
 
 def _invalid(field: str, message: str) -> ApiError:

@@ -14,7 +14,7 @@ from typing import Any
 from ..audit import trail as audit
 from ..calendar import local_date
 from ..clock import now
-from ..errors import ApiError
+from ..domain_errors import InvalidInput
 from ..extensions import db
 from ..models import Escalation, Patient, Staff
 from ..models.outcomes import EscalationOutcome
@@ -38,7 +38,7 @@ def check_dates(patient: Patient, treatments: list[dict[str, Any]], at: dt.datet
         elif item["date"] < day0:
             problems[f"treatments.{i}.date"] = ["must not be before the infusion day"]
     if problems:
-        raise ApiError(422, "validation_error", "Invalid input", problems)
+        raise InvalidInput(problems)
 
 
 def _normalised(treatments: list[dict[str, Any]]) -> list[dict[str, str]]:

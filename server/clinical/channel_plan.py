@@ -108,31 +108,6 @@ def fallback(intent_id: int, at: dt.datetime, reason: str) -> bool:
     return True
 
 
-def page_update(escalation, action: str, at: dt.datetime) -> int:
-    """Tell every paging target that took an alert of `escalation` it was acknowledged /
-    resolved (PagerDuty's acknowledge / resolve on the same dedup_key; a webhook event)."""
-    from ..clinical import notify
-
-    sent = db.session.execute(
-        db.select(NI.recipient_id, NI.channel_id, NI.channel_kind).where(
-            NI.escalation_id == escalation.id, NI.channel_kind.in_(PAGE_KINDS),
-            NI.state == "sent", NI.purpose.in_(STAFF_CHAIN_PURPOSES)).distinct()).all()
-    purpose = "acknowledged" if action == "acknowledge" else "resolved"
-    count = 0
-    for staff_id, channel_id, channel_kind in sent:
-        key = (f"page-{purpose}:{escalation.id}:{escalation.ladder_epoch}:"
-               f"{channel_id}:{at.isoformat()}")[:160]
-        values = dict(
-            dedupe_key=key, recipient_kind="staff", recipient_id=staff_id,
-            patient_id=escalation.patient_id, escalation_id=escalation.id, purpose=purpose,
-            urgency="normal", payload={"kind": purpose, "escalation_id": escalation.id,
-                                       "severity": escalation.severity},
-            created_at=at, state="pending", next_attempt_at=at, attempts=0,
-            channel_id=channel_id, channel_kind=channel_kind, chain=None)
-        count += db.session.execute(notify._insert([values])).rowcount
-    return count
-
-
 def attempts_for(intent_ids: list[int]) -> list[ChannelAttempt]:
     """Every channel attempt of these rows (the escalation page's delivery list)."""
     if not intent_ids:
