@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -39,6 +40,31 @@ def start_worker(database_url: str, instance: Path, pem: str) -> subprocess.Pope
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+class Output:
+    """Drain a worker's stdout and stderr on threads, so the test can wait for a line."""
+
+    def __init__(self, worker: subprocess.Popen):
+        self.worker, self.out, self.err = worker, [], []
+        self.running = threading.Event()
+        self.threads = [threading.Thread(target=self._drain, args=(pipe, lines), daemon=True)
+                        for pipe, lines in ((worker.stdout, self.out), (worker.stderr, self.err))]
+        for thread in self.threads:
+            thread.start()
+
+    def _drain(self, pipe, lines: list) -> None:
+        for line in pipe:
+            lines.append(line)
+            if line.startswith("worker running every"):
+                self.running.set()
+
+    def stop(self) -> tuple[str, str]:
+        self.worker.send_signal(signal.SIGTERM)
+        self.worker.wait(timeout=30)
+        for thread in self.threads:
+            thread.join(timeout=10)
+        return "".join(self.out), "".join(self.err)
+
+
 def test_two_workers_deliver_each_notification_exactly_once(app, service, database_url,
                                                             tmp_path):
     # PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one guarded UPDATE under the write lock
@@ -59,9 +85,13 @@ def test_two_workers_deliver_each_notification_exactly_once(app, service, databa
     db.session.commit()
     subs = {member.id: subscribe_staff(service, member) for member in staff}
     pem = (Path(app.instance_path) / "vapid_private.pem").read_text()
-    workers = [start_worker(database_url, tmp_path / f"w{i}", pem) for i in range(2)]
+    workers = [Output(start_worker(database_url, tmp_path / f"w{i}", pem)) for i in range(2)]
     try:
-        time.sleep(3)  # both processes up and ticking (idle)
+        # both processes up and ticking (idle) before any row is due: on a loaded machine a
+        # fixed sleep let one worker start late and find the other had sent everything
+        for worker in workers:
+            assert worker.running.wait(timeout=90), (worker.out, worker.err)
+        time.sleep(0.5)  # the first idle ticks have run
         at = dt.datetime.now(dt.UTC)  # the workers run on the real clock
         db.session.add_all([NotificationIntent(
             dedupe_key=f"load:{i}", recipient_kind="staff", recipient_id=staff[i % STAFF].id,
@@ -78,12 +108,7 @@ def test_two_workers_deliver_each_notification_exactly_once(app, service, databa
         elapsed = service.deliveries[-1].at - started
         time.sleep(1)  # a duplicate would arrive now
     finally:
-        outputs = []
-        for worker in workers:
-            worker.send_signal(signal.SIGTERM)
-        for worker in workers:
-            out, err = worker.communicate(timeout=30)
-            outputs.append((out, err))
+        outputs = [worker.stop() for worker in workers]
     per_intent = Counter((d.sub_id, d.payload["data"]["intent_id"]) for d in service.deliveries)
     db.session.expire_all()
     attempts = Counter(db.session.execute(db.select(DeliveryAttempt.outcome)).scalars())
