@@ -21,6 +21,7 @@ import pyotp
 
 from server import create_app
 from server.auth.passwords import hash_password
+from server.clinical import schedule
 from server.extensions import db
 from server.models import (
     Centre,
@@ -80,6 +81,8 @@ def seed(app) -> tuple[str, str, int]:
                             city="Berlin", place_of_care="Bench")
                     for i in range(PATIENTS)]
         db.session.add_all(patients)
+        for patient in patients:
+            schedule.replan(patient)
         db.session.flush()
         checkins = []
         for patient in patients:

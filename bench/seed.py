@@ -8,6 +8,7 @@ from pathlib import Path
 from server import create_app
 from server.auth.passwords import hash_password
 from server.auth.tokens import hash_secret
+from server.clinical import schedule
 from server.clock import now
 from server.extensions import db
 from server.models import Centre, Device, Patient, PushSubscription, Staff
@@ -48,6 +49,7 @@ def seed(app, patients: int, subscriptions: list[dict] | None = None) -> list[st
                               window_days=30, baseline_ice=10, city="Berlin",
                               place_of_care="Bench Centre")
             db.session.add(patient)
+            schedule.replan(patient)
             db.session.flush()
             token = secrets.token_urlsafe(32)
             db.session.add(Device(patient_id=patient.id, role="patient",

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 
 from .audit.commands import audit_cli
 from .auth.passwords import hash_password, password_problem
+from .clinical import schedule
 from .clock import now
 from .extensions import db
 from .models import Centre, Patient, Staff
@@ -73,6 +74,7 @@ def demo() -> None:
                           enrolled_at=now(), product="axi-cel", window_days=30,
                           baseline_ice=10, city="Berlin", place_of_care="Demo Centre")
         db.session.add(patient)
+        schedule.replan(patient)
     db.session.commit()
     code = issue_code(patient, "patient", None, admin)
     password = password_file.read_text() if password_file.exists() else "(set earlier)"

@@ -14,6 +14,7 @@ import pytest
 from server import create_app
 from server.audit import chain as audit_chain
 from server.auth.passwords import hash_password
+from server.clinical import schedule
 from server.clock import ManualClock, set_source
 from server.extensions import db, limiter
 from server.models import Caregiver, Centre, Patient, Staff
@@ -256,6 +257,7 @@ def make_patient(app, centre):
         fields.update(kwargs)
         patient = Patient(centre_id=centre_id or centre.id, **fields)
         db.session.add(patient)
+        schedule.replan(patient)
         db.session.flush()
         db.session.add(Caregiver(patient_id=patient.id, display_name="Carer"))
         db.session.commit()

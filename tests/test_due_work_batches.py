@@ -65,19 +65,19 @@ def test_a_failing_row_is_marked_failed_and_the_rest_of_its_batch_is_kept(
 
 
 def _fails_after_its_work(monkeypatch, kind: str, patient_id: int, fault) -> None:
-    """`kind`'s handler does its real work, then `fault(row, at)` for `patient_id`'s row."""
+    """`kind`'s handler does its real work, then `fault(row, batch)` for `patient_id`'s row."""
     real = jobs.HANDLERS[kind]
 
-    def handler(row, at):
-        acted = real(row, at)
+    def handler(row, batch):
+        acted = real(row, batch)
         if row.patient_id == patient_id:
-            fault(row, at)
+            fault(row, batch)
         return acted
 
     monkeypatch.setitem(jobs.HANDLERS, kind, handler)
 
 
-def _handler_bug(_row, _at):
+def _handler_bug(_row, _batch):
     raise RuntimeError("handler bug")
 
 
@@ -123,9 +123,9 @@ def test_audit_events_are_written_last_in_the_batch_not_one_batch_per_row(
     _slot_rows(patients, ["caregiver_reminder", "missed"] * 2, slot)
     started_holding_chain = []
     for kind, real in list(jobs.HANDLERS.items()):
-        def spy(row, at, real=real):
+        def spy(row, batch, real=real):
             started_holding_chain.append(audit_chain.holds_chain(db.session))
-            return real(row, at)
+            return real(row, batch)
         monkeypatch.setitem(jobs.HANDLERS, kind, spy)
     (counts, commits), statements = statements_during(
         lambda: commits_during(lambda: jobs.run_due_work(clock.current)))
@@ -239,8 +239,8 @@ def test_a_row_whose_writes_fail_at_the_flush_is_marked_failed(
     bad = patients[1].id
     _fails_after_its_work(  # NOT NULL due_at: fails when flushed, not in the handler
         monkeypatch, "reminder", bad,
-        lambda _row, at: db.session.add(ScheduledStep(kind="reminder", patient_id=bad,
-                                                      created_at=at)))
+        lambda _row, batch: db.session.add(ScheduledStep(kind="reminder", patient_id=bad,
+                                                         created_at=batch.at)))
     assert jobs.run_due_work(clock.current) == {"reminder": 2, "failed": 1}
     states = {s.patient_id: s.state for s in _steps(kind="reminder")
               if s.slot_at == clock.current}

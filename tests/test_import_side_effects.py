@@ -34,22 +34,10 @@ for module in pkgutil.walk_packages(server.__path__, "server."):
 print(json.dumps(sorted(listeners() - before)))
 """
 
-# Still registered at import on this branch, each moved by other work of issue 13 item 1:
-# tighten to an empty set once they are merged.
-#   the audit chain (services/audit_chain.py, called from models/audit.py): moves into an
-#   audit package registered from create_app;
-#   the Patient plan listener and the due-work batch's audit hold: to be replaced by explicit
-#   `schedule.replan(patient)` calls and a batch object passed to the handlers.
-STILL_AT_IMPORT = {
-    ("before_flush", "server.models.clinical._plan_schedule"),
-    ("before_flush", "server.clinical.jobs._hold_audit"),
-}
-
-
 def test_importing_every_server_module_registers_no_other_listener():
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
                             text=True, timeout=120, check=True)
     registered = {tuple(item) for item in json.loads(result.stdout.strip().splitlines()[-1])}
-    assert registered - STILL_AT_IMPORT == set()
+    assert registered == set()
     # engine listeners in particular are the app's, installed by db_types.init_engine
     assert not any(name.startswith("server.db_types") for _event, name in registered)

@@ -11,6 +11,7 @@ from push_fixtures import push_app, subscribe_device
 
 from server import i18n
 from server.clinical import notify
+from server.clinical.batch import Batch
 from server.clock import now
 from server.extensions import db
 from server.models import AuditEvent, Caregiver, Device, Patient
@@ -159,7 +160,9 @@ def test_a_reminder_in_a_batch_uses_the_caregivers_language(app, make_patient):
     caregiver = patient.caregivers[0]
     caregiver.language = "es"
     db.session.commit()
-    with notify.batch([patient.id], hold=False):
+    running = Batch(now(), hold_intents=False)
+    notify.load_family(running, [patient.id])
+    with running.running():
         for recipient in notify.family(patient):
             notify.send(f"t:{notify.recipient_key(recipient)}", recipient, "reminder",
                         patient, now())

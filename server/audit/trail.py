@@ -1,6 +1,9 @@
 """Write audit events: references only (ids, action names), never values or tokens."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import g, has_request_context, request
@@ -9,6 +12,8 @@ from sqlalchemy import ColumnElement, and_, or_, text
 from ..clock import now
 from ..extensions import db
 from .model import AuditEvent
+
+_held: ContextVar[list[AuditEvent] | None] = ContextVar("cartwatch_held_audit", default=None)
 
 
 def _actor() -> tuple[str, int | None]:
@@ -39,8 +44,34 @@ def record(
         address=request.remote_addr if has_request_context() else None,
         detail=detail,
     )
-    db.session.add(event)
+    held = _held.get()
+    if held is not None:
+        held.append(event)
+    else:
+        db.session.add(event)
     return event
+
+
+@contextmanager
+def held() -> Iterator[list[AuditEvent]]:
+    """Keep the events recorded in the block out of the session, in the order recorded.
+
+    A due-work batch takes the audit chain's lock last: its handlers' events wait here and
+    the batch adds them after its other writes (`release`). The caller may drop a failed
+    part's events by truncating the list.
+    """
+    events: list[AuditEvent] = []
+    token = _held.set(events)
+    try:
+        yield events
+    finally:
+        _held.reset(token)
+
+
+def release(events: list[AuditEvent]) -> None:
+    """Add held events to the session (the next flush chains them, in this order)."""
+    db.session.add_all(events)
+    events.clear()
 
 
 # Reads that return many patients at once: each records the ids it returned, so the question

@@ -23,6 +23,7 @@ import datetime as dt
 from ..audit import trail as audit
 from ..extensions import db
 from ..models import ChannelAttempt, ContactChannel, NotificationIntent, Receipt
+from .batch import current
 
 NI = NotificationIntent
 STAFF_CHAIN_PURPOSES = ("escalation", "renotify")
@@ -31,13 +32,13 @@ FAMILY_CHAIN_PURPOSES = ("reminder", "missed_checkin", "escalation", "acknowledg
 PAGE_KINDS = ("webhook", "pagerduty")
 # Rota notices (handoff, a tier without cover): a person's push, SMS or call, never a pager
 STAFF_NOTICE_PURPOSES = ("handoff", "coverage")
-CACHE = "cartwatch.channel_lists"  # session.info: recipient -> channel list, for one batch
 FINAL_FAILED = ("failed", "expired", "undeliverable", "cancelled")
 
 
 def channel_list(kind: str, recipient_id: int) -> list[ContactChannel]:
     """A recipient's channels by position (empty: Web Push only)."""
-    cache = db.session.info.get(CACHE)
+    running = current()
+    cache = None if running is None else running.channel_lists
     key = (kind, recipient_id)
     if cache is not None and key in cache:
         return cache[key]

@@ -8,11 +8,12 @@ handlers in that order, marks them done in one UPDATE and commits once; then it 
 next batch, so rows a handler created already due are picked up in the same pass. The
 claim, the done marks, the commit and the connection check-out are paid per batch, not per
 row (on PostgreSQL they were 5 of the 10 round trips a reminder cost as its own
-transaction). Reads are per batch too: `schedule.checkins_preloaded` reads the batch's
-check-ins and `notify.batch` its patients' caregivers in one query each, and each centre's
-on-duty staff once. So are writes: rows are not flushed one by one (their new steps go out
-together at the next flush), and `notify.batch` holds the notification intents for one
-INSERT after the last row. A handler (or a flush) that raises rolls its batch back; the
+transaction). Each batch is a `batch.Batch` passed to every handler (`handler(row, batch)`).
+Reads are per batch too: `schedule.load_checkins` reads the batch's check-ins and
+`notify.load_family` its patients' caregivers in one query each, and each centre's on-duty
+staff are read once. So are writes: rows are not flushed one by one (their new steps go out
+together at the next flush), and the batch holds the notification intents for one INSERT
+after the last row. A handler (or a flush) that raises rolls its batch back; the
 rows are then claimed again and run in one savepoint each, flushed and with intents written
 at once, so the failing row is marked failed and the others are kept.
 
@@ -28,11 +29,12 @@ a check-in (or another worker) holds is left for a later batch or pass. A batch 
 its patients before any handler runs (handlers use `row.patient`, loaded with its centre by
 the claim) and never takes patient locks one by one in an order a check-in could cross.
 Every check-in writes to the audit chain, whose lock is held to the commit: the audit
-events a batch's handlers record (R-MISSED opening or raising an escalation) are held back
-from every flush while the batch runs and written, in the order they were recorded, after
-its last handler and its done marks, just before the commit. So a batch never holds the
-chain while it runs rows, the chain is the last lock it takes, and a batch of missed rows
-is one transaction, not one per row (a rolled-back savepoint drops its row's events).
+events a batch's handlers record (R-MISSED opening or raising an escalation) wait in
+`audit.trail.held()`, outside the session, while the batch runs and are written, in the
+order they were recorded, after its last handler and its done marks, just before the
+commit. So a batch never holds the chain while it runs rows, the chain is the last lock it
+takes, and a batch of missed rows is one transaction, not one per row (a rolled-back
+savepoint drops its row's events).
 On SQLite BEGIN IMMEDIATE serialises writers; a batch holds the write lock for at most
 `BATCH_ROWS` rows, so a check-in waits for one short batch at most.
 
@@ -54,12 +56,13 @@ import datetime as dt
 import logging
 from collections import Counter
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import contains_eager
 
+from ..audit import trail as audit
 from ..extensions import db
 from ..models import AuditEvent, Patient, ScheduledStep
 from . import ladder, lifecycle, notify, schedule
+from .batch import Batch
 
 log = logging.getLogger(__name__)
 
@@ -97,42 +100,24 @@ def _claim(at: dt.datetime, limit: int) -> list[ScheduledStep]:
     return list(db.session.execute(due_query(at, dialect, limit)).scalars())
 
 
-HELD = "cartwatch.batch_audit"  # session.info: audit events a running batch holds back
-
-
-def _hold_audit(session: Session, _flush_context, _instances) -> None:
-    """before_flush, ahead of the audit chain's: a running batch keeps its audit rows back."""
-    held = session.info.get(HELD)
-    if held is None:
-        return
-    new = [obj for obj in session.new if isinstance(obj, AuditEvent)]
-    for obj in sorted(new, key=lambda obj: inspect(obj).insert_order):
-        session.expunge(obj)
-        held.append(obj)
-
-
-if not event.contains(Session, "before_flush", _hold_audit):
-    event.listen(Session, "before_flush", _hold_audit, insert=True)
-
-
-def _handle(row: ScheduledStep, at: dt.datetime) -> bool:
+def _handle(row: ScheduledStep, running: Batch) -> bool:
     """Run one row's handler; return whether it acted.
 
     Not flushed here: the next query (or the batch's end) flushes, so the steps of several
     rows go out in one INSERT. A failure at that flush rolls the batch back like a failing
     handler, and the row-by-row redo flushes each row in its savepoint.
     """
-    return HANDLERS[row.kind](row, at)
+    return HANDLERS[row.kind](row, running)
 
 
-def _handle_isolated(row: ScheduledStep, at: dt.datetime) -> bool | None:
+def _handle_isolated(row: ScheduledStep, running: Batch,
+                     held: list[AuditEvent]) -> bool | None:
     """`_handle` inside a savepoint; None when it failed (rolled back to the savepoint)."""
     kind, row_id = row.kind, row.id
-    held = db.session.info[HELD]
     kept = len(held)
     savepoint = db.session.begin_nested()
     try:
-        acted = _handle(row, at)
+        acted = _handle(row, running)
         db.session.flush()  # the row's own failure, inside its savepoint
         savepoint.commit()
     except Exception:
@@ -143,7 +128,7 @@ def _handle_isolated(row: ScheduledStep, at: dt.datetime) -> bool | None:
     return acted
 
 
-def _run_batch(rows: list[ScheduledStep], at: dt.datetime, counts: Counter,
+def _run_batch(rows: list[ScheduledStep], running: Batch, counts: Counter,
                isolate: bool) -> int:
     """Handle claimed rows in order, mark them done (or failed); return how many.
 
@@ -153,27 +138,24 @@ def _run_batch(rows: list[ScheduledStep], at: dt.datetime, counts: Counter,
     a failure propagates.
     """
     done, failed = [], []
-    held: list[AuditEvent] = []
-    db.session.info[HELD] = held
-    try:
+    at = running.at
+    with audit.held() as held:
         for row in rows:
             if row.state != "pending":  # cancelled by an earlier row of this batch
                 continue
-            acted = _handle_isolated(row, at) if isolate else _handle(row, at)
+            acted = _handle_isolated(row, running, held) if isolate else _handle(row, running)
             if acted is None:
                 failed.append(row.id)
                 counts["failed"] += 1
                 break
             done.append(row.id)
             counts[row.kind if acted else f"{row.kind}.skipped"] += 1
-        notify.write_held()
+        notify.write_held(running)
         _mark(done, "done", at)
         _mark(failed, "failed", at)
         db.session.flush()  # whatever the rows wrote, before the chain is taken
-    finally:
-        db.session.info.pop(HELD, None)
     if held:  # in the order they were recorded; the chain's lock is taken here, last
-        db.session.add_all(held)
+        audit.release(held)
         db.session.flush()
     return len(done) + len(failed)
 
@@ -195,10 +177,12 @@ def run_due_work(at: dt.datetime) -> dict:
             break
         batch: Counter = Counter()
         try:
-            with schedule.checkins_preloaded(rows), notify.batch(
-                    {row.patient_id for row in rows if row.kind in FAMILY_KINDS},
-                    hold=not isolate):
-                handled = _run_batch(rows, at, batch, isolate)
+            running = Batch(at, hold_intents=not isolate)
+            schedule.load_checkins(running, rows)
+            notify.load_family(running, {row.patient_id for row in rows
+                                         if row.kind in FAMILY_KINDS})
+            with running.running():
+                handled = _run_batch(rows, running, batch, isolate)
             db.session.commit()
             budget -= handled
         except Exception as exc:

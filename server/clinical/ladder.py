@@ -7,6 +7,7 @@ from .. import policy as P
 from ..extensions import db
 from ..models import Escalation, ScheduledStep
 from . import notify
+from .batch import Batch
 
 STAFF_PURPOSES = ("escalation", "renotify")  # the staff alerts the triage ladder shows
 ESCALATION_STEP_KINDS = ("ladder", "unanswered", "ack_lapse", "followup")
@@ -82,8 +83,9 @@ def _live(row: ScheduledStep) -> Escalation | None:
     return escalation
 
 
-def run_step(row: ScheduledStep, at: dt.datetime) -> bool:
+def run_step(row: ScheduledStep, running: Batch) -> bool:
     """One ladder step: add the next tier and re-notify every tier reached; persist the next."""
+    at = running.at
     escalation = _live(row)
     if escalation is None:
         return False
@@ -107,8 +109,9 @@ def run_step(row: ScheduledStep, at: dt.datetime) -> bool:
     return True
 
 
-def run_unanswered(row: ScheduledStep, at: dt.datetime) -> bool:
+def run_unanswered(row: ScheduledStep, running: Batch) -> bool:
     """Still unacknowledged: tell the patient and caregivers to call themselves."""
+    at = running.at
     escalation = _live(row)
     if escalation is None:
         return False

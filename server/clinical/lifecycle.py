@@ -16,6 +16,7 @@ from ..audit import trail as audit
 from ..extensions import db
 from ..models import Centre, Escalation, EscalationEvent, ScheduledStep
 from . import ladder, notify
+from .batch import Batch
 from .history import add_event
 
 
@@ -45,11 +46,12 @@ def schedule_ack_lapse(escalation: Escalation, at: dt.datetime) -> None:
         escalation_id=escalation.id, epoch=escalation.ladder_epoch, created_at=at))
 
 
-def run_ack_lapse(row: ScheduledStep, at: dt.datetime) -> bool:
+def run_ack_lapse(row: ScheduledStep, running: Batch) -> bool:
     """Still acknowledged and unresolved: open again, tier 1 `renotify`, ladder from tier 1.
 
     The patient and caregivers are not told again, and no `unanswered` notice follows.
     """
+    at = running.at
     escalation = db.session.get(Escalation, row.escalation_id)
     if escalation is None or escalation.state != "acknowledged" \
             or row.epoch != escalation.ladder_epoch:
@@ -91,8 +93,9 @@ def _ever_acknowledged(escalation_id: int) -> bool:
     ).first() is not None
 
 
-def run_followup(row: ScheduledStep, at: dt.datetime) -> bool:
+def run_followup(row: ScheduledStep, running: Batch) -> bool:
     """Still routine, unresolved and never acknowledged: every tier on duty, once (`renotify`)."""
+    at = running.at
     escalation = db.session.get(Escalation, row.escalation_id)
     if escalation is None or escalation.state != "open" or escalation.severity != "routine" \
             or escalation.followed_up_at is not None or _ever_acknowledged(escalation.id):

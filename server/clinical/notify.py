@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from flask import current_app, has_app_context
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,54 +12,34 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..models import Caregiver, NotificationIntent, Patient
 from . import channel_plan, oncall
+from .batch import Batch, Recipient, current
 from .instructions import instruction, unanswered_text
 
 WEB_PUSH_MAGIC = 8030  # Declarative Web Push: the payload is a notification by itself
 
-Recipient = tuple[str, int]  # (kind, id): ("staff", 3), ("patient", 1), ("caregiver", 2)
 
 
-BATCH = "cartwatch.notify_batch"  # session.info: the running due-work batch's _Batch
+def load_family(running: Batch, patient_ids) -> None:
+    """Read the batch's patients' caregivers (and their languages) in one query.
 
-
-@dataclass
-class _Batch:
-    caregivers: dict[int, list[int]]  # patient id -> caregiver ids, for the batch's patients
-    languages: dict[int, str] = field(default_factory=dict)  # caregiver id -> language
-    tiers: dict[int, list[list[Recipient]]] = field(default_factory=dict)  # centre id ->
-    held: dict[str, dict] | None = None  # dedupe key -> intent, in send order; None: at once
-
-
-@contextmanager
-def batch(patient_ids, *, hold: bool):
-    """For one due-work batch: caregivers in one query, each centre's tiers read once.
-
-    With `hold`, `send` keeps intents for `write_held` (one INSERT for the batch) instead of
-    one INSERT each. Exact while the batch holds its patients (the claim locks them); a
-    staff member going on or off duty meanwhile is seen by the next batch, as it would be
-    by a row handled a moment earlier.
+    Exact while the batch holds its patients (the claim locks them); each centre's tiers are
+    read once per batch as they are asked for: a staff member going on or off duty
+    meanwhile is seen by the next batch, as by a row handled a moment earlier.
     """
     seen: dict[int, list[int]] = {pid: [] for pid in patient_ids}
-    languages: dict[int, str] = {}
     if seen:
         found = db.session.execute(
             db.select(Caregiver.patient_id, Caregiver.id, Caregiver.language)
             .where(Caregiver.patient_id.in_(list(seen))).order_by(Caregiver.id))
         for patient_id, caregiver_id, lang in found:
             seen[patient_id].append(caregiver_id)
-            languages[caregiver_id] = lang
-    db.session.info[BATCH] = _Batch(seen, languages, held={} if hold else None)
-    db.session.info[channel_plan.CACHE] = {}  # each recipient's channel list read once
-    try:
-        yield
-    finally:
-        db.session.info.pop(BATCH, None)
-        db.session.info.pop(channel_plan.CACHE, None)
+            running.languages[caregiver_id] = lang
+    running.caregivers.update(seen)
 
 
 def family(patient: Patient) -> list[Recipient]:
     """The patient and every caregiver of the patient."""
-    running = db.session.info.get(BATCH)
+    running = current()
     if running is not None and patient.id in running.caregivers:
         caregivers = running.caregivers[patient.id]
     else:
@@ -78,7 +56,7 @@ def caregivers(patient: Patient) -> list[Recipient]:
 
 def staff_tiers(centre_id: int) -> list[list[Recipient]]:
     """On-duty, active staff of a centre by tier, lowest first (empty tiers skipped)."""
-    running = db.session.info.get(BATCH)
+    running = current()
     if running is None:
         return _read_tiers(centre_id)
     if centre_id not in running.tiers:
@@ -102,7 +80,7 @@ def recipient_language(recipient: Recipient, patient: Patient) -> str:
     if kind == "patient":
         return patient.language
     if kind == "caregiver":
-        running = db.session.info.get(BATCH)
+        running = current()
         if running is not None and recipient_id in running.languages:
             return running.languages[recipient_id]
         caregiver = db.session.get(Caregiver, recipient_id)
@@ -166,10 +144,10 @@ def send(key: str, recipient: Recipient, purpose: str, patient: Patient, at: dt.
         channel_id=None, channel_kind=None, chain=None,
     )
     rows = channel_plan.expand(values)  # the recipient's channel list, if any (a chain)
-    running = db.session.info.get(BATCH)
-    if running is not None and running.held is not None:
+    running = current()
+    if running is not None and running.hold_intents:
         for row in rows:
-            running.held.setdefault(row["dedupe_key"], row)
+            running.held_intents.setdefault(row["dedupe_key"], row)
         return True
     # one statement for the chain: its later keys exist exactly when its first does.
     # (psycopg reports rowcount -1 for a VALUES list: "unknown" counts as written.)
@@ -179,13 +157,12 @@ def send(key: str, recipient: Recipient, purpose: str, patient: Patient, at: dt.
 HELD_PER_INSERT = 50  # 16 parameters each: well under SQLite's 999 of old builds
 
 
-def write_held() -> None:
-    """Insert the intents the running batch held, in send order, skipping existing keys."""
-    running = db.session.info.get(BATCH)
-    if running is None or not running.held:
+def write_held(running: Batch) -> None:
+    """Insert the intents the batch held, in send order, skipping existing keys."""
+    if not running.held_intents:
         return
-    held = list(running.held.values())
-    running.held.clear()
+    held = list(running.held_intents.values())
+    running.held_intents.clear()
     for lo in range(0, len(held), HELD_PER_INSERT):
         db.session.execute(_insert(held[lo:lo + HELD_PER_INSERT]))
 

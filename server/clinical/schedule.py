@@ -6,16 +6,32 @@ together with its patient (and loads the centre): `row.patient` is locked and cu
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
 from .. import policy as P
 from ..calendar import day_number, local_date, zone
+from ..clock import now
 from ..extensions import db
 from ..models import CheckIn, Patient, ScheduledStep
 from . import centre_settings, notify, rules
+from .batch import Batch, CheckinWindow
 from .escalations import Found, record_findings
 
 SLOT_KINDS = ("reminder", "caregiver_reminder", "missed")
+# the patient's calendar: a change to any of these re-plans its check-in slots
+CALENDAR_FIELDS = ("timezone", "infused_at", "enrolled_at", "window_days", "monitoring_ended_at")
+
+
+def replan(patient: Patient, at: dt.datetime | None = None) -> ScheduledStep:
+    """Queue a (re)plan of the patient's slots, due now: called where a patient is created or
+    its calendar changes (the due-work pass runs it, holding the patient's lock)."""
+    step = ScheduledStep(kind="plan", due_at=at or now(), patient=patient)
+    db.session.add(step)
+    return step
+
+
+def calendar_changed(fields) -> bool:
+    """Whether a set of changed patient fields touches the calendar."""
+    return bool(set(fields) & set(CALENDAR_FIELDS))
 
 
 def _time(text: str) -> dt.time:
@@ -123,9 +139,9 @@ def add_slot(patient: Patient, slot_at: dt.datetime, at: dt.datetime) -> None:
                                      slot_at=slot_at, created_at=at))
 
 
-def plan(row: ScheduledStep, at: dt.datetime) -> bool:
+def plan(row: ScheduledStep, running: Batch) -> bool:
     """(Re)start a patient's slot chain from now: drop future slots, add the next one."""
-    patient = row.patient  # locked with the row by the claim: one planner per patient at once
+    patient, at = row.patient, running.at  # locked by the claim: one planner per patient
     start = max(at, patient.enrolled_at)
     db.session.execute(
         db.update(ScheduledStep)
@@ -145,42 +161,33 @@ def _window(patient: Patient, slot_at: dt.datetime) -> tuple[dt.datetime, dt.dat
     return early, slot_at + grace(slot_day(patient, slot_at))
 
 
-PRELOADED = "cartwatch.batch_checkins"  # session.info: (from, to, {patient id: [observed]})
-
-
-@contextmanager
-def checkins_preloaded(rows: list[ScheduledStep]):
+def load_checkins(running: Batch, rows: list[ScheduledStep]) -> None:
     """For one due-work batch, answer `satisfied` from one query instead of one per row.
 
     Exact while the batch holds its patients: the claim locks them, and a check-in locks its
     patient before it inserts (on SQLite the batch holds the write lock).
     """
     slots = [row for row in rows if row.kind in SLOT_KINDS and row.slot_at is not None]
-    if slots:
-        windows = [_window(row.patient, row.slot_at) for row in slots]
-        start, end = min(w[0] for w in windows), max(w[1] for w in windows)
-        seen: dict[int, list[dt.datetime]] = {row.patient_id: [] for row in slots}
-        found = db.session.execute(
-            db.select(CheckIn.patient_id, CheckIn.observed_at).where(
-                CheckIn.patient_id.in_(list(seen)), CheckIn.observed_at >= start,
-                CheckIn.observed_at <= end))
-        for patient_id, observed_at in found:
-            seen[patient_id].append(observed_at)
-        db.session.info[PRELOADED] = (start, end, seen)
-    try:
-        yield
-    finally:
-        db.session.info.pop(PRELOADED, None)
+    if not slots:
+        return
+    windows = [_window(row.patient, row.slot_at) for row in slots]
+    start, end = min(w[0] for w in windows), max(w[1] for w in windows)
+    seen: dict[int, list[dt.datetime]] = {row.patient_id: [] for row in slots}
+    found = db.session.execute(
+        db.select(CheckIn.patient_id, CheckIn.observed_at).where(
+            CheckIn.patient_id.in_(list(seen)), CheckIn.observed_at >= start,
+            CheckIn.observed_at <= end))
+    for patient_id, observed_at in found:
+        seen[patient_id].append(observed_at)
+    running.checkins = CheckinWindow(start, end, seen)
 
 
-def satisfied(patient: Patient, slot_at: dt.datetime) -> bool:
+def satisfied(patient: Patient, slot_at: dt.datetime, running: Batch | None = None) -> bool:
     """A check-in observed from 60 min before the slot until its missed escalation fires."""
     early, late = _window(patient, slot_at)
-    preloaded = db.session.info.get(PRELOADED)
-    if preloaded is not None:
-        start, end, seen = preloaded
-        if patient.id in seen and start <= early and late <= end:
-            return any(early <= observed <= late for observed in seen[patient.id])
+    window = running.checkins if running is not None else None
+    if window is not None and window.covers(patient.id, early, late):
+        return any(early <= observed <= late for observed in window.observed[patient.id])
     found = db.session.execute(
         db.select(CheckIn.id).where(CheckIn.patient_id == patient.id,
                                     CheckIn.observed_at >= early,
@@ -196,10 +203,9 @@ def quiet(patient: Patient, at: dt.datetime) -> bool:
     return local >= start or local < end
 
 
-def _remind(row: ScheduledStep, at: dt.datetime, purpose: str, recipients) -> bool:
-    patient = row.patient
-    slot = row.slot_at
-    if (not active(patient, slot) or satisfied(patient, slot) or quiet(patient, at)
+def _remind(row: ScheduledStep, running: Batch, purpose: str, recipients) -> bool:
+    patient, slot, at = row.patient, row.slot_at, running.at
+    if (not active(patient, slot) or satisfied(patient, slot, running) or quiet(patient, at)
             or at >= slot + grace(slot_day(patient, slot))):
         return False
     for recipient in recipients(patient):
@@ -209,25 +215,24 @@ def _remind(row: ScheduledStep, at: dt.datetime, purpose: str, recipients) -> bo
     return True
 
 
-def run_reminder(row: ScheduledStep, at: dt.datetime) -> bool:
+def run_reminder(row: ScheduledStep, running: Batch) -> bool:
     """At the due time: remind patient and caregivers; persist the next slot of the chain."""
     patient = row.patient  # locked with the row by the claim: serialised with a re-plan
     following = next_slot(patient, row.slot_at + dt.timedelta(minutes=1))
     if following is not None:
-        add_slot(patient, following, at)
-    return _remind(row, at, "reminder", notify.family)
+        add_slot(patient, following, running.at)
+    return _remind(row, running, "reminder", notify.family)
 
 
-def run_caregiver_reminder(row: ScheduledStep, at: dt.datetime) -> bool:
+def run_caregiver_reminder(row: ScheduledStep, running: Batch) -> bool:
     """Due + 60 min and nothing yet: a second reminder, to caregivers only."""
-    return _remind(row, at, "missed_checkin", notify.caregivers)
+    return _remind(row, running, "missed_checkin", notify.caregivers)
 
 
-def run_missed(row: ScheduledStep, at: dt.datetime) -> bool:
+def run_missed(row: ScheduledStep, running: Batch) -> bool:
     """Due + 2 h / 4 h and nothing yet: R-MISSED (urgent days 0–14, routine from day 15)."""
-    patient = row.patient  # locked with the row by the claim
-    slot = row.slot_at
-    if not active(patient, slot) or satisfied(patient, slot):
+    patient, slot, at = row.patient, row.slot_at, running.at  # patient locked by the claim
+    if not active(patient, slot) or satisfied(patient, slot, running):
         return False
     severity = rules.missed_severity(slot_day(patient, slot))
     found = [Found(rules.MISSED.id, rules.MISSED_REASON, severity, None)]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, text
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..db_types import UTCDateTime
@@ -116,18 +116,3 @@ class ScheduledStep(db.Model):
 
     patient: Mapped[Patient] = relationship()
 
-
-PLAN_FIELDS = ("timezone", "infused_at", "enrolled_at", "window_days", "monitoring_ended_at")
-
-
-@event.listens_for(Session, "before_flush")
-def _plan_schedule(session, flush_context, instances) -> None:
-    """A new patient, or a change to its calendar, queues a (re)plan of its check-in slots."""
-    for obj in list(session.new) + list(session.dirty):
-        if not isinstance(obj, Patient):
-            continue
-        if obj in session.dirty:
-            state = db.inspect(obj)
-            if not any(state.attrs[name].history.has_changes() for name in PLAN_FIELDS):
-                continue
-        session.add(ScheduledStep(kind="plan", due_at=now(), patient=obj))

@@ -7,6 +7,7 @@ import secrets
 from .. import policy as P
 from ..audit import trail as audit
 from ..calendar import day_number
+from ..clinical import schedule
 from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
@@ -57,6 +58,7 @@ def create_patient(staff: Staff, data: dict) -> Patient:
     patient = Patient(centre_id=staff.centre_id, code=data.pop("code", None) or new_patient_code(),
                       created_at=now(), **data)
     db.session.add(patient)
+    schedule.replan(patient)
     db.session.flush()
     audit.record("patient.create", patient_id=patient.id)
     db.session.commit()
@@ -81,8 +83,8 @@ def _jsonable(value):
 def correct_patient(patient: Patient, changes: dict) -> Patient:
     """Correct the record (dates, product, zone, name) with a reason; the slots are re-planned.
 
-    The audit detail keeps old and new values (the record's history); the plan step is
-    queued by the Patient listener in models/clinical.py when the calendar changed.
+    The audit detail keeps old and new values (the record's history); a calendar change
+    queues a re-plan of the slots.
     """
     reason = changes.pop("reason")
     changed = {key: value for key, value in changes.items() if getattr(patient, key) != value}
@@ -96,6 +98,8 @@ def correct_patient(patient: Patient, changes: dict) -> Patient:
               "new": {k: _jsonable(v) for k, v in sorted(changed.items())}}
     for key, value in changed.items():
         setattr(patient, key, value)
+    if schedule.calendar_changed(changed):
+        schedule.replan(patient)
     audit.record("patient.correct", patient_id=patient.id, detail=detail)
     db.session.commit()
     return patient
@@ -106,13 +110,18 @@ def update_patient(patient: Patient, changes: dict, staff: Staff | None = None) 
     end = changes.pop("end_monitoring", None)
     if "baseline_ice" in changes:  # kept in the baseline history, so it can be undone
         baselines.change(patient, "ice", changes.pop("baseline_ice"), staff)
+    changed = {key for key, value in changes.items() if getattr(patient, key) != value}
     for key, value in changes.items():
         setattr(patient, key, value)
     if end is True and patient.monitoring_ended_at is None:
         patient.monitoring_ended_at = now()
+        changed.add("monitoring_ended_at")
         _revoke_phones(patient)
-    elif end is False:
+    elif end is False and patient.monitoring_ended_at is not None:
         patient.monitoring_ended_at = None
+        changed.add("monitoring_ended_at")
+    if schedule.calendar_changed(changed):
+        schedule.replan(patient)
     audit.record("patient.update", patient_id=patient.id, detail={"fields": sorted(changes)})
     db.session.commit()
     return patient

@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from server import create_app
+from server.clinical import schedule
 from server.extensions import db
 
 from .patient_steps import PHONE
@@ -52,6 +53,7 @@ class LiveServer:
             values.update(fields)
             patient = Patient(centre_id=centre.id, **values)
             db.session.add(patient)
+            schedule.replan(patient)
             db.session.flush()
             db.session.add(Caregiver(patient_id=patient.id, display_name="Carer"))
             db.session.commit()

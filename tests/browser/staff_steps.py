@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyotp
 from playwright.sync_api import Page, expect
 
+from server.clinical import schedule
 from server.extensions import db
 
 PASSWORD = "correct horse battery staple 42"
@@ -61,6 +62,7 @@ def patient_at(server, centre_id: int, days: int = 5, **fields) -> int:
     with server.app.app_context():
         patient = Patient(centre_id=centre_id, **values)
         db.session.add(patient)
+        schedule.replan(patient)
         db.session.flush()
         db.session.add(Caregiver(patient_id=patient.id, display_name="Carer"))
         db.session.commit()
