@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then the test/override mapping."""
     from importlib import import_module
 
-    from . import audit, cli, db_types, errors, ids, security, worker
+    from . import audit, cli, db_types, errors, ids, security, transaction, worker
     from .config import Config, engine_options, normalise_db_url
     from .extensions import api, db, limiter, migrate
     from .instance_secrets import audit_hmac_key, secret_key
@@ -85,4 +85,5 @@ def create_app(config: dict | None = None) -> Flask:
             module.register_extra(app)
     worker.init_app(app)  # `flask worker` and the dev starter
     cli.init_app(app)
+    transaction.init_app(app)  # last: the request's commit runs before the other hooks
     return app

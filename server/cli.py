@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from . import transaction
 from .audit.commands import audit_cli
 from .auth.passwords import hash_password, password_problem
 from .clinical import schedule
@@ -76,7 +77,8 @@ def demo() -> None:
         db.session.add(patient)
         schedule.replan(patient)
     db.session.commit()
-    code = issue_code(patient, "patient", None, admin)
+    with transaction.job():
+        code = issue_code(patient, "patient", None, admin)
     password = password_file.read_text() if password_file.exists() else "(set earlier)"
     click.echo("")
     click.echo("CARTwatch is ready at " + current_app.config["PUBLIC_URL"])

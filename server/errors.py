@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -92,31 +92,35 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(DomainError, domain_error_response)
 
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        from sqlalchemy.exc import DBAPIError, OperationalError
+    app.register_error_handler(Exception, unexpected_error_response)
 
-        # The request's work is lost either way; on PostgreSQL a failed statement also leaves
-        # the transaction aborted, so anything sharing the session would fail after it.
-        try:
-            app.extensions["sqlalchemy"].session.rollback()
-        except Exception:  # a dead connection: the session is discarded at teardown
-            app.logger.warning("rollback after an error failed")
-        if isinstance(exc, OperationalError | DBAPIError) and _is_connection_error(exc):
-            app.logger.warning("database unavailable: %s", type(exc).__name__)
-            response = jsonify(error_body(503, "unavailable", "Database unavailable, retry"))
-            response.status_code = 503
-            response.headers["Retry-After"] = "5"
-            return response
-        if isinstance(exc, DBAPIError) and _is_transient_conflict(exc):
-            app.logger.warning("database conflict, client asked to retry: %s",
-                               type(getattr(exc, "orig", exc)).__name__)
-            response = jsonify(error_body(503, "busy", "The database was busy, retry"))
-            response.status_code = 503
-            response.headers["Retry-After"] = "1"
-            return response
-        app.logger.exception("unhandled error")
-        return http_error_response(InternalServerError())
+
+def unexpected_error_response(exc: Exception):
+    """Roll the request's work back and answer 503 (database down or busy) or 500."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    app = current_app
+    # The request's work is lost either way; on PostgreSQL a failed statement also leaves
+    # the transaction aborted, so anything sharing the session would fail after it.
+    try:
+        app.extensions["sqlalchemy"].session.rollback()
+    except Exception:  # a dead connection: the session is discarded at teardown
+        app.logger.warning("rollback after an error failed")
+    if isinstance(exc, OperationalError | DBAPIError) and _is_connection_error(exc):
+        app.logger.warning("database unavailable: %s", type(exc).__name__)
+        response = jsonify(error_body(503, "unavailable", "Database unavailable, retry"))
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
+    if isinstance(exc, DBAPIError) and _is_transient_conflict(exc):
+        app.logger.warning("database conflict, client asked to retry: %s",
+                           type(getattr(exc, "orig", exc)).__name__)
+        response = jsonify(error_body(503, "busy", "The database was busy, retry"))
+        response.status_code = 503
+        response.headers["Retry-After"] = "1"
+        return response
+    app.logger.exception("unhandled error")
+    return http_error_response(InternalServerError())
 
 
 # PostgreSQL deadlock_detected, serialization_failure, lock_not_available: the transaction

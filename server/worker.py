@@ -19,6 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
+from . import transaction
 from .audit import checkpoints as audit_checkpoints
 from .clinical.jobs import run_due_work
 from .clock import now
@@ -40,9 +41,9 @@ def run_once(app: Flask) -> dict:
             log.exception("due work pass failed")
             due = {"failed_pass": 1}
         try:
-            due.update(rota_notices.run(now()))  # handoff notices, coverage warnings
+            with transaction.job():
+                due.update(rota_notices.run(now()))  # handoff notices, coverage warnings
         except Exception:
-            db.session.rollback()
             log.exception("rota notices pass failed")
         try:
             sent = passes.run_pass()

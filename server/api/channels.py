@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from notifications.channels import twilio
 
+from .. import transaction
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..errors import ApiError
@@ -115,14 +116,14 @@ class MyChannelTest(MethodView):
     def post(self, data):
         """Send the caller a test through the channel at `position`."""
         intent = channel_settings.send_test(current_staff(), data["position"])
-        immediate.kick()
+        transaction.after_commit(immediate.kick)
         return {"intent_id": intent.id, "channel": intent.channel_kind or "push"}, 202
 
 
 def _centre_staff(staff_id: int) -> Staff:
     staff = db.session.get(Staff, staff_id)
     if staff is None or staff.centre_id != current_staff().centre_id:
-        audit.record_now("channel.settings.refused", outcome="denied",
+        transaction.refuse("channel.settings.refused", outcome="denied",
                          detail={"staff": staff_id})
         raise ApiError(404, "not_found", "Not found")
     return staff
@@ -198,7 +199,7 @@ def _verified() -> dict:
     if not twilio.signature_valid(current_app.config.get("CHANNELS_TWILIO_AUTH_TOKEN"),
                                   signed_url(), params,
                                   request.headers.get("X-Twilio-Signature")):
-        audit.record_now("channel.callback.refused", outcome="denied",
+        transaction.refuse("channel.callback.refused", outcome="denied",
                          detail={"endpoint": request.endpoint})
         raise ApiError(403, "bad_signature", "Missing or wrong X-Twilio-Signature")
     return params

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import policy as P
+from .. import transaction
 from ..audit import trail as audit
 from ..auth.identity import current_device, require_device
 from ..calendar import day_number, local_date
@@ -169,7 +170,8 @@ class CheckIns(MethodView):
         fingerprint = checkins.request_fingerprint(request.get_json(silent=True))
         body, status, urgent = checkins.record_checkin(current_device(), data, key, fingerprint)
         if urgent:
-            immediate.kick()  # urgent notices go now; the worker's pass is the safety net
+            # urgent notices go once committed; the worker's pass is the safety net
+            transaction.after_commit(immediate.kick)
         return body, status
 
     @require_device

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .. import policy as P
+from .. import transaction
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..errors import ApiError
@@ -117,7 +118,7 @@ class HandwritingSvg(MethodView):
         patient = staff_patient(patient_id)
         row = db.session.get(CheckIn, checkin_id)
         if row is None or row.patient_id != patient.id or not row.handwriting_strokes:
-            audit.record_now("measures.handwriting.svg", patient_id=patient.id,
+            transaction.refuse("measures.handwriting.svg", patient_id=patient.id,
                              outcome="denied", detail={"checkin": checkin_id})
             raise ApiError(404, "not_found", "Not found")
         body = svg.render(row.handwriting_strokes, f"Handwriting sample {row.id}")

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from notifications import push
 
-from ..audit import trail as audit
+from .. import transaction
 from ..auth.identity import Actor, current_staff, require_staff
 from ..clinical import escalations
 from ..errors import ApiError
@@ -57,7 +57,7 @@ def _subscriber_required(find_actor):
         def wrapped(*args, **kwargs):
             g.subscriber = find_actor()
             if g.subscriber.kind not in ("staff", "device"):
-                audit.record_now("access.refused", outcome="denied",
+                transaction.refuse("access.refused", outcome="denied",
                                  detail={"endpoint": request.endpoint})
                 raise ApiError(401, "unauthorised", "Authentication required")
             return view(*args, **kwargs)
@@ -84,7 +84,7 @@ def _receipt_token_actor() -> Actor | None:
     found = read_receipt_token(token) if isinstance(token, str) else None
     staff = db.session.get(Staff, found[1]) if found else None
     if found is None or staff is None or not staff.active or found[0] != body.get("intent_id"):
-        audit.record_now("push.receipt.refused", outcome="denied",
+        transaction.refuse("push.receipt.refused", outcome="denied",
                          detail={"reason": "receipt_token"})
         raise ApiError(401, "unauthorised", "Invalid receipt token")
     return Actor("staff", staff=staff)
@@ -149,7 +149,8 @@ class TestPush(MethodView):
         staff = current_staff()
         intent = push_subscriptions.send_test(staff)
         state = push_subscriptions.staff_status(staff)
-        immediate.kick()  # the worker's next pass sends it if immediate dispatch is off
+        # the worker's next pass sends it if immediate dispatch is off
+        transaction.after_commit(immediate.kick)
         return {"intent_id": intent.id, "subscriptions": state["subscriptions"]}, 202
 
 
@@ -171,7 +172,7 @@ class AckFromPush(MethodView):
         found = read_ack_token(data["token"])
         staff = db.session.get(Staff, found[1]) if found else None
         if staff is None or not staff.active:
-            audit.record_now("push.ack.refused", outcome="denied")
+            transaction.refuse("push.ack.refused", outcome="denied")
             raise ApiError(403, "invalid_token", "The acknowledge link is invalid or expired")
         g.actor = Actor("staff", staff=staff)  # audit names who acknowledged
         escalation = escalations.acknowledge(found[0], staff)

@@ -103,10 +103,3 @@ def concerns_patient(patient_id: int) -> ColumnElement[bool]:
                     "WHERE json_each.value = :seen)")
     return or_(AuditEvent.patient_id == patient_id,
                and_(AuditEvent.action.in_(LIST_READS), seen.bindparams(seen=patient_id)))
-
-
-def record_now(action: str, **kwargs: Any) -> None:
-    """Record and commit at once: for refusals and failures whose own work is rolled back."""
-    db.session.rollback()
-    record(action, **kwargs)
-    db.session.commit()

@@ -14,7 +14,7 @@ from functools import wraps
 from flask import current_app, g, request
 from sqlalchemy.orm import make_transient_to_detached
 
-from ..audit import trail as audit
+from .. import transaction
 from ..clock import now
 from ..db_types import READ_ONLY
 from ..errors import ApiError
@@ -74,7 +74,7 @@ def _device_actor(token: str) -> Actor:
         return Actor("anonymous", problem="unknown_token")
     if device.revoked_at is not None and device.revoked_reason == MONITORING_ENDED:
         error = monitoring_ended(device)
-        audit.record_now("access.refused", patient_id=device.patient_id, outcome="denied",
+        transaction.refuse("access.refused", patient_id=device.patient_id, outcome="denied",
                          detail={"device": device.id, "reason": MONITORING_ENDED})
         raise error
     if device.revoked_at is not None:
@@ -150,7 +150,7 @@ def check_csrf() -> None:
         return
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent or not constant_time_equal(sent, actor.session.csrf_token):
-        audit.record_now("csrf.refused", outcome="denied")
+        transaction.refuse("csrf.refused", outcome="denied")
         raise ApiError(403, "csrf_failed", "Missing or wrong CSRF token")
 
 
@@ -160,7 +160,7 @@ def new_csrf_token() -> str:
 
 
 def _refuse(status: int, action: str, patient_id: int | None = None):
-    audit.record_now(action, patient_id=patient_id, outcome="denied",
+    transaction.refuse(action, patient_id=patient_id, outcome="denied",
                      detail={"endpoint": request.endpoint})
     if status == 401:
         raise ApiError(401, "unauthorised", "Authentication required")

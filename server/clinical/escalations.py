@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import joinedload
 
 from .. import policy as P
+from .. import transaction
 from ..audit import trail as audit
 from ..calendar import day_number
 from ..clock import now
@@ -153,7 +154,7 @@ def staff_escalation(escalation_id: int, staff: Staff) -> Escalation:
     """Load an escalation of the caller's centre, or refuse with 404 (audited)."""
     escalation = db.session.get(Escalation, escalation_id) if 0 < escalation_id < 2**31 else None
     if escalation is None or escalation.patient.centre_id != staff.centre_id:
-        audit.record_now("escalation.refused", outcome="denied",
+        transaction.refuse("escalation.refused", outcome="denied",
                          detail={"escalation": escalation_id})
         raise NotFound()
     return escalation
@@ -174,7 +175,7 @@ def _staff_escalation_to_change(escalation_id: int, staff: Staff) -> Escalation:
 
 
 def _conflict(escalation: Escalation, action: str) -> WrongState:
-    audit.record_now(f"escalation.{action}", patient_id=escalation.patient_id, outcome="denied",
+    transaction.refuse(f"escalation.{action}", patient_id=escalation.patient_id, outcome="denied",
                      detail={"escalation": escalation.id, "state": escalation.state})
     return WrongState(f"Escalation is {escalation.state}")
 
@@ -199,7 +200,6 @@ def acknowledge(escalation_id: int, staff: Staff) -> Escalation:
     add_event(escalation, "acknowledged", at, staff.id)
     audit.record("escalation.acknowledge", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id})
-    db.session.commit()
     return escalation
 
 
@@ -219,7 +219,6 @@ def unacknowledge(escalation_id: int, staff: Staff) -> Escalation:
     add_event(escalation, "unacknowledged", at, staff.id)
     audit.record("escalation.unacknowledge", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id})
-    db.session.commit()
     return escalation
 
 
@@ -250,7 +249,6 @@ def resolve(escalation_id: int, staff: Staff, outcome: str, note: str | None,
                  detail={"escalation": escalation.id, "outcome": outcome})
     if outcomes is not None and registry.given(outcomes):
         registry.store(escalation, staff, outcomes, at)
-    db.session.commit()
     return escalation
 
 
@@ -260,5 +258,4 @@ def amend_outcomes(escalation_id: int, staff: Staff, data: dict):
     if escalation.state != "resolved":
         raise _conflict(escalation, "outcomes.amend")
     row = registry.store(escalation, staff, data)
-    db.session.commit()
     return row

@@ -58,6 +58,7 @@ from collections import Counter
 
 from sqlalchemy.orm import contains_eager
 
+from .. import transaction
 from ..audit import trail as audit
 from ..extensions import db
 from ..models import AuditEvent, Patient, ScheduledStep
@@ -115,13 +116,11 @@ def _handle_isolated(row: ScheduledStep, running: Batch,
     """`_handle` inside a savepoint; None when it failed (rolled back to the savepoint)."""
     kind, row_id = row.kind, row.id
     kept = len(held)
-    savepoint = db.session.begin_nested()
     try:
-        acted = _handle(row, running)
-        db.session.flush()  # the row's own failure, inside its savepoint
-        savepoint.commit()
+        with db.session.begin_nested():  # released on success, rolled back on an exception
+            acted = _handle(row, running)
+            db.session.flush()  # the row's own failure, inside its savepoint
     except Exception:
-        savepoint.rollback()
         del held[kept:]  # the failed row's audit events go with the rest of its work
         log.exception("due step %s (%s) failed", row_id, kind)
         return None
@@ -183,7 +182,7 @@ def run_due_work(at: dt.datetime) -> dict:
                                          if row.kind in FAMILY_KINDS})
             with running.running():
                 handled = _run_batch(rows, running, batch, isolate)
-            db.session.commit()
+            transaction.commit_batch()
             budget -= handled
         except Exception as exc:
             if isolate:
@@ -195,7 +194,7 @@ def run_due_work(at: dt.datetime) -> dict:
             continue
         counts.update(batch)
         isolate = False
-    db.session.commit()
+    transaction.commit_batch()  # the claim that found nothing ends its transaction too
     return dict(counts)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import g, request
 
-from ..audit import trail as audit
+from .. import transaction
 from ..auth import identity
 from . import smart
 from .outcome import FhirError
@@ -31,7 +31,7 @@ class FhirActor:
 
 
 def _refuse(status: int, issue: str, message: str, reason: str):
-    audit.record_now("fhir.refused", outcome="denied",
+    transaction.refuse("fhir.refused", outcome="denied",
                      detail={"endpoint": request.endpoint, "reason": reason})
     headers = {"WWW-Authenticate": 'Bearer realm="fhir"'} if status == 401 else None
     raise FhirError(status, issue, message, headers=headers)

@@ -11,6 +11,7 @@ import json
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 
+from .. import transaction
 from ..audit import trail as audit
 from ..extensions import db, limiter
 from . import access, bulk, capability, codes, repository, search, smart
@@ -63,7 +64,7 @@ def token():
     try:
         body, client = smart.issue(request.form)
     except smart.OAuthError as exc:
-        audit.record_now("fhir.token", outcome="denied", detail={"reason": exc.error})
+        transaction.refuse("fhir.token", outcome="denied", detail={"reason": exc.error})
         response = jsonify({"error": exc.error, "error_description": exc.description})
         response.status_code = exc.status
     else:
@@ -107,7 +108,7 @@ def read(rtype: str, rid: str):
     access.require_read(actor, _type(rtype))
     found = repository.read(current_app.config, rtype, rid, actor.centre_id)
     if found is None:
-        audit.record_now("fhir.refused", outcome="denied",
+        transaction.refuse("fhir.refused", outcome="denied",
                          detail={"type": rtype, "id": rid[:64], "reason": "not_found"})
         raise FhirError(404, "not-found", f"{rtype}/{rid[:64]} not found")
     patient_id, resource = found

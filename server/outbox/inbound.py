@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 
 from flask import g
 
+from .. import transaction
 from ..audit import trail as audit
 from ..auth.identity import Actor
 from ..clinical import escalations
@@ -149,7 +150,7 @@ def inbound_sms(sender: str, body: str) -> str:
         if intent is not None and _acknowledge(intent, "sms"):
             code = channel_send.alert_code(intent.escalation_id)
             return twiml(f"<Message>{escape(f'Acknowledged {code}.')}</Message>")
-        audit.record_now("channel.acknowledge", outcome="denied", detail={"channel": "sms"})
+        transaction.refuse("channel.acknowledge", outcome="denied", detail={"channel": "sms"})
         return twiml("<Message>No open alert to acknowledge.</Message>")
     return twiml()
 

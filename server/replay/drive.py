@@ -49,6 +49,7 @@ def staff_action(replay: Replay, event: dict) -> None:
 
 def drive(replay: Replay) -> None:
     """Step the clock to each next due row or event, in time order, up to `until`."""
+    from .. import transaction
     from ..clinical.jobs import next_due_at
     from ..services import rota_notices
 
@@ -60,7 +61,8 @@ def drive(replay: Replay) -> None:
 
         due_work(at)
         if rotas:  # the worker's tick: due work, then handoff notices and coverage warnings
-            rota_notices.run(at)
+            with transaction.job():
+                rota_notices.run(at)
 
     index = 0
     for _ in range(MAX_STEPS):

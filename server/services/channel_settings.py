@@ -97,7 +97,6 @@ def replace(kind: str, recipient_id: int, items: list[dict], by: Staff,
     audit.record("channel.settings.update", patient_id=patient_id,
                  detail={"recipient": f"{kind}{recipient_id}",
                          "kinds": [i["kind"] for i in items]})
-    db.session.commit()
     return listing(kind, recipient_id)
 
 
@@ -120,5 +119,4 @@ def send_test(staff: Staff, position: int) -> NotificationIntent:
         next_attempt_at=at, attempts=0, channel_id=channel.id, channel_kind=channel.kind)
     db.session.add(intent)
     audit.record("channel.test", detail={"staff": staff.id, "channel": channel.kind})
-    db.session.commit()
     return intent

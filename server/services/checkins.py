@@ -81,7 +81,6 @@ def _store(device: Device, data: dict, key: str, fingerprint: str):
     body = answer(checkin)
     audit.record("checkin.create", patient_id=checkin.patient_id,
                  detail={"checkin": checkin.id})
-    db.session.commit()
     return body, result
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import segno
 from flask import current_app
 
+from .. import transaction
 from ..audit import trail as audit
 from ..auth.tokens import hash_secret, new_enrolment_code, new_token, normalise_code
 from ..clock import now
@@ -30,7 +31,6 @@ def issue_code(patient: Patient, role: str, caregiver: Caregiver | None, staff: 
     db.session.add(row)
     db.session.flush()
     audit.record("enrolment_code.create", patient_id=patient.id, detail={"code_id": row.id})
-    db.session.commit()
     # the person's language rides along, so the phone greets them in it before redeeming
     lang = caregiver.language if caregiver else patient.language
     url = f"{current_app.config['PUBLIC_URL']}/app/#enrol={token}&lang={lang}"
@@ -53,9 +53,7 @@ def redeem(code: str | None, token: str | None) -> tuple[str, Device]:
         db.select(EnrolmentCode).where(where).with_for_update()
     ).scalar_one_or_none()
     if row is None or row.used_at is not None or row.expires_at <= now():
-        audit.record("enrolment.redeem", outcome="denied",
-                     patient_id=row.patient_id if row else None)
-        db.session.commit()
+        transaction.refuse("enrolment.redeem", patient_id=row.patient_id if row else None)
         raise REFUSED
     device_token = new_token(32)
     device = Device(patient_id=row.patient_id, caregiver_id=row.caregiver_id, role=row.role,
@@ -65,16 +63,13 @@ def redeem(code: str | None, token: str | None) -> tuple[str, Device]:
     row.used_at = now()
     row.device_id = device.id
     audit.record("enrolment.redeem", patient_id=row.patient_id, actor=("device", device.id))
-    db.session.commit()
     return device_token, device
 
 
-def revoke_device(device: Device, reason: str = "staff", commit: bool = True) -> None:
+def revoke_device(device: Device, reason: str = "staff") -> None:
     """Revoke a device: its token fails from the next request on."""
     if device.revoked_at is None:
         device.revoked_at = now()
         device.revoked_reason = reason
     audit.record("device.revoke", patient_id=device.patient_id,
                  detail={"device": device.id, "reason": device.revoked_reason})
-    if commit:
-        db.session.commit()

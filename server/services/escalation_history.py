@@ -49,6 +49,5 @@ def search(caller: Staff, *, patient_id: int | None = None, resolved_from: dt.da
         base.order_by(Escalation.resolved_at.desc(), Escalation.id.desc())
         .offset((page - 1) * per_page).limit(per_page)).scalars().all()
     audit.record_list_read("escalation.history", [row.patient_id for row in rows])
-    db.session.commit()
     return {"items": [summary(row) for row in rows], "page": page, "per_page": per_page,
             "total": total}

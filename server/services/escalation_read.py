@@ -44,7 +44,6 @@ def list_for_staff(staff: Staff, state: str | None, severity: str | None,
         query = query.where(Escalation.patient_id == patient_id)
     rows = db.session.execute(query.order_by(Escalation.id.desc()).limit(500)).scalars().all()
     audit.record_list_read("escalation.list", [row.patient_id for row in rows])
-    db.session.commit()
     return [summary(row) for row in rows]
 
 
@@ -100,5 +99,4 @@ def describe(escalation: Escalation) -> dict:
     }
     audit.record("escalation.read", patient_id=escalation.patient_id,
                  detail={"escalation": escalation.id})
-    db.session.commit()
     return data

@@ -61,7 +61,6 @@ def create_patient(staff: Staff, data: dict) -> Patient:
     schedule.replan(patient)
     db.session.flush()
     audit.record("patient.create", patient_id=patient.id)
-    db.session.commit()
     return patient
 
 
@@ -72,7 +71,6 @@ def list_patients(staff: Staff) -> list[Patient]:
     ).scalars()
     patients = list(rows)
     audit.record_list_read("patient.list", [p.id for p in patients])
-    db.session.commit()
     return patients
 
 
@@ -101,7 +99,6 @@ def correct_patient(patient: Patient, changes: dict) -> Patient:
     if schedule.calendar_changed(changed):
         schedule.replan(patient)
     audit.record("patient.correct", patient_id=patient.id, detail=detail)
-    db.session.commit()
     return patient
 
 
@@ -123,7 +120,6 @@ def update_patient(patient: Patient, changes: dict, staff: Staff | None = None) 
     if schedule.calendar_changed(changed):
         schedule.replan(patient)
     audit.record("patient.update", patient_id=patient.id, detail={"fields": sorted(changes)})
-    db.session.commit()
     return patient
 
 
@@ -135,7 +131,7 @@ def _revoke_phones(patient: Patient) -> None:
 
     for device in devices_of(patient):
         if device.revoked_at is None:
-            revoke_device(device, reason="monitoring_ended", commit=False)
+            revoke_device(device, reason="monitoring_ended")
 
 
 def add_caregiver(patient: Patient, display_name: str, language: str = "en") -> Caregiver:
@@ -145,7 +141,6 @@ def add_caregiver(patient: Patient, display_name: str, language: str = "en") -> 
     db.session.add(caregiver)
     db.session.flush()
     audit.record("caregiver.create", patient_id=patient.id, detail={"caregiver": caregiver.id})
-    db.session.commit()
     return caregiver
 
 
@@ -162,7 +157,6 @@ def set_language(device: Device, language: str) -> str:
     person.language = language
     audit.record("person.language", patient_id=device.patient_id, actor=("device", device.id),
                  detail={"role": device.role, "old": old, "new": language})
-    db.session.commit()
     return language
 
 

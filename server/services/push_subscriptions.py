@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from .. import transaction
 from ..audit import trail as audit
 from ..auth.identity import Actor
 from ..clinical import channel_plan, notify
@@ -46,7 +47,6 @@ def subscribe(actor: Actor, data: dict) -> tuple[PushSubscription, bool]:
     db.session.flush()
     patient_id = actor.device.patient_id if actor.device else None
     audit.record("push.subscribe", patient_id=patient_id, detail={"subscription": row.id})
-    db.session.commit()
     return row, created
 
 
@@ -65,7 +65,6 @@ def unsubscribe(actor: Actor, endpoint: str) -> bool:
         row.deactivated_reason = "unsubscribed"
     patient_id = actor.device.patient_id if actor.device else None
     audit.record("push.unsubscribe", patient_id=patient_id, detail={"subscription": row.id})
-    db.session.commit()
     return True
 
 
@@ -84,7 +83,7 @@ def record_receipt(actor: Actor, intent_id: int, event: str) -> Receipt:
     """Store a `shown` / `clicked` report for an intent addressed to the caller (once each)."""
     intent = db.session.get(NotificationIntent, intent_id)
     if intent is None or not _addressed_to(intent, actor):
-        audit.record_now("push.receipt.refused", outcome="denied",
+        transaction.refuse("push.receipt.refused", outcome="denied",
                          detail={"intent": intent_id})
         raise ApiError(404, "not_found", "Not found")
     owner = _owner(actor)
@@ -104,7 +103,6 @@ def record_receipt(actor: Actor, intent_id: int, event: str) -> Receipt:
     receipt = Receipt(intent_id=intent_id, event=event, at=now(),
                       subscription_id=subscription_id, **owner)
     db.session.add(receipt)
-    db.session.commit()
     return receipt
 
 
@@ -122,7 +120,6 @@ def send_test(staff: Staff) -> NotificationIntent:
         created_at=at, state="pending", next_attempt_at=at, attempts=0)
     db.session.add(intent)
     audit.record("push.test", detail={"staff": staff.id})
-    db.session.commit()
     return intent
 
 
@@ -143,7 +140,7 @@ def escalation_deliveries(escalation_id: int, staff: Staff) -> dict:
     """Per recipient of an escalation: state, attempts, devices reached, shown / clicked."""
     escalation = db.session.get(Escalation, escalation_id)
     if escalation is None or escalation.patient.centre_id != staff.centre_id:
-        audit.record_now("push.deliveries.refused", outcome="denied",
+        transaction.refuse("push.deliveries.refused", outcome="denied",
                          detail={"escalation": escalation_id})
         raise ApiError(404, "not_found", "Not found")
     intents = list(db.session.execute(
@@ -183,6 +180,5 @@ def escalation_deliveries(escalation_id: int, staff: Staff) -> dict:
         })
     audit.record("push.deliveries.read", patient_id=escalation.patient_id,
                  detail={"escalation": escalation_id})
-    db.session.commit()
     return {"escalation_id": escalation_id, "undeliverable_at": escalation.undeliverable_at,
             "undeliverable_reason": escalation.undeliverable_reason, "items": items}

@@ -117,7 +117,6 @@ def run(at: dt.datetime) -> dict:
                         f"{_local(max(start, at), centre.timezone)}. Open CARTwatch.",
                         "/staff/#/rota", f"coverage-{rota.id}",
                         {"tier": rota.tier, "gap_starts_at": start.isoformat()})
-    db.session.commit()
     return {k: v for k, v in counts.items() if v}
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy.exc import IntegrityError
 
+from .. import transaction
 from ..audit import trail as audit
 from ..clinical import oncall
 from ..clock import now
@@ -23,7 +24,7 @@ def _invalid(field: str, message: str) -> ApiError:
 
 
 def _not_found(what: str, ident: int) -> ApiError:
-    audit.record_now("rota.refused", outcome="denied", detail={what: ident})
+    transaction.refuse("rota.refused", outcome="denied", detail={what: ident})
     return ApiError(404, "not_found", "Not found")
 
 
@@ -62,7 +63,6 @@ def list_rotas(admin: Staff) -> list[Rota]:
     """The centre's rotas with their overrides, by tier."""
     rows = oncall.centre_rotas(admin.centre_id)
     audit.record("rota.list", detail={"count": len(rows)})
-    db.session.commit()
     return rows
 
 
@@ -79,7 +79,6 @@ def create_rota(admin: Staff, data: dict) -> Rota:
         raise ApiError(409, "conflict", "This tier already has a rota",
                        {"tier": ["already has a rota"]}) from None
     audit.record("rota.create", detail={"rota": rota.id, "tier": rota.tier})
-    db.session.commit()
     return rota
 
 
@@ -94,7 +93,6 @@ def update_rota(admin: Staff, rota: Rota, changes: dict) -> Rota:
         setattr(rota, key, value)
     rota.updated_at = now()
     audit.record("rota.update", detail={"rota": rota.id, "fields": sorted(changes)})
-    db.session.commit()
     return rota
 
 
@@ -102,13 +100,11 @@ def delete_rota(admin: Staff, rota: Rota) -> None:
     """Remove a rota and its overrides: the tier goes back to the manual toggle."""
     audit.record("rota.delete", detail={"rota": rota.id, "tier": rota.tier})
     db.session.delete(rota)
-    db.session.commit()
 
 
 def list_overrides(admin: Staff, rota: Rota) -> list[RotaOverride]:
     """A rota's overrides, by start."""
     audit.record("rota.read", detail={"rota": rota.id})
-    db.session.commit()
     return list(rota.overrides)
 
 
@@ -144,7 +140,6 @@ def create_override(admin: Staff, rota: Rota, data: dict) -> RotaOverride:
     db.session.flush()
     audit.record("rota.override.create", detail={"rota": rota.id, "override": row.id,
                                                  "kind": kind, "staff": staff_id})
-    db.session.commit()
     return row
 
 
@@ -155,7 +150,6 @@ def delete_override(admin: Staff, rota: Rota, override_id: int) -> None:
         raise _not_found("override", override_id)
     audit.record("rota.override.delete", detail={"rota": rota.id, "override": row.id})
     db.session.delete(row)
-    db.session.commit()
 
 
 def _person(staff: dict[int, Staff], staff_id: int | None) -> dict | None:
@@ -187,7 +181,6 @@ def oncall_view(admin: Staff, at: dt.datetime, hours: int = VIEW_HOURS) -> dict:
             "gaps": [{"starts_at": g[0].isoformat(), "ends_at": g[1].isoformat()}
                      for g in oncall.gaps(rota, tz, staff, at, end)]})
     audit.record("oncall.read", detail={"rotas": len(rotas)})
-    db.session.commit()
     return body
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy as P
+from .. import transaction
 from ..audit import trail as audit
 from ..auth.passwords import hash_password, password_problem
 from ..clinical import centre_settings, rules
@@ -28,7 +29,6 @@ def list_staff(admin: Staff) -> list[Staff]:
         .order_by(Staff.tier, Staff.handle)
     ).scalars())
     audit.record("staff.list", detail={"count": len(rows)})
-    db.session.commit()
     return rows
 
 
@@ -36,7 +36,7 @@ def centre_staff(admin: Staff, staff_id: int) -> Staff:
     """A member of the admin's centre, or 404 (other centres' staff do not exist here)."""
     staff = db.session.get(Staff, staff_id)
     if staff is None or staff.centre_id != admin.centre_id:
-        audit.record_now("staff.refused", outcome="denied", detail={"staff": staff_id})
+        transaction.refuse("staff.refused", outcome="denied", detail={"staff": staff_id})
         raise ApiError(404, "not_found", "Not found")
     return staff
 
@@ -48,9 +48,9 @@ def _check_password(password: str) -> str:
     return hash_password(password)
 
 
-def _commit_unique() -> None:
+def _flush_unique() -> None:
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise ApiError(409, "conflict", "Handle or email already in use") from None
@@ -70,7 +70,7 @@ def create_staff(admin: Staff, data: dict) -> Staff:
         db.session.rollback()
         raise ApiError(409, "conflict", "Handle or email already in use") from None
     audit.record("staff.create", detail={"staff": staff.id})
-    _commit_unique()
+    _flush_unique()
     return staff
 
 
@@ -103,14 +103,13 @@ def update_staff(admin: Staff, staff: Staff, changes: dict,
     if resets:
         detail["sessions_ended"] = staff_auth.end_sessions(staff, keep=keep)
     audit.record("staff.update", detail=detail)
-    _commit_unique()
+    _flush_unique()
     return staff
 
 
 def read_centre(admin: Staff) -> Centre:
     """The admin's centre (its numbers and threshold overrides)."""
     audit.record("centre.read")
-    db.session.commit()
     return admin.centre
 
 
@@ -161,7 +160,6 @@ def update_centre(admin: Staff, changes: dict) -> Centre:
     if "schedule" in changes:
         _replan(centre.id)
     audit.record("centre.update", detail={"fields": sorted(changes)})
-    db.session.commit()
     return centre
 
 
@@ -221,7 +219,6 @@ def audit_page(admin: Staff, patient: Patient | None, staff: Staff | None,
     items = [_item(r, handles, codes, devices) for r in rows]
     audit.record("audit.read", patient_id=patient.id if patient else None,
                  detail={"staff": staff.id if staff else None, "page": page})
-    db.session.commit()
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 

@@ -7,6 +7,7 @@ import secrets
 import pyotp
 from flask import current_app
 
+from .. import transaction
 from ..audit import trail as audit
 from ..auth.identity import new_csrf_token
 from ..auth.passwords import verify_password
@@ -35,7 +36,7 @@ def _new_session(staff: Staff, stage: str) -> tuple[str, StaffSession]:
 def _refuse(staff: Staff, action: str) -> None:
     """Refuse a sign-in step of a known account without counting it against the account."""
     audit.record(action, outcome="denied", actor=("staff", staff.id))
-    db.session.commit()
+    transaction.keep()  # with the address's failure count, which outlives the 401
     raise FAILED
 
 
@@ -52,7 +53,7 @@ def _fail(staff: Staff | None, action: str) -> None:
             staff.failed_logins = 0
     audit.record(action, outcome="denied", actor=("staff" if staff else "anonymous",
                                                   staff.id if staff else None))
-    db.session.commit()
+    transaction.keep()  # the counts are the refusal: they outlive the 401
     raise FAILED
 
 
@@ -66,7 +67,7 @@ def password_step(email: str, password: str, address: str) -> tuple[str, StaffSe
     try:
         login_throttle.check(email, address)
     except ApiError:
-        audit.record_now("login.password", outcome="denied", detail={"reason": "delayed"})
+        transaction.refuse("login.password", outcome="denied", detail={"reason": "delayed"})
         raise
     staff = db.session.execute(
         db.select(Staff).where(Staff.email == email.strip().lower())
@@ -90,7 +91,6 @@ def password_step(email: str, password: str, address: str) -> tuple[str, StaffSe
         info["totp_uri"] = pyotp.TOTP(staff.totp_secret).provisioning_uri(
             name=staff.email, issuer_name=TOTP_ISSUER)
     audit.record("login.password", actor=("staff", staff.id))
-    db.session.commit()
     return raw, session, info
 
 
@@ -114,7 +114,6 @@ def totp_step(half: StaffSession | None, code: str, address: str) -> tuple[str, 
     raw, session = _new_session(staff, "active")
     login_throttle.signed_in(staff.email, address)
     audit.record("login.success", actor=("staff", staff.id))
-    db.session.commit()
     return raw, session
 
 
@@ -133,7 +132,6 @@ def logout(session: StaffSession) -> None:
     """End a session server-side: the cookie is worthless afterwards."""
     session.ended_at = now()
     audit.record("logout", actor=("staff", session.staff_id))
-    db.session.commit()
 
 
 def end_sessions(staff: Staff, keep: StaffSession | None = None) -> int:

@@ -105,7 +105,6 @@ def patient_timeline(patient: Patient) -> dict[str, Any]:
     escalations = [escalation_view(e, tz) for e in _escalations(patient.id)]
     current = now()
     audit.record("timeline.read", patient_id=patient.id)
-    db.session.commit()
     return {
         "patient": {
             "id": patient.id, "code": patient.code, "display_name": patient.display_name,
@@ -173,7 +172,6 @@ def overview(staff: Staff) -> list[dict[str, Any]]:
     out.sort(key=lambda r: (SEVERITY_RANK.get((r["open_escalation"] or {}).get("severity"), 9),
                             r["code"]))
     audit.record_list_read("patient.overview", [row["id"] for row in out])
-    db.session.commit()
     return out
 
 

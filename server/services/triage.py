@@ -106,7 +106,6 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
     out.sort(key=lambda i: (SEVERITY_RANK.get(i["severity"], 9),
                             i["raised_at"] or i["opened_at"], i["id"]))
     _audit_read(caller, [i["id"] for i in out])
-    db.session.commit()
     return out
 
 
