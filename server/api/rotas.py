@@ -14,7 +14,7 @@ from ..ids import Id
 from ..models.rota import OVERRIDE_KINDS, PATTERNS
 from ..services import rotas
 from .schemas.common import StrictSchema, Timestamp
-from .staff_admin import MAX_TIER
+from .schemas.staff_admin import MAX_TIER
 
 blp = Blueprint("rotas", __name__, url_prefix="/api/v1/staff",
                 description="Rotas, overrides, who is on call, the coverage banner")
