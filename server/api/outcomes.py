@@ -15,8 +15,9 @@ from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff
 from ..extensions import db
 from ..services import outcomes_export
-from .quality import PeriodIn, _period
+from .quality import _period
 from .schemas.outcomes import RegistryOut
+from .schemas.quality import PeriodIn
 
 blp = Blueprint("outcomes", __name__, url_prefix="/api/v1/staff/admin",
                 description="Admins: registry outcomes export (CSV, JSON)")
