@@ -43,7 +43,7 @@ class OutcomesJson(MethodView):
     def get(self, query):
         """Per patient infused in the period: grades, treatments, first alert days, acks."""
         per, table = _export(query, "json")
-        return {"from": per.first.isoformat(), "to": per.last.isoformat(),
+        return {"from": per.first, "to": per.last,  # dates: RegistryOut writes them
                 "columns": list(outcomes_export.COLUMNS), "patients": table}
 
 

@@ -51,7 +51,8 @@ class Figures(MethodView):
         per = _period(query)
         figures = quality.figures(staff.centre, per)
         shown = sorted({row["patient_id"] for row in figures["adherence"]})
-        audit.record("quality.read", detail={"from": figures["from"], "to": figures["to"],
+        audit.record("quality.read", detail={"from": per.first.isoformat(),
+                                             "to": per.last.isoformat(),
                                              "format": query["format"], "count": len(shown),
                                              "patients": shown})
         db.session.commit()
@@ -80,7 +81,8 @@ class WhatIf(MethodView):
         result = whatif.replay(staff.centre, per, body["overrides"])
         shown = sorted({row["patient_id"] for key in ("opened", "closed", "changed", "checkins")
                         for row in result[key]})
-        audit.record("quality.whatif", detail={"from": result["from"], "to": result["to"],
+        audit.record("quality.whatif", detail={"from": per.first.isoformat(),
+                                               "to": per.last.isoformat(),
                                                "overrides": body["overrides"],
                                                "counts": result["counts"], "count": len(shown),
                                                "patients": shown})

@@ -50,8 +50,8 @@ class AdherenceRow(Schema):
 
 
 class QualityOut(Schema):
-    from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
-    to = fields.String(metadata={"format": "date"})
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
     patients = fields.Integer()
     patient_days = Number()
     summary = fields.Nested(GroupFigures)
@@ -101,8 +101,8 @@ class WhatIfCheckin(Schema):
 
 
 class WhatIfOut(Schema):
-    from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
-    to = fields.String(metadata={"format": "date"})
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
     proposal = fields.Dict(keys=fields.String(), values=Number(),
                            metadata={"description": "the proposed overrides, as sent"})
     checkins_replayed = fields.Integer()
