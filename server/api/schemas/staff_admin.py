@@ -72,7 +72,8 @@ class CentreOut(Schema):
     phone_24h = fields.String()
     emergency_number = fields.String()
     timezone = fields.String()
-    threshold_overrides = fields.Dict()
+    threshold_overrides = fields.Dict(keys=fields.String(), values=Number(), metadata={
+        "description": "the centre's overrides by threshold name (override_bounds names them)"})
     override_bounds = Policy(staff_admin.override_bounds, fields.Dict,
                              keys=fields.String(), values=fields.Nested(OverrideBound))
     schedule = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
