@@ -17,6 +17,7 @@ from notifications.channels import targets
 from server.extensions import db
 from server.models import AuditEvent, ChannelAttempt, ContactChannel, Escalation, Receipt
 from server.outbox import passes
+from server.services import channel_settings, push_subscriptions
 
 pytestmark = channel_app
 
@@ -154,6 +155,12 @@ def test_delivered_sms_joins_the_receipts_and_the_escalation_page(
     assert item["shown_at"] is not None
     (attempt,) = item["channel_attempts"]
     assert attempt["kind"] == "sms" and attempt["status"] == "delivered"
+    # the service hands DeliveryOut datetimes (issue 13.5); the schema writes isoformat()
+    served = push_subscriptions.escalation_deliveries(escalation.id, nurse)
+    (kept,) = next(i for i in served["items"] if i["channel"] == "sms")["channel_attempts"]
+    assert isinstance(kept["at"], dt.datetime) and isinstance(kept["status_at"], dt.datetime)
+    assert (attempt["at"], attempt["status_at"]) == (kept["at"].isoformat(),
+                                                     kept["status_at"].isoformat())
     assert [i["state"] for i in body["items"] if i["channel"] == "voice"] == ["cancelled"]
 
 
@@ -275,6 +282,12 @@ def test_family_sms_needs_consent_and_honours_stop_and_start(app, client, twilio
     assert r.status_code == 200, r.json
     (saved,) = r.json["channels"]
     assert saved["consent_at"] and saved["consent_by_staff_id"] == staff_client.staff.id
+    # the service hands ChannelOut datetimes (issue 13.5); the schema writes isoformat()
+    (listed,) = channel_settings.listing("patient", patient.id)
+    assert isinstance(listed["consent_at"], dt.datetime) and listed["opted_out_at"] is None
+    assert saved["consent_at"] == listed["consent_at"].isoformat()
+    assert staff_client.get(f"/api/v1/staff/patients/{patient.id}/channels").json[
+        "patient"][0]["consent_at"] == saved["consent_at"]
     escalation = start_alert(patient)  # urgent: the family is told what to do
     passes.run_pass()
     (sms,) = twilio.messages()

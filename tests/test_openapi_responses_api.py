@@ -16,7 +16,6 @@ FREE_FORM = {
     "HandwritingOut.features": "measured features by name (server/measures/)",
     "TimelineCheckinOut.tremor": "scalar measured features by name",
     "TimelineCheckinOut.handwriting": "scalar measured features by name",
-    "CentreOut.threshold_overrides": "the centre's overrides by threshold name",
     "ConditionOut.in": "a list of literal values of any JSON type",
 }
 
@@ -108,3 +107,33 @@ def test_the_allow_lists_name_only_what_is_still_there(client):
     assert not stale
     operations = {(method, path) for method, path, _ in _operations(document)}
     assert NOT_JSON <= operations
+
+
+# Instants and dates the services hand over as datetime / date objects (issue 13.5): the
+# document says what the schema writes, so a field dumped as a bare string would show here.
+TYPED_INSTANTS = {
+    "NotifiedOut": ("first_at",), "QueueLadderOut": ("undeliverable_at",),
+    "ReportedTextOut": ("observed_at",), "QueueItem": ("opened_at", "observed_at"),
+    "ChannelOut": ("consent_at", "opted_out_at"), "ChannelAttemptOut": ("at", "status_at"),
+    "OncallOut": ("at", "until"), "SegmentOut": ("starts_at", "ends_at"),
+    "RotaGapOut": ("starts_at", "ends_at"), "CoverageGapOut": ("starts_at", "ends_at"),
+}
+TYPED_DATES = {"QualityOut": ("from", "to"), "WhatIfOut": ("from", "to"),
+               "RegistryOut": ("from", "to")}
+
+
+def test_converted_instants_and_dates_are_documented_as_such(client):
+    components = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    for formats, kind in ((TYPED_INSTANTS, "date-time"), (TYPED_DATES, "date")):
+        for name, properties in formats.items():
+            for prop in properties:
+                assert components[name]["properties"][prop]["format"] == kind, (name, prop)
+
+
+def test_centre_settings_document_the_override_shapes(client):
+    components = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    centre = components["CentreOut"]["properties"]
+    assert centre["threshold_overrides"]["additionalProperties"] == {"type": "number"}
+    bound = components["OverrideBound"]["properties"]
+    assert bound == {"default": {"type": "number"}, "min": {"type": "number"},
+                     "max": {"type": "number"}}

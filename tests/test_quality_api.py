@@ -336,3 +336,30 @@ def test_whatif_ice_emergency_at_8_regrades_the_ice_8_escalation(staff_client, c
             for c in body["changed"]] == [(ids[8], "urgent", "emergency")]
     rules = {tuple(j["current"]): j["proposed"] for j in body["checkins"]}
     assert rules == {("R-ICE-LOW",): ["R-ICE-SEVERE"]}
+
+
+def test_services_return_dates_and_the_schemas_write_iso(staff_client, seeded, clock):
+    """The figures and the what-if hand their period to the schemas as dates (issue 13.5);
+    the JSON, the CSV and the audit keep the ISO form."""
+    from server.services import quality, whatif
+
+    centre = staff_client.staff.centre
+    per = quality.period(FIRST, LAST, centre.timezone, clock())
+    figures = quality.figures(centre, per)
+    result = whatif.replay(centre, per, {"fever_c": 37.8})
+    assert (figures["from"], figures["to"]) == (result["from"], result["to"]) == (FIRST, LAST)
+    assert not isinstance(figures["from"], dt.datetime)
+    body = staff_client.get(f"{BASE}?from={FIRST}&to={LAST}").json
+    assert (body["from"], body["to"]) == ("2026-03-07", "2026-03-10")
+    r = staff_client.post(f"{BASE}/whatif", json={"from": str(FIRST), "to": str(LAST),
+                                                   "overrides": {"fever_c": 37.8}})
+    assert (r.json["from"], r.json["to"]) == ("2026-03-07", "2026-03-10")
+    r = staff_client.get(f"{BASE}?from={FIRST}&to={LAST}&format=csv")
+    assert 'filename="cartwatch-quality-2026-03-07-2026-03-10.csv"' in \
+        r.headers["Content-Disposition"]
+    cells = {(t, k, c): v for t, k, c, v in csv.reader(io.StringIO(r.get_data(as_text=True)))}
+    assert (cells[("period", "centre", "from")], cells[("period", "centre", "to")]) == \
+        ("2026-03-07", "2026-03-10")
+    details = db.session.execute(db.select(AuditEvent.detail).where(
+        AuditEvent.action.in_(("quality.read", "quality.whatif")))).scalars().all()
+    assert {(d["from"], d["to"]) for d in details} == {("2026-03-07", "2026-03-10")}

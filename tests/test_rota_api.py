@@ -153,3 +153,33 @@ def test_the_queue_banner_shows_a_gap_within_two_hours_to_every_member(
     assert gap["tier"] == 1 and gap["now"] is False
     [gap] = banner("2026-03-10T19:30:00+01:00")
     assert gap["now"] is True
+
+
+def test_rota_services_return_datetimes_and_the_schemas_write_iso(staff_client, nurses, clock):
+    """oncall_view and coverage hand the schemas datetimes (issue 13.5); the wire keeps
+    isoformat()'s shape."""
+    from server.services import rotas
+
+    a, b, _c = nurses
+    rota_id = _create(staff_client, [a, b]).json["id"]
+    staff_client.post(f"{BASE}/{rota_id}/overrides", json={
+        "kind": "absence", "starts_at": "2026-03-10T09:00:00+01:00",
+        "ends_at": "2026-03-10T10:00:00+01:00"})
+    at = clock()  # 2026-03-10 07:00 UTC: the absence starts within the banner's lead
+    view = rotas.oncall_view(staff_client.staff, at)
+    [rota] = view["rotas"]
+    [gap] = rota["gaps"]
+    for value in (view["at"], view["until"], rota["segments"][0]["starts_at"],
+                  rota["segments"][0]["ends_at"], gap["starts_at"], gap["ends_at"]):
+        assert isinstance(value, dt.datetime)
+    wire = staff_client.get("/api/v1/staff/admin/oncall").json
+    assert wire["at"] == view["at"].isoformat() == "2026-03-10T07:00:00+00:00"
+    assert wire["rotas"][0]["gaps"] == [{"starts_at": gap["starts_at"].isoformat(),
+                                         "ends_at": gap["ends_at"].isoformat()}]
+    assert wire["rotas"][0]["segments"][0]["ends_at"] == \
+        rota["segments"][0]["ends_at"].isoformat()
+    [banner] = rotas.coverage(staff_client.staff, at)["gaps"]
+    assert isinstance(banner["starts_at"], dt.datetime)
+    [shown] = staff_client.get("/api/v1/staff/coverage").json["gaps"]
+    assert (shown["starts_at"], shown["ends_at"]) == (banner["starts_at"].isoformat(),
+                                                      banner["ends_at"].isoformat())

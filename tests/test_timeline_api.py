@@ -277,3 +277,26 @@ def test_timeline_service_returns_datetimes_and_the_schema_writes_iso(staff_clie
     wire = staff_client.get(f"/api/v1/staff/patients/{patient.id}/timeline").json
     assert wire["checkins"][0]["observed_at"] == point["observed_at"].isoformat()
     assert wire["escalations"][0]["opened_at"] == escalation["opened_at"].isoformat()
+
+
+def test_queue_service_returns_datetimes_and_the_schema_writes_iso(staff_client, make_patient,
+                                                                   enrol):
+    """The triage queue hands QueueItem datetimes (issue 13.5): the card's instants, the
+    ladder's first notification and the family's words; the wire keeps isoformat()."""
+    from server.services import triage
+
+    patient = make_patient()
+    phone = enrol(patient)
+    _fever(staff_client, phone)
+    _post_checkin(staff_client, phone, temperature={"value": 38.9, "unit": "C"}, other="cold")
+    [item] = triage.queue(staff_client.staff)
+    [notified] = item["ladder"]["notified"]
+    [words] = item["reported"]["other"]
+    for value in (item["opened_at"], item["observed_at"], notified["first_at"],
+                  words["observed_at"]):
+        assert isinstance(value, dt.datetime)
+    [wire] = staff_client.get("/api/v1/staff/queue").json
+    assert wire["opened_at"] == item["opened_at"].isoformat()
+    assert wire["observed_at"] == item["observed_at"].isoformat()
+    assert wire["ladder"]["notified"][0]["first_at"] == notified["first_at"].isoformat()
+    assert wire["reported"]["other"][0]["observed_at"] == words["observed_at"].isoformat()

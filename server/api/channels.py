@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from notifications.channels import twilio
 
@@ -20,74 +19,21 @@ from ..auth.identity import current_staff, require_staff, staff_patient
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Caregiver, Staff
-from ..models.channels import CHANNEL_KINDS
 from ..outbox import immediate
 from ..outbox import inbound as channel_inbound
 from ..services import channel_settings
-from .schemas.common import StrictSchema, Timestamp
+from .schemas.channels import (
+    ChannelListIn,
+    ChannelListOut,
+    ChannelTestOut,
+    FamilyChannelListIn,
+    FamilyChannelsOut,
+    TestIn,
+)
 
 blp = Blueprint("channels", __name__, url_prefix="/api/v1",
                 description="Delivery channels: lists, tests, provider callbacks")
 PROVIDER_PREFIX = "/api/v1/channels/twilio/"
-
-
-class ChannelIn(StrictSchema):
-    kind = fields.String(required=True, validate=validate.OneOf(CHANNEL_KINDS))
-    delay_seconds = fields.Integer(load_default=0, validate=validate.Range(0, 3600))
-    address = fields.String(load_default=None, allow_none=True,
-                            validate=validate.Length(max=1024))
-    routing_key = fields.String(load_default=None, allow_none=True, load_only=True,
-                                validate=validate.Length(max=64))
-    consent = fields.Boolean(load_default=None, allow_none=True, metadata={
-        "description": "patients / caregivers: the person agreed to SMS (recorded now)"})
-
-
-class ChannelListIn(StrictSchema):
-    channels = fields.List(fields.Nested(ChannelIn), required=True,
-                           validate=validate.Length(max=channel_settings.MAX_CHANNELS))
-
-
-class FamilyChannelListIn(ChannelListIn):
-    caregiver_id = fields.Integer(load_default=None, allow_none=True,
-                                  validate=validate.Range(1, 2**31 - 1))
-
-
-class TestIn(StrictSchema):
-    position = fields.Integer(required=True, validate=validate.Range(0, 10))
-
-
-class ChannelOut(Schema):
-    """One channel of a person's list, in the order tried."""
-
-    id = fields.Integer()
-    position = fields.Integer()
-    kind = fields.String()
-    delay_seconds = fields.Integer()
-    address = fields.String(allow_none=True)
-    secret = fields.String(allow_none=True, metadata={"description": "webhooks only"})
-    routing_key_set = fields.Boolean(allow_none=True, metadata={
-        "description": "PagerDuty only: a routing key is stored (never shown)"})
-    consent_at = Timestamp(allow_none=True)
-    consent_by_staff_id = fields.Integer(allow_none=True)
-    opted_out_at = Timestamp(allow_none=True, metadata={"description": "STOP received"})
-
-
-class ChannelListOut(Schema):
-    channels = fields.List(fields.Nested(ChannelOut))
-
-
-class CaregiverChannelsOut(ChannelListOut):
-    caregiver_id = fields.Integer()
-
-
-class FamilyChannelsOut(Schema):
-    patient = fields.List(fields.Nested(ChannelOut))
-    caregivers = fields.List(fields.Nested(CaregiverChannelsOut))
-
-
-class ChannelTestOut(Schema):
-    intent_id = fields.Integer()
-    channel = fields.String()
 
 
 @blp.route("/channels/me")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff
@@ -12,27 +11,10 @@ from ..errors import ApiError
 from ..extensions import db
 from ..fhir import clients
 from ..models import FhirClient
-from .schemas.common import StrictSchema, Timestamp
+from .schemas.fhir_clients import FhirClientIn, FhirClientOut
 
 blp = Blueprint("fhir_clients", __name__, url_prefix="/api/v1/staff/admin/fhir-clients",
                 description="Centre admins: FHIR backend-services clients")
-
-
-class FhirClientOut(Schema):
-    id = fields.Integer()
-    client_id = fields.String()
-    name = fields.String()
-    scopes = fields.List(fields.String())
-    jwks = fields.Dict()
-    created_at = Timestamp()
-    revoked_at = Timestamp(allow_none=True)
-
-
-class FhirClientIn(StrictSchema):
-    client_id = fields.String(required=True, validate=validate.Length(3, 64))
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    jwks = fields.Dict(required=True)
-    scopes = fields.List(fields.String(), required=True, validate=validate.Length(1, 20))
 
 
 def _own(fhir_client_id: int) -> FhirClient:

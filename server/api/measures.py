@@ -4,70 +4,19 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .. import policy as P
 from .. import transaction
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..errors import ApiError
 from ..extensions import db
-from ..ids import Id
 from ..measures import service, svg
 from ..models import CheckIn
 from ..services import baselines
-from .schemas.common import REASON_MAX, StrictSchema, Timestamp
+from .schemas.measures import BaselineChangeOut, BaselineIn, BaselineOut, SampleOut, SamplesQuery
 
 blp = Blueprint("measures", __name__, url_prefix="/api/v1/staff",
                 description="Centre staff: measured handwriting and tremor")
-
-
-class SampleOut(Schema):
-    checkin_id = fields.Integer()
-    observed_at = Timestamp()
-    label = fields.String(allow_none=True, metadata={
-        "description": "handwriting judgement or tremor rating given with the sample"})
-    features = fields.Dict()
-    is_baseline = fields.Boolean()
-    svg_url = fields.String(metadata={"description": "handwriting only"})
-
-
-class SamplesQuery(StrictSchema):
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
-
-
-class BaselineIn(StrictSchema):
-    handwriting_checkin_id = Id(strict=True)
-    tremor_checkin_id = Id(strict=True)
-    ice = fields.Integer(strict=True, validate=validate.Range(0, P.ICE_MAX))
-    reason = fields.String(validate=validate.Length(max=REASON_MAX), allow_none=True)
-
-    @validates_schema
-    def _one_at_least(self, data, **kwargs):
-        if not set(data) - {"reason"}:
-            raise ValidationError("give handwriting_checkin_id, tremor_checkin_id, ice or more")
-
-
-class BaselineOut(Schema):
-    handwriting_checkin_id = fields.Integer(allow_none=True)
-    tremor_checkin_id = fields.Integer(allow_none=True)
-    ice = fields.Integer()
-
-
-class BaselineChangeOut(Schema):
-    """One change: `checkin_id` (handwriting, tremor) or `value` (ICE), and what it replaced."""
-
-    id = fields.Integer()
-    kind = fields.String(metadata={"description": "handwriting, tremor or ice"})
-    checkin_id = fields.Integer(allow_none=True)
-    value = fields.Integer(allow_none=True)
-    previous_checkin_id = fields.Integer(allow_none=True)
-    previous_value = fields.Integer(allow_none=True)
-    staff_id = fields.Integer(allow_none=True, metadata={
-        "description": "null: the first complete sample became the baseline"})
-    staff_handle = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
-    at = Timestamp()
 
 
 def _baselines(patient) -> dict:

@@ -15,8 +15,9 @@ from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff
 from ..extensions import db
 from ..services import outcomes_export
-from .quality import PeriodIn, _period
+from .quality import _period
 from .schemas.outcomes import RegistryOut
+from .schemas.quality import PeriodIn
 
 blp = Blueprint("outcomes", __name__, url_prefix="/api/v1/staff/admin",
                 description="Admins: registry outcomes export (CSV, JSON)")
@@ -42,7 +43,7 @@ class OutcomesJson(MethodView):
     def get(self, query):
         """Per patient infused in the period: grades, treatments, first alert days, acks."""
         per, table = _export(query, "json")
-        return {"from": per.first.isoformat(), "to": per.last.isoformat(),
+        return {"from": per.first, "to": per.last,  # dates: RegistryOut writes them
                 "columns": list(outcomes_export.COLUMNS), "patients": table}
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .. import policy as P
 from ..audit import trail as audit
@@ -21,39 +20,12 @@ from ..clock import now
 from ..errors import ApiError
 from ..extensions import db
 from ..services import quality, quality_csv, whatif
-from .schemas.common import StrictSchema
-from .schemas.quality import QualityOut, WhatIfOut
+from .schemas.quality import QualityOut, QualityQuery, WhatIfIn, WhatIfOut
 
 blp = Blueprint("quality", __name__, url_prefix="/api/v1/staff/quality",
                 description="Centre quality page: alarm burden, response times, what-if")
 ROLES = ("admin", "physician")
 DEFAULT_DAYS = 30
-
-
-class PeriodIn(StrictSchema):
-    """Local dates of the centre, inclusive; at most a year, not starting in the future."""
-
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
-
-    @validates_schema
-    def _bounded(self, data, **_kwargs):
-        first, last = data.get("from_"), data.get("to")
-        if first and last and last < first:
-            raise ValidationError("must not be before from", "to")
-        if first and last and (last - first).days >= quality.MAX_PERIOD_DAYS:
-            raise ValidationError(f"at most {quality.MAX_PERIOD_DAYS} days", "to")
-        if first and first.year < 2000:
-            raise ValidationError("too far in the past", "from")
-
-
-class QualityQuery(PeriodIn):
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
-
-
-class WhatIfIn(PeriodIn):
-    overrides = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
-                            required=True, validate=validate.Length(min=1, max=20))
 
 
 def _period(query: dict) -> quality.Period:
@@ -79,7 +51,8 @@ class Figures(MethodView):
         per = _period(query)
         figures = quality.figures(staff.centre, per)
         shown = sorted({row["patient_id"] for row in figures["adherence"]})
-        audit.record("quality.read", detail={"from": figures["from"], "to": figures["to"],
+        audit.record("quality.read", detail={"from": per.first.isoformat(),
+                                             "to": per.last.isoformat(),
                                              "format": query["format"], "count": len(shown),
                                              "patients": shown})
         db.session.commit()
@@ -108,7 +81,8 @@ class WhatIf(MethodView):
         result = whatif.replay(staff.centre, per, body["overrides"])
         shown = sorted({row["patient_id"] for key in ("opened", "closed", "changed", "checkins")
                         for row in result[key]})
-        audit.record("quality.whatif", detail={"from": result["from"], "to": result["to"],
+        audit.record("quality.whatif", detail={"from": per.first.isoformat(),
+                                               "to": per.last.isoformat(),
                                                "overrides": body["overrides"],
                                                "counts": result["counts"], "count": len(shown),
                                                "patients": shown})

@@ -30,7 +30,7 @@ def _invalid(field: str, message: str) -> ApiError:
 
 
 def listing(kind: str, recipient_id: int) -> list[dict]:
-    """The list as the API shows it."""
+    """The list as the API shows it (instants as datetimes: ChannelOut writes them)."""
     rows = db.session.execute(
         db.select(ContactChannel).where(ContactChannel.recipient_kind == kind,
                                         ContactChannel.recipient_id == recipient_id)
@@ -39,9 +39,9 @@ def listing(kind: str, recipient_id: int) -> list[dict]:
              "delay_seconds": r.delay_seconds, "address": r.address,
              "secret": r.secret if r.kind == "webhook" else None,
              "routing_key_set": bool(r.secret) if r.kind == "pagerduty" else None,
-             "consent_at": r.consent_at.isoformat() if r.consent_at else None,
+             "consent_at": r.consent_at,
              "consent_by_staff_id": r.consent_by_staff_id,
-             "opted_out_at": r.opted_out_at.isoformat() if r.opted_out_at else None}
+             "opted_out_at": r.opted_out_at}
             for r in rows]
 
 

@@ -173,9 +173,8 @@ def escalation_deliveries(escalation_id: int, staff: Staff) -> dict:
             "clicked_at": min((r.at for r in clicked), default=None),
             "channel": intent.channel_kind or "push",
             "channel_attempts": [  # SMS / voice / webhook: each send and its last status
-                {"kind": a.kind, "at": a.at.isoformat(), "outcome": a.outcome,
-                 "status": a.status,
-                 "status_at": a.status_at.isoformat() if a.status_at else None}
+                {"kind": a.kind, "at": a.at, "outcome": a.outcome, "status": a.status,
+                 "status_at": a.status_at}
                 for a in channel_attempts if a.intent_id == intent.id],
         })
     audit.record("push.deliveries.read", patient_id=escalation.patient_id,

@@ -269,7 +269,7 @@ def figures(centre, per: Period) -> dict:
     answered = sum(r["answered"] for r in table)
     outcomes = Counter(e.outcome for e in rows if e.resolved_at is not None)
     return {
-        "from": per.first.isoformat(), "to": per.last.isoformat(),
+        "from": per.first, "to": per.last,  # dates: QualityOut writes them
         "patients": sum(1 for p in patients if _monitored(p, per)),
         "patient_days": round(days, 2),
         "summary": _group(rows, days, acks, lapsed),

@@ -38,5 +38,5 @@ def for_escalations(escalation_ids: list[int]) -> dict[int, dict[str, Any]]:
             entry["kind"] = kind or entry["kind"]
         if text is not None:
             entry["other"].append({"checkin_id": checkin_id,
-                                   "observed_at": observed_at.isoformat(), "text": text})
+                                   "observed_at": observed_at, "text": text})
     return out

@@ -168,17 +168,17 @@ def oncall_view(admin: Staff, at: dt.datetime, hours: int = VIEW_HOURS) -> dict:
         db.select(Staff).where(Staff.centre_id == admin.centre_id)).scalars()}
     end = at + dt.timedelta(hours=hours)
     tiers = oncall.tiers_at([s for s in staff.values() if s.active], rotas, tz, at)
-    body = {"at": at.isoformat(), "until": end.isoformat(), "timezone": tz,
+    body = {"at": at, "until": end, "timezone": tz,
             "now": [[_person(staff, sid) for _kind, sid in tier] for tier in tiers],
             "rotas": []}
     for rota in rotas:
         body["rotas"].append({
             "rota_id": rota.id, "tier": rota.tier,
-            "segments": [{"starts_at": s.start.isoformat(), "ends_at": s.end.isoformat(),
+            "segments": [{"starts_at": s.start, "ends_at": s.end,
                           "person": _person(staff, s.staff_id), "override_id": s.override_id,
                           "pageable": oncall.pageable(staff, s.staff_id)}
                          for s in oncall.segments(rota, tz, at, end)],
-            "gaps": [{"starts_at": g[0].isoformat(), "ends_at": g[1].isoformat()}
+            "gaps": [{"starts_at": g[0], "ends_at": g[1]}
                      for g in oncall.gaps(rota, tz, staff, at, end)]})
     audit.record("oncall.read", detail={"rotas": len(rotas)})
     return body
@@ -193,6 +193,6 @@ def coverage(caller: Staff, at: dt.datetime) -> dict:
     gaps = []
     for rota in oncall.centre_rotas(caller.centre_id):
         for start, end in oncall.gaps(rota, tz, staff, at, at + lead + rota_notices.EDGE):
-            gaps.append({"tier": rota.tier, "starts_at": start.isoformat(),
-                         "ends_at": end.isoformat(), "now": start <= at})
+            gaps.append({"tier": rota.tier, "starts_at": start, "ends_at": end,
+                         "now": start <= at})
     return {"gaps": gaps, "lead_hours": lead.total_seconds() / 3600}

@@ -59,7 +59,7 @@ def _ladder(escalation: Any, intents: list[NotificationIntent], staff: dict[int,
             "staff": {"id": intent.recipient_id, "handle": member.handle if member else None,
                       "name": member.name if member else None,
                       "tier": member.tier if member else None},
-            "first_at": intent.created_at.isoformat(), "sent": 0, "shown": 0, "clicked": 0,
+            "first_at": intent.created_at, "sent": 0, "shown": 0, "clicked": 0,
             "state": intent.state})
         entry["sent"] += 1 if intent.sent_at is not None else 0
         entry["state"] = intent.state
@@ -69,14 +69,15 @@ def _ladder(escalation: Any, intents: list[NotificationIntent], staff: dict[int,
     return {
         "level": getattr(escalation, "ladder_level", None),
         "notified": list(notified.values()),
-        "undeliverable_at": escalation.undeliverable_at.isoformat()
-        if escalation.undeliverable_at else None,
+        "undeliverable_at": escalation.undeliverable_at,
         "undeliverable_reason": escalation.undeliverable_reason,
     }
 
 
 def queue(caller: Staff) -> list[dict[str, Any]]:
-    """Unresolved escalations of the caller's centre, most severe and longest waiting first."""
+    """Unresolved escalations of the caller's centre, most severe and longest waiting first.
+
+    Instants are datetimes; the API's QueueItem schema writes them (isoformat)."""
     rows = list(db.session.execute(
         db.select(Escalation).join(Patient, Patient.id == Escalation.patient_id)
         .where(Patient.centre_id == caller.centre_id, Escalation.state != "resolved")
@@ -94,10 +95,7 @@ def queue(caller: Staff) -> list[dict[str, Any]]:
     out = []
     for e in rows:
         patient = e.patient
-        item = escalation_read.summary(e)
-        for key, value in item.items():
-            if isinstance(value, dt.datetime):
-                item[key] = value.isoformat()
+        item = escalation_read.summary(e)  # datetimes: the schema writes them (isoformat)
         item["patient"] = evidence.patient_block(patient, current, patient.id in reachable)
         item["evidence"] = behind[e.id]
         item["ladder"] = _ladder(e, intents.get(e.id, []), staff, shown)

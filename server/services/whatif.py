@@ -127,7 +127,7 @@ def replay(centre, per: Period, proposal: dict) -> dict:
         opened.append(episode[patient_id])
     differing = [j for j in judged.values() if (j["current"], j["current_severity"])
                  != (j["proposed"], j["proposed_severity"])]
-    return {"from": per.first.isoformat(), "to": per.last.isoformat(), "proposal": proposal,
+    return {"from": per.first, "to": per.last, "proposal": proposal,  # dates (WhatIfOut)
             "checkins_replayed": len(judged),
             "counts": {"opened": len(opened), "closed": len(closed), "changed": len(changed),
                        "checkins_differing": len(differing)},

@@ -74,7 +74,7 @@ class RegistryRow(Schema):
 
 
 class RegistryOut(Schema):
-    from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
-    to = fields.String(metadata={"format": "date"})
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
     columns = fields.List(fields.String())
     patients = fields.List(fields.Nested(RegistryRow))

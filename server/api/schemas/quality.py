@@ -1,9 +1,10 @@
 """The quality page's figures and the threshold what-if (services/quality.py, whatif.py)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .common import Number, Timestamp
+from ...services import quality
+from .common import Number, StrictSchema, Timestamp
 
 Maybe = dict(allow_none=True)
 
@@ -49,8 +50,8 @@ class AdherenceRow(Schema):
 
 
 class QualityOut(Schema):
-    from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
-    to = fields.String(metadata={"format": "date"})
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
     patients = fields.Integer()
     patient_days = Number()
     summary = fields.Nested(GroupFigures)
@@ -100,8 +101,8 @@ class WhatIfCheckin(Schema):
 
 
 class WhatIfOut(Schema):
-    from_ = fields.String(data_key="from", attribute="from", metadata={"format": "date"})
-    to = fields.String(metadata={"format": "date"})
+    from_ = fields.Date(data_key="from", attribute="from")
+    to = fields.Date()
     proposal = fields.Dict(keys=fields.String(), values=Number(),
                            metadata={"description": "the proposed overrides, as sent"})
     checkins_replayed = fields.Integer()
@@ -110,3 +111,29 @@ class WhatIfOut(Schema):
     closed = fields.List(fields.Nested(WhatIfEscalation))
     changed = fields.List(fields.Nested(WhatIfEscalation))
     checkins = fields.List(fields.Nested(WhatIfCheckin))
+
+
+class PeriodIn(StrictSchema):
+    """Local dates of the centre, inclusive; at most a year, not starting in the future."""
+
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+    @validates_schema
+    def _bounded(self, data, **_kwargs):
+        first, last = data.get("from_"), data.get("to")
+        if first and last and last < first:
+            raise ValidationError("must not be before from", "to")
+        if first and last and (last - first).days >= quality.MAX_PERIOD_DAYS:
+            raise ValidationError(f"at most {quality.MAX_PERIOD_DAYS} days", "to")
+        if first and first.year < 2000:
+            raise ValidationError("too far in the past", "from")
+
+
+class QualityQuery(PeriodIn):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+
+class WhatIfIn(PeriodIn):
+    overrides = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
+                            required=True, validate=validate.Length(min=1, max=20))
