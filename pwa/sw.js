@@ -2,9 +2,10 @@
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
 import { outboxAll, run } from '/shared/idb.js';
+import { readBody, refusalText } from '/shared/http.js';
 import { CHANNEL_NAME, refused, remember, retryable } from '/shared/outbox.js';
 
-const VERSION = '2026-12-02.4';
+const VERSION = '2026-12-03.1';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -65,6 +66,8 @@ const SHELL = [
   '/app/js/ble/gatt.js',
   '/app/js/ble/device.js',
   '/app/js/ble/panel.js',
+  '/shared/dom.js',
+  '/shared/http.js',
   '/shared/idb.js',
   '/shared/outbox.js',
 ];
@@ -310,9 +313,10 @@ async function flushOutbox() {
     } else if (retryable(response.status)) {
       throw new Error(`retry later (${response.status})`); // the browser retries the sync
     } else {
-      const body = await response.json().catch(() => ({}));
-      // one error shape: {error: {message}}, kept as the page keeps a refusal
-      await run('outbox', 'readwrite', (s) => s.put(refused(entry, response.status, body.error?.message || '', body)));
+      const body = await readBody(response);
+      // one error shape, {error: {message, fields}}, read as the page reads it (shared/http.js)
+      const message = refusalText(body, response.status);
+      await run('outbox', 'readwrite', (s) => s.put(refused(entry, response.status, message, body)));
     }
   }
 }
