@@ -1,6 +1,7 @@
 // The one way the staff app talks to the server: JSON, cookies, CSRF header on writes.
 
 import { ApiError, readBody, send } from '/shared/http.js';
+import { t } from './i18n.js';
 
 export { ApiError };
 
@@ -35,7 +36,7 @@ export async function api(path, { method = 'GET', body, query, background = fals
   let data;
   for (let attempt = 1; ; attempt += 1) {
     response = await send(url, {
-      method, body, headers, credentials: 'same-origin', offline: 'No connection to the server',
+      method, body, headers, credentials: 'same-origin', offline: t('error_offline'),
     });
     data = await readBody(response);
     // 503 busy: the server rolled the request back after a lock conflict; asking again is safe.
