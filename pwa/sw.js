@@ -2,9 +2,10 @@
    Offline shell for /app/, push notifications, notification clicks, outbox Background Sync.
    /api responses are never cached. */
 import { outboxAll, run } from '/shared/idb.js';
+import { readBody, refusalText, result, send } from '/shared/http.js';
 import { CHANNEL_NAME, refused, remember, retryable } from '/shared/outbox.js';
 
-const VERSION = '2026-12-02.4';
+const VERSION = '2026-12-03.2';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -65,6 +66,8 @@ const SHELL = [
   '/app/js/ble/gatt.js',
   '/app/js/ble/device.js',
   '/app/js/ble/panel.js',
+  '/shared/dom.js',
+  '/shared/http.js',
   '/shared/idb.js',
   '/shared/outbox.js',
 ];
@@ -160,18 +163,16 @@ async function networkFirst(request) {
   }
 }
 
+/** The patient phone's bearer token header (none on a staff browser). */
 async function authHeaders() {
   const token = await run('kv', 'readonly', (s) => s.get('device_token')).catch(() => null);
-  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  return headers;
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
+/** POST JSON as the pages do (shared/http.js send): the raw answer; no connection throws. */
 async function postJson(path, body, extra = {}) {
-  return fetch(path, {
-    method: 'POST', credentials: 'same-origin', cache: 'no-store',
-    headers: { ...(await authHeaders()), ...extra }, body: JSON.stringify(body),
-  });
+  return send(path, { method: 'POST', credentials: 'same-origin', body,
+    headers: { ...(await authHeaders()), ...extra } });
 }
 
 // ---- push ------------------------------------------------------------------------------
@@ -288,7 +289,7 @@ self.addEventListener('notificationclick', (event) => {
 // ---- push subscription change (Firefox): subscribe again and tell the server ------------
 self.addEventListener('pushsubscriptionchange', (event) => {
   event.waitUntil((async () => {
-    const answer = await (await fetch('/api/v1/push/key', { headers: await authHeaders() })).json();
+    const answer = await result(await send('/api/v1/push/key', { headers: await authHeaders() }));
     const raw = answer.public_key || answer.key || answer.vapid_public_key;
     const b64 = (raw + '='.repeat((4 - (raw.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/');
     const key = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -310,9 +311,10 @@ async function flushOutbox() {
     } else if (retryable(response.status)) {
       throw new Error(`retry later (${response.status})`); // the browser retries the sync
     } else {
-      const body = await response.json().catch(() => ({}));
-      // one error shape: {error: {message}}, kept as the page keeps a refusal
-      await run('outbox', 'readwrite', (s) => s.put(refused(entry, response.status, body.error?.message || '', body)));
+      const body = await readBody(response);
+      // one error shape, {error: {message, fields}}, read as the page reads it (shared/http.js)
+      const message = refusalText(body, response.status);
+      await run('outbox', 'readwrite', (s) => s.put(refused(entry, response.status, message, body)));
     }
   }
 }

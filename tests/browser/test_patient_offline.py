@@ -178,5 +178,11 @@ def test_an_entry_refused_during_background_sync_keeps_the_servers_reason(
     assert entry and entry["status"] == "error", entry
     assert entry["error"]["status"] == 422
     assert entry["error"]["message"], entry["error"]  # not an empty reason
-    assert entry["error"]["message"] == entry["error"]["body"]["error"]["message"]
+    # the text the page keeps for a refusal too (pwa/shared/http.js): the message, then each
+    # field's complaint, so an entry reads the same whichever sender met the refusal
+    error = entry["error"]["body"]["error"]
+    fields = [f"{name}: {' '.join(v if isinstance(v, list) else [v])}"
+              for name, v in (error.get("fields") or {}).items()]
+    assert fields, error
+    assert entry["error"]["message"] == " — ".join([error["message"], *fields])
     assert live_server.checkins(patient) == []

@@ -1,24 +1,8 @@
 // Building the DOM without inline handlers or styles; t() and strings come from i18n.js.
-export { strings, t } from './i18n.js';
+import { h } from '/shared/dom.js';
 
-/** Create an element: h('button.big', {type: 'button', onclick: fn}, 'Text', child...). */
-export function h(spec, props = {}, ...children) {
-  const [tag, ...classes] = spec.split('.');
-  const el = document.createElement(tag || 'div');
-  if (classes.length) el.className = classes.join(' ');
-  for (const [name, value] of Object.entries(props || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
-    else if (name === 'dataset') Object.assign(el.dataset, value);
-    else if (name in el && !name.includes('-') && name !== 'list') el[name] = value;
-    else el.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
+export { strings, t } from './i18n.js';
+export { append, h, replace } from '/shared/dom.js';
 
 let uid = 0;
 /** A unique element id. */

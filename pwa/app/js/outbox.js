@@ -67,7 +67,7 @@ async function sendOne(entry) {
     }
     const retryable = mayRetry(err.status);
     const updated = retryable ? { ...entry, status: 'queued', error: null }
-      : refused(entry, err.status, err.message, err.body);
+      : refused(entry, err.status, err.refusal, err.body);
     await store.outboxPut(updated);
     return { entry: updated, ok: false, retryable, status: err.status };
   }

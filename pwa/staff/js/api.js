@@ -1,21 +1,15 @@
 // The one way the staff app talks to the server: JSON, cookies, CSRF header on writes.
 
+import { ApiError, readBody, send } from '/shared/http.js';
+import { t } from './i18n.js';
+
+export { ApiError };
+
 let csrfToken = null;
 
 /** Remember the session's CSRF token (from login, TOTP or /auth/me). */
 export function setCsrf(token) {
   csrfToken = token || null;
-}
-
-/** An API answer that was not 2xx, carrying the server's error shape. */
-export class ApiError extends Error {
-  constructor(status, body) {
-    const error = (body && body.error) || {};
-    super(error.message || `HTTP ${status}`);
-    this.status = status;
-    this.code = error.code || 'error';
-    this.fields = error.fields || null;
-  }
 }
 
 const BUSY_ATTEMPTS = 3;
@@ -34,24 +28,17 @@ export async function api(path, { method = 'GET', body, query, background = fals
   for (const [key, value] of Object.entries(query || {})) {
     if (value !== null && value !== undefined && value !== '') url.searchParams.set(key, value);
   }
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const headers = {};
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   // A poll is not the user at work: it must not keep the session from idling out.
   if (background) headers['X-CW-Background'] = '1';
   let response;
   let data;
   for (let attempt = 1; ; attempt += 1) {
-    try {
-      response = await fetch(url, {
-        method, headers, credentials: 'same-origin', cache: 'no-store',
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (networkError) {
-      throw new ApiError(0, { error: { code: 'offline', message: 'No connection to the server' } });
-    }
-    if (response.status === 204) return null;
-    data = await response.json().catch(() => null);
+    response = await send(url, {
+      method, body, headers, credentials: 'same-origin', offline: t('error_offline'),
+    });
+    data = await readBody(response);
     // 503 busy: the server rolled the request back after a lock conflict; asking again is safe.
     if (response.status !== 503 || data?.error?.code !== 'busy' || attempt >= BUSY_ATTEMPTS) break;
     await pause(retryAfterMs(response));

@@ -1,42 +1,7 @@
-// Small DOM helpers: build elements without innerHTML (CSP and injection safety).
+// Small DOM helpers of the staff app; h(), append() and replace() are the shared ones.
+import { h } from '/shared/dom.js';
 
-/** Create an element: h('button', {class: 'x', onclick: fn, 'aria-label': 'y'}, 'text', child). */
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key.startsWith('on') && typeof value === 'function') {
-      el.addEventListener(key.slice(2), value);
-    } else if (key === 'class') {
-      el.className = value;
-    } else if (key === 'text') {
-      el.textContent = value;
-    } else if (key === 'dataset') {
-      Object.assign(el.dataset, value);
-    } else if (key === 'value' || key === 'checked' || key === 'selected') {
-      el[key] = value;
-    } else {
-      el.setAttribute(key, value === true ? '' : String(value));
-    }
-  }
-  append(el, children);
-  return el;
-}
-
-/** Append children (strings, nodes, arrays, null) to an element. */
-export function append(el, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-
-/** Replace an element's content. */
-export function replace(el, ...children) {
-  el.replaceChildren();
-  return append(el, children);
-}
+export { append, h, replace } from '/shared/dom.js';
 
 /** A data: URL for an SVG document string, usable as <img src> under a strict CSP. */
 export function svgDataUrl(svg) {

@@ -31,6 +31,7 @@ const EN = {
   queue_empty: 'No open escalations. The queue refreshes every few seconds.',
   queue_updated: 'Updated {time}',
   queue_offline: 'Cannot reach the server; showing the last known queue.',
+  error_offline: 'No connection to the server',
   new_urgent: 'New {severity} escalation for {patient}',
   day_n: 'Day {day}',
   observed: 'Observed {time}',
