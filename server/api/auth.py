@@ -72,7 +72,6 @@ class Me(MethodView):
     @blp.response(200, MeOut)
     def get(self):
         """Return the signed-in member of staff and the CSRF token for writes."""
-        db.session.commit()  # keep last_seen_at for the idle limit
         staff = g.actor.staff
         return {"staff": staff, "centre": staff.centre, "csrf_token": g.actor.session.csrf_token,
                 "idle_minutes": current_app.config["STAFF_IDLE_MINUTES"]}

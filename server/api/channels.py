@@ -106,7 +106,6 @@ class FamilyChannels(MethodView):
                                 "channels": channel_settings.listing("caregiver", c.id)}
                                for c in patient.caregivers]}
         audit.record("channel.settings.read", patient_id=patient.id)
-        db.session.commit()
         return body, 200
 
     @require_staff()

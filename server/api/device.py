@@ -14,7 +14,7 @@ from ..auth.identity import current_device, require_device
 from ..calendar import day_number, local_date
 from ..clinical import schedule, self_check
 from ..clock import now
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..outbox import immediate
 from ..services import checkins, device_alerts, enrolment, escalation_read, patients
 from .schemas.checkins import CheckInOut, CheckInQuery, CheckInSchema
@@ -116,7 +116,6 @@ class DeviceMe(MethodView):
         """Return this phone's role, patient calendar and centre numbers."""
         device = current_device()
         audit.record("device.context", patient_id=device.patient_id)
-        db.session.commit()
         return device_context(device), 200
 
 
@@ -141,7 +140,6 @@ class DeviceEscalations(MethodView):
         rows = escalation_read.unresolved_for_patient(device.patient_id)
         audit.record("escalation.device_list", patient_id=device.patient_id,
                      detail={"count": len(rows)})
-        db.session.commit()
         return rows, 200
 
 
@@ -155,7 +153,6 @@ class DeviceAlerts(MethodView):
         rows = device_alerts.for_patient(device.patient)
         audit.record("escalation.device_alerts", patient_id=device.patient_id,
                      detail={"count": len(rows)})
-        db.session.commit()
         return rows, 200
 
 
@@ -182,5 +179,4 @@ class CheckIns(MethodView):
         device = current_device()
         rows = checkins.list_for_patient(device.patient_id, query["limit"], query["before_id"])
         audit.record("checkin.list", patient_id=device.patient_id)
-        db.session.commit()
         return [checkins.answer(row) for row in rows], 200

@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff, staff_patient
 from ..clinical import escalations, outcomes
-from ..extensions import db
 from ..services import escalation_history, escalation_read
 from .schemas.escalations import (
     EscalationDetailOut,
@@ -98,7 +97,6 @@ class Outcomes(MethodView):
         escalation = escalations.staff_escalation(escalation_id, current_staff())
         audit.record("escalation.outcomes.read", patient_id=escalation.patient_id,
                      detail={"escalation": escalation.id})
-        db.session.commit()
         return outcomes.describe(outcomes.of(escalation.id)), 200
 
     @require_staff()

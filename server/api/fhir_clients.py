@@ -41,7 +41,6 @@ class FhirClients(MethodView):
         """Register a client for this centre: its id, name, public JWKS and allowed scopes."""
         row = clients.register(current_staff().centre_id, data["client_id"], data["name"],
                                data["jwks"], data["scopes"])
-        db.session.commit()
         return row, 201
 
 
@@ -54,5 +53,4 @@ class FhirClientRevoke(MethodView):
         row = _own(fhir_client_id)
         row.revoked_at = row.revoked_at or now()
         audit.record("fhir.client.revoke", detail={"client": row.id})
-        db.session.commit()
         return row, 200

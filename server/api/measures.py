@@ -40,7 +40,6 @@ class Handwriting(MethodView):
         for row in rows:
             row["svg_url"] = _svg_url(patient.id, row["checkin_id"])
         audit.record("measures.handwriting.list", patient_id=patient.id)
-        db.session.commit()
         return rows, 200
 
 
@@ -54,7 +53,6 @@ class Tremor(MethodView):
         patient = staff_patient(patient_id)
         rows = service.samples(patient, "tremor", query["limit"])
         audit.record("measures.tremor.list", patient_id=patient.id)
-        db.session.commit()
         return rows, 200
 
 
@@ -73,7 +71,6 @@ class HandwritingSvg(MethodView):
         body = svg.render(row.handwriting_strokes, f"Handwriting sample {row.id}")
         audit.record("measures.handwriting.svg", patient_id=patient.id,
                      detail={"checkin": row.id})
-        db.session.commit()
         return Response(body, 200, {"Content-Security-Policy":
                                     "default-src 'none'; style-src 'unsafe-inline'"},
                         mimetype="image/svg+xml")
@@ -93,7 +90,6 @@ class Baseline(MethodView):
                           ("tremor", "tremor_checkin_id"), ("ice", "ice")):
             if (target := data.get(key)) is not None:
                 baselines.change(patient, kind, target, staff, reason)
-        db.session.commit()
         return _baselines(patient), 200
 
 
@@ -107,6 +103,5 @@ class BaselineHistory(MethodView):
         rows = baselines.history(patient)
         handles = baselines.handles({r.staff_id for r in rows if r.staff_id})
         audit.record("measures.baseline.list", patient_id=patient.id)
-        db.session.commit()
         return [{**{c: getattr(r, c) for c in BaselineChangeOut().fields if c != "staff_handle"},
                  "staff_handle": handles.get(r.staff_id)} for r in rows], 200

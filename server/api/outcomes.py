@@ -13,7 +13,6 @@ from marshmallow import RAISE
 
 from ..audit import trail as audit
 from ..auth.identity import current_staff, require_staff
-from ..extensions import db
 from ..services import outcomes_export
 from .quality import _period
 from .schemas.outcomes import RegistryOut
@@ -31,7 +30,6 @@ def _export(query: dict, fmt: str):
     audit.record("outcomes.export", detail={
         "from": per.first.isoformat(), "to": per.last.isoformat(), "format": fmt,
         "count": len(ids), "patients": sorted(ids)})
-    db.session.commit()
     return per, table
 
 

@@ -18,7 +18,6 @@ from ..auth.identity import current_staff, require_staff
 from ..clinical import rules
 from ..clock import now
 from ..errors import ApiError
-from ..extensions import db
 from ..services import quality, quality_csv, whatif
 from .schemas.quality import QualityOut, QualityQuery, WhatIfIn, WhatIfOut
 
@@ -55,7 +54,6 @@ class Figures(MethodView):
                                              "to": per.last.isoformat(),
                                              "format": query["format"], "count": len(shown),
                                              "patients": shown})
-        db.session.commit()
         if query["format"] == "csv":
             name = f"cartwatch-quality-{figures['from']}-{figures['to']}.csv"
             return Response(quality_csv.to_csv(figures), mimetype="text/csv", headers={
@@ -86,5 +84,4 @@ class WhatIf(MethodView):
                                                "overrides": body["overrides"],
                                                "counts": result["counts"], "count": len(shown),
                                                "patients": shown})
-        db.session.commit()
         return result

@@ -93,7 +93,6 @@ class PatientById(MethodView):
         """Read one patient."""
         patient = staff_patient(patient_id)
         audit.record("patient.read", patient_id=patient.id)
-        db.session.commit()
         return _out(patient), 200
 
     @require_staff()
@@ -113,7 +112,6 @@ class Caregivers(MethodView):
         """List a patient's caregivers."""
         patient = staff_patient(patient_id)
         audit.record("caregiver.list", patient_id=patient.id)
-        db.session.commit()
         return patient.caregivers, 200
 
     @require_staff()
@@ -155,7 +153,6 @@ class Devices(MethodView):
         """List a patient's enrolled phones."""
         patient = staff_patient(patient_id)
         audit.record("device.list", patient_id=patient.id)
-        db.session.commit()
         return patients.devices_of(patient), 200
 
 
@@ -183,5 +180,4 @@ class PatientCheckIns(MethodView):
         patient = staff_patient(patient_id)
         rows = checkins.list_for_patient(patient.id, query["limit"], query["before_id"])
         audit.record("checkin.list", patient_id=patient.id)
-        db.session.commit()
         return [checkins.answer(row) for row in rows], 200

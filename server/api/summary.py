@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 
 from ..audit import trail as audit
 from ..auth.identity import require_staff, staff_patient
-from ..extensions import db
 from ..reports import summary_pdf
 from ..services import course_summary
 
@@ -26,7 +25,6 @@ class SummaryPdf(MethodView):
         body = summary_pdf.render(facts, course_summary.FINDING_TEXT)
         audit.record("summary.read", patient_id=patient.id,
                      detail={"final": facts["final"]})
-        db.session.commit()
         name = f"cartwatch-summary-{patient.code}.pdf"
         return Response(body, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}"'})

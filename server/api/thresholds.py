@@ -10,7 +10,6 @@ from ..auth.identity import current_device, require_device
 from ..clinical import conditions, rules
 from ..clinical.instructions import instruction
 from ..clinical.rules import effective_thresholds
-from ..extensions import db
 from ..services.patients import person_of
 from .schemas.thresholds import ThresholdsOut
 
@@ -48,6 +47,5 @@ class Thresholds(MethodView):
         """Return the thresholds and advice this phone's patient is checked against."""
         device = current_device()
         audit.record("thresholds.read", patient_id=device.patient_id)
-        db.session.commit()
         body = thresholds_for(device.patient, person_of(device).language)
         return body

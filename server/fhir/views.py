@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request, sen
 
 from .. import transaction
 from ..audit import trail as audit
-from ..extensions import db, limiter
+from ..extensions import limiter
 from . import access, bulk, capability, codes, repository, search, smart
 from .bundle import searchset
 from .outcome import FHIR_JSON, FhirError, to_fhir
@@ -70,7 +70,6 @@ def token():
     else:
         audit.record("fhir.token", actor=("fhir_client", client.id),
                      detail={"scopes": body["scope"].split()})
-        db.session.commit()
         response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
@@ -96,7 +95,6 @@ def search_type(rtype: str):
     page = matches[query.offset:query.offset + query.count]
     ids = sorted({p for p, _r in page})
     audit.record("fhir.search", detail={"type": rtype, "count": len(page), "patients": ids})
-    db.session.commit()
     return _fhir(searchset(current_app.config, rtype, request.args, [r for _p, r in matches],
                            query.offset, query.count, complete))
 
@@ -113,7 +111,6 @@ def read(rtype: str, rid: str):
         raise FhirError(404, "not-found", f"{rtype}/{rid[:64]} not found")
     patient_id, resource = found
     audit.record("fhir.read", patient_id=patient_id, detail={"type": rtype, "id": rid})
-    db.session.commit()
     return _fhir(resource)
 
 
@@ -164,7 +161,6 @@ def export_file(job_id: str, rtype: str):
     job = bulk.owned(job_id, actor)
     path = bulk.file_path(job, rtype)
     audit.record("fhir.export.download", detail={"export": job.id, "type": rtype})
-    db.session.commit()
     return send_file(path, mimetype="application/fhir+ndjson")
 
 
