@@ -11,7 +11,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from server import create_app
+from server import create_app, transaction
 from server.audit import chain as audit_chain
 from server.auth.passwords import hash_password
 from server.clinical import schedule
@@ -277,8 +277,9 @@ def enrol(app, make_staff):
         ).scalars().first() or make_staff(handle=f"issuer-{uuid.uuid4().hex[:4]}",
                                           centre_id=patient.centre_id)
         caregiver = patient.caregivers[0] if role == "caregiver" else None
-        code = issue_code(patient, role, caregiver, issuer)
-        token, _device = redeem(code["code"], None)
+        with transaction.job():  # committed, as the staff and phone requests would
+            code = issue_code(patient, role, caregiver, issuer)
+            token, _device = redeem(code["code"], None)
         return {"Authorization": f"Bearer {token}"}
 
     return make

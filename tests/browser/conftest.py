@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from server import create_app
+from server import create_app, transaction
 from server.clinical import schedule
 from server.extensions import db
 
@@ -64,7 +64,7 @@ class LiveServer:
         from server.models import Patient, Staff
         from server.services.enrolment import issue_code
 
-        with self.app.app_context():
+        with self.app.app_context(), transaction.job():  # commits as a request would
             patient = db.session.get(Patient, patient_id)
             staff = db.session.execute(
                 db.select(Staff).where(Staff.centre_id == patient.centre_id)).scalars().first()

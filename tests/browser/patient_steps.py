@@ -7,6 +7,8 @@ import time
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from server import transaction
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True, "locale": "en-GB",
          "timezone_id": "Europe/Berlin"}  # a browser context's options
@@ -68,7 +70,7 @@ def post_checkin(server, patient_id: int, body: dict, role: str = "patient") -> 
     from server.services.enrolment import redeem
 
     code = server.code(patient_id, role)
-    with server.app.app_context():
+    with server.app.app_context(), transaction.job():  # commits as a request would
         token, _device = redeem(code["code"], None)
     client = server.app.test_client()
     response = client.post("/api/v1/checkins", json=body,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyotp
 from playwright.sync_api import Page, expect
 
+from server import transaction
 from server.clinical import schedule
 from server.extensions import db
 
@@ -74,7 +75,7 @@ def device_token(server, patient_id: int) -> str:
     from server.models import Patient, Staff
     from server.services.enrolment import issue_code, redeem
 
-    with server.app.app_context():
+    with server.app.app_context(), transaction.job():  # commits as a request would
         patient = db.session.get(Patient, patient_id)
         staff = db.session.execute(
             db.select(Staff).where(Staff.centre_id == patient.centre_id)).scalars().first()

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from server import transaction
 from server.extensions import db
 
 from .patient_steps import enrol, open_check
@@ -19,7 +20,7 @@ def end_monitoring(live_server, patient_id: int) -> None:
     from server.models import Patient
     from server.services.patients import update_patient
 
-    with live_server.app.app_context():
+    with live_server.app.app_context(), transaction.job():  # commits as a request would
         update_patient(db.session.get(Patient, patient_id), {"end_monitoring": True})
 
 

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
+from server import transaction
+
 from .patient_steps import enrol, open_check, post_checkin, wait_for_service_worker
 from .test_patient_a11y import serious
 from .test_patient_home import QUIET_REFRESH
@@ -34,7 +36,7 @@ def nurse_does(live_server, patient_id: int, action: str) -> dt.datetime:
     from server.extensions import db
     from server.models import Escalation, Patient, Staff
 
-    with live_server.app.app_context():
+    with live_server.app.app_context(), transaction.job():  # commits as a request would
         patient = db.session.get(Patient, patient_id)
         nurse = db.session.execute(db.select(Staff).where(
             Staff.centre_id == patient.centre_id)).scalars().first()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from rule_cases import as_json, cases, expected
 
+from server import transaction
 from server.clinical import conditions
 from server.clinical.rules import BY_ID, Facts
 
@@ -26,7 +27,7 @@ def published(live_server) -> dict:
     from server.services.enrolment import redeem
 
     code = live_server.code(live_server.patient())
-    with live_server.app.app_context():
+    with live_server.app.app_context(), transaction.job():  # commits as a request would
         token, _device = redeem(code["code"], None)
     response = live_server.app.test_client().get(
         "/api/v1/device/thresholds", headers={"Authorization": f"Bearer {token}"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from server import transaction
 from server.extensions import db
 
 from .staff_steps import (
@@ -26,7 +27,7 @@ def _caregiver_token(server, patient_id: int) -> str:
     from server.models import Patient, Staff
     from server.services.enrolment import issue_code, redeem
 
-    with server.app.app_context():
+    with server.app.app_context(), transaction.job():  # commits as a request would
         patient = db.session.get(Patient, patient_id)
         staff = db.session.execute(
             db.select(Staff).where(Staff.centre_id == patient.centre_id)).scalars().first()

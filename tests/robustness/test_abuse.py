@@ -117,10 +117,12 @@ def test_totp_guessing_locks_the_account(app, make_staff, database_url, tmp_path
 @needs_redis
 def test_enrolment_code_guessing_is_limited_then_locked_out(app, make_patient, make_staff,
                                                              database_url, tmp_path):
+    from server import transaction
     from server.services.enrolment import issue_code
 
     patient = make_patient()
-    code = issue_code(patient, "patient", None, make_staff())["code"]
+    with transaction.job():  # committed before the gunicorn workers look for it
+        code = issue_code(patient, "patient", None, make_staff())["code"]
     with gunicorn(_env(database_url, tmp_path, "5 per minute"), log_dir=tmp_path) as server:
         def guess(i):
             return call("POST", server.url + "/api/v1/enrol",
