@@ -5,7 +5,7 @@ import { outboxAll, run } from '/shared/idb.js';
 import { readBody, refusalText, result, send } from '/shared/http.js';
 import { CHANNEL_NAME, refused, remember, retryable } from '/shared/outbox.js';
 
-const VERSION = '2026-12-03.2';
+const VERSION = '2026-12-03.3';
 const CACHE_NAME = `cartwatch-shell-${VERSION}`;
 const RUNTIME_CACHE = `cartwatch-runtime-${VERSION}`;
 const SHELL = [
@@ -68,6 +68,7 @@ const SHELL = [
   '/app/js/ble/panel.js',
   '/shared/dom.js',
   '/shared/http.js',
+  '/shared/i18n.js',
   '/shared/idb.js',
   '/shared/outbox.js',
 ];

@@ -1,6 +1,7 @@
 // The patient app's language: one language file at a time (English fills any gap), t(), and
 // numbers and dates in that language. Every number a screen shows goes through t() or
 // formatNumber(), every typed number through parseNumber(), so "36,9" works in de and es.
+import { fill, lookup } from '/shared/i18n.js';
 import en from '../i18n/en.js';
 
 /** The languages shipped (pwa/app/i18n/<code>.js), as the server accepts them. */
@@ -60,11 +61,8 @@ export function parseNumber(text) {
 
 /** Translate a key, filling {placeholders} from vars; numbers are formatted for the language. */
 export function t(key, vars = {}) {
-  const text = strings[key] ?? en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => {
-    const value = vars[name];
-    return typeof value === 'number' ? formatNumber(value) : String(value ?? '');
-  });
+  return fill(lookup(key, strings, en), vars,
+    (value) => (typeof value === 'number' ? formatNumber(value) : String(value ?? '')));
 }
 
 /** A date and time for display, in the given zone and the current language. */

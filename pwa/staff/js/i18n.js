@@ -1,4 +1,5 @@
 // Every string the staff app shows (English), in one place.
+import { fill, lookup } from '/shared/i18n.js';
 
 const EN = {
   app_name: 'CARTwatch staff',
@@ -680,8 +681,7 @@ export const LABELLED = {
 
 /** Translate a key, filling {placeholders} from vars. */
 export function t(key, vars = {}) {
-  const text = EN[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? `{${name}}`));
+  return fill(lookup(key, EN), vars, (value, name) => String(value ?? `{${name}}`));
 }
 
 /** A finding reason code in plain words. */
