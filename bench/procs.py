@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+READY_CONFIG = Path(__file__).resolve().parent / "gunicorn_ready.py"
 LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
 
@@ -36,8 +37,8 @@ class Gunicorn:
         """Base URL of the running server."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> Gunicorn:
-        """Start the master and wait until every worker answers."""
+    def start(self, timeout: float = 60) -> Gunicorn:
+        """Start the master and wait until every worker has loaded the app and one answers."""
         self.access_log.write_text("")
         self.error_log.write_text("")
         bind = f"127.0.0.1:{self.port or 0}"
@@ -46,13 +47,14 @@ class Gunicorn:
                "--no-control-socket",
                "--access-logfile", str(self.access_log),
                "--access-logformat", "%(p)s %(m)s %(U)s %(s)s %(M)s %(B)s",
-               "--error-logfile", str(self.error_log), *self.extra, self.app]
+               "--error-logfile", str(self.error_log), "--config", str(READY_CONFIG),
+               *self.extra, self.app]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             match = LISTENING.search(self.error_log.read_text())
-            booted = self.error_log.read_text().count("Booting worker")
-            if match and booted >= self.workers and self._answers(int(match.group(1))):
+            ready = self.error_log.read_text().count("Worker ready")  # app loaded, each
+            if match and ready >= self.workers and self._answers(int(match.group(1))):
                 self.port = int(match.group(1))
                 return self
             if self.proc.poll() is not None:
